@@ -1,0 +1,124 @@
+/**
+ * Names, calls and properties in one rule: every identifier must exist for the rule's section
+ * and action, every call must be `_()` or an allowed method, and no property may lead into
+ * JavaScript internals. Reports through the rule's own offset map so positions are exact.
+ */
+import { walk, type Call, type Expr } from '../grammar/ast.js';
+import type { Reporter } from '../grammar/cst-to-ast.js';
+import { METHOD_NAMES, methodSpec } from './builtins.js';
+import { translateRegex } from './regex.js';
+import { actionInfo, availableNames, FORBIDDEN_PROPERTIES, type Section } from './scope.js';
+import { didYouMean } from './suggest.js';
+
+/** What codegen and the runtime need to know about a rule, found while checking it. */
+export interface RuleUsage {
+  readonly data: boolean;
+  readonly oldData: boolean;
+  readonly refs: boolean;
+}
+
+export interface RuleContext {
+  readonly section: Section;
+  readonly action: string;
+  readonly pattern: string;
+  readonly variables: readonly string[];
+}
+
+const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
+
+export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): RuleUsage {
+  const info = actionInfo(ctx.section, ctx.action);
+  const usage = { data: false, oldData: false, refs: false };
+  walk(expr, (node, parent) => {
+    switch (node.kind) {
+      case 'identifier':
+        checkIdentifier(node.name, node.span, parent, ctx, report, usage, info);
+        break;
+      case 'member':
+        if (node.property.kind === 'literal' && typeof node.property.value === 'string' && FORBIDDEN_PROPERTIES.has(node.property.value)) {
+          report('VLV0306', node.property.span, { name: node.property.value });
+        }
+        break;
+      case 'call':
+        checkCall(node, report, usage);
+        break;
+      case 'regex': {
+        const t = translateRegex(node.pattern, node.flags);
+        if (!t.ok) {
+          if (t.unsupported) report('VLV0311', node.span, { feature: t.unsupported });
+          else report('VLV0204', node.span, { detail: t.error });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  return usage;
+}
+
+function checkIdentifier(
+  name: string,
+  span: Expr['span'],
+  parent: Expr | undefined,
+  ctx: RuleContext,
+  report: Reporter,
+  usage: { data: boolean; oldData: boolean; refs: boolean },
+  info: ReturnType<typeof actionInfo>,
+): void {
+  if (FIXED_NAMES.has(name)) return;
+  // A called name other than `_` is reported once, by checkCall.
+  if (name !== '_' && parent?.kind === 'call' && parent.callee.span === span) return;
+  const available = availableNames(ctx.section, ctx.action, ctx.variables);
+  if (name === 'data') {
+    usage.data = true;
+    if (info && !info.data) report('VLV0302', span, { action: ctx.action, section: ctx.section }, info.oldData ? 'the stored value is `oldData`' : undefined);
+    return;
+  }
+  if (name === 'oldData') {
+    usage.oldData = true;
+    if (info && !info.oldData) report('VLV0303', span, { action: ctx.action, section: ctx.section }, info.data ? 'the incoming value is `data`' : undefined);
+    return;
+  }
+  if (name === '_') {
+    if (!(parent?.kind === 'call' && parent.callee.span === span)) report('VLV0309', span, {});
+    return;
+  }
+  if (name.startsWith('$')) {
+    if (!ctx.variables.includes(name)) {
+      report('VLV0307', span, { name, pattern: ctx.pattern, declared: ctx.variables }, didYouMean(name, ctx.variables));
+    }
+    return;
+  }
+  report('VLV0301', span, { name, available }, didYouMean(name, available.filter((n) => n !== '_()')));
+}
+
+function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void {
+  const callee = node.callee;
+  if (callee.kind === 'identifier' && callee.name === '_') {
+    usage.refs = true;
+    if (node.args.length !== 1) report('VLV0308', node.span, { count: node.args.length });
+    return;
+  }
+  if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
+    const method = String(callee.property.value);
+    const spec = methodSpec(method);
+    if (!spec) {
+      if (!FORBIDDEN_PROPERTIES.has(method)) report('VLV0305', callee.property.span, { method, allowed: METHOD_NAMES }, didYouMean(method, METHOD_NAMES));
+      return;
+    }
+    if (node.args.length < spec.minArgs || node.args.length > spec.maxArgs) {
+      report('VLV0312', node.span, { method, min: spec.minArgs, max: spec.maxArgs, count: node.args.length });
+    }
+    if (method === 'match' && node.args[0] && node.args[0].kind !== 'regex' && !(node.args[0].kind === 'literal' && typeof node.args[0].value === 'string')) {
+      report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
+    }
+    if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
+      const t = translateRegex(node.args[0].value, '');
+      if (!t.ok) report(t.unsupported ? 'VLV0311' : 'VLV0204', node.args[0].span, t.unsupported ? { feature: t.unsupported } : { detail: t.error });
+    }
+    return;
+  }
+  const what = callee.kind === 'identifier' ? callee.name : callee.kind === 'member' && callee.computed ? 'a computed method' : 'this expression';
+  report('VLV0304', callee.span, { callee: what });
+}

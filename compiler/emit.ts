@@ -1,0 +1,126 @@
+/**
+ * Code generation: each rule becomes a JavaScript arrow function over the context `c`, calling
+ * only the frozen stdlib `r`. The output is the text of an ES module whose default export is a
+ * factory `(r) => rules`, so it can be written to disk and imported with no eval. Safe by
+ * construction: the only free names in the emitted code are `c`, `r` and hoisted regex constants;
+ * every property read and conversion is an `r.*` call; user text only appears in JSON strings.
+ */
+import type { Expr } from '../grammar/ast.js';
+import { translateRegex } from './regex.js';
+import type { CheckedRule, RuleProgram } from './program.js';
+
+const BASE: Record<string, string> = { user: 'c.user', data: 'c.data', oldData: 'c.oldData', now: 'c.now', action: 'c.action', name: 'c.name' };
+const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+
+const lit = (v: unknown): string => (v === undefined ? '(void 0)' : typeof v === 'number' ? numberLiteral(v) : JSON.stringify(v));
+const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : '(0/0)');
+
+class Emitter {
+  /** `hoisted` is shared by all rules of a module, so regex constant names never collide. */
+  constructor(
+    private readonly variables: readonly string[],
+    private readonly hoisted: string[],
+  ) {}
+
+  expr(e: Expr): string {
+    switch (e.kind) {
+      case 'literal':
+        return lit(e.value);
+      case 'regex':
+        return this.regex(e.pattern, e.flags);
+      case 'template':
+        return `(${e.quasis.map((q, i) => JSON.stringify(q) + (i < e.exprs.length ? ` + r.str(${this.expr(e.exprs[i])})` : '')).join(' + ')})`;
+      case 'array':
+        return `[${e.elements.map((x) => this.expr(x)).join(', ')}]`;
+      case 'identifier': {
+        if (e.name in BASE) return BASE[e.name];
+        const i = this.variables.indexOf(e.name);
+        // INVARIANT: the checker rejected every other name before codegen runs.
+        if (i < 0) throw new Error(`internal: unresolved name ${e.name}`);
+        return `c.vars[${i}]`;
+      }
+      case 'member':
+        return `r.get(${this.expr(e.object)}, ${this.expr(e.property)})`;
+      case 'call':
+        return this.call(e);
+      case 'unary':
+        if (e.op === '!') return `(!${this.expr(e.operand)})`;
+        if (e.op === 'typeof') return `(typeof ${this.expr(e.operand)})`;
+        return `r.${e.op === '-' ? 'neg' : 'pos'}(${this.expr(e.operand)})`;
+      case 'binary': {
+        const l = this.expr(e.left);
+        const r = this.expr(e.right);
+        if (e.op === '===' || e.op === '!==') return `(${l} ${e.op} ${r})`;
+        if (e.op === '==') return `r.looseEq(${l}, ${r})`;
+        if (e.op === '!=') return `(!r.looseEq(${l}, ${r}))`;
+        if (e.op === 'in') return `r.has(${r}, ${l})`;
+        return `r.${ARITH[e.op]}(${l}, ${r})`;
+      }
+      case 'logical':
+        return `(${this.expr(e.left)} ${e.op} ${this.expr(e.right)})`;
+      case 'conditional':
+        return `(${this.expr(e.test)} ? ${this.expr(e.consequent)} : ${this.expr(e.alternate)})`;
+      case 'error':
+        throw new Error('internal: codegen reached an error node');
+    }
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): string {
+    const callee = e.callee;
+    if (callee.kind === 'identifier' && callee.name === '_') return `r.ref(c, ${this.expr(e.args[0])})`;
+    if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
+      const method = String(callee.property.value);
+      const args = e.args.map((a, i) =>
+        method === 'match' && i === 0 && a.kind === 'literal' && typeof a.value === 'string' ? this.regex(a.value, '') : this.expr(a),
+      );
+      return `r.m.${method}(${[this.expr(callee.object), ...args].join(', ')})`;
+    }
+    throw new Error('internal: codegen reached an unchecked call');
+  }
+
+  private regex(pattern: string, flags: string): string {
+    const t = translateRegex(pattern, flags);
+    if (!t.ok) throw new Error('internal: codegen reached an unchecked regular expression');
+    const name = `re${this.hoisted.length}`;
+    const text = `/${pattern}/${flags}`;
+    this.hoisted.push(`const ${name} = r.regex(${JSON.stringify(t.re2.source)}, ${t.re2.flags}, ${t.re2.global}, ${JSON.stringify(text)});`);
+    return name;
+  }
+}
+
+function emitRule(rule: CheckedRule, hoisted: string[]): string {
+  const em = new Emitter(rule.variables, hoisted);
+  const body = rule.body.kind === 'constant' ? String(rule.body.value) : `(c) => ${em.expr(rule.body.expr)}`;
+  const refs = rule.refArgs.map((a) => `(c) => ${em.expr(a)}`);
+  const { file: _file, ...loc } = rule.location;
+  return `    {
+      section: ${JSON.stringify(rule.section)}, pattern: ${JSON.stringify(rule.pattern)}, action: ${JSON.stringify(rule.action)}, order: ${rule.order},
+      variables: ${JSON.stringify(rule.variables)}, parts: ${JSON.stringify(rule.parts)},
+      location: ${JSON.stringify(loc)},
+      uses: ${JSON.stringify(rule.usage)},
+      rule: ${body},
+      refs: [${refs.join(', ')}],
+    }`;
+}
+
+/** The factory function's source: `function valveRules(r) { … }`. */
+export function emitFactory(program: RuleProgram): string {
+  const hoisted: string[] = [];
+  const rules = program.rules.map((r) => emitRule(r, hoisted));
+  return `function valveRules(r) {
+  'use strict';
+${hoisted.map((h) => `  ${h}`).join('\n')}
+  return [
+${rules.join(',\n')}
+  ];
+}`;
+}
+
+/** The ES module text written by `valve compile`. */
+export function emitModule(program: RuleProgram, factorySource = emitFactory(program)): string {
+  const file = JSON.stringify(program.file).replace(/\*\//g, '*\\/');
+  return `// Generated by valve from ${file}. Do not edit: change the rules file and compile again.
+export const file = ${JSON.stringify(program.file)};
+export default ${factorySource}
+`;
+}

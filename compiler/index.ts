@@ -1,0 +1,81 @@
+/**
+ * compileProgram(text) → diagnostics, the checked program (typed AST) and the generated module
+ * source. Pure: no I/O and no Node-only APIs, so it runs in the browser too.
+ */
+import { walk, type Expr } from '../grammar/ast.js';
+import type { Reporter } from '../grammar/cst-to-ast.js';
+import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
+import { parseRuleFile } from '../grammar/file.js';
+import { LineIndex, type Span } from '../grammar/span.js';
+import { checkRuleExpr, type RuleUsage } from './check-rule.js';
+import { emitFactory, emitModule } from './emit.js';
+import { lintRule } from './lints.js';
+import type { CheckedRule, RuleProgram } from './program.js';
+import { checkStructure } from './structure.js';
+
+export interface CompileOptions {
+  /** File name used in diagnostics and rule locations. */
+  readonly file?: string;
+}
+
+export interface ProgramResult {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present when the file has no errors. */
+  readonly program?: RuleProgram;
+  /** Source of the factory function `valveRules(r)`; present with `program`. */
+  readonly factorySource?: string;
+  /** Full ES module text (what `valve compile` writes); present with `program`. */
+  readonly moduleSource?: string;
+}
+
+const NO_USAGE: RuleUsage = { data: false, oldData: false, refs: false };
+
+function refArguments(expr: Expr): Expr[] {
+  const args: Expr[] = [];
+  walk(expr, (n) => {
+    if (n.kind === 'call' && n.callee.kind === 'identifier' && n.callee.name === '_' && n.args.length === 1) args.push(n.args[0]);
+  });
+  return args;
+}
+
+export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
+  const file = options.file ?? 'permissions.yml';
+  const parsed = parseRuleFile(text, file);
+  if (!parsed.ast) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
+  const sink = new DiagnosticSink(file, text);
+  const lines = new LineIndex(text);
+  const sites = checkStructure(parsed.ast, sink);
+  const rules: CheckedRule[] = [];
+  for (const site of sites) {
+    const { rule } = site;
+    const report: Reporter = (code, where, params, hint) => sink.report(code, rule.toFileSpan(where), params, hint);
+    let usage = NO_USAGE;
+    if (rule.expr) {
+      usage = checkRuleExpr(rule.expr, { section: site.section, action: rule.action, pattern: site.pattern.text, variables: site.pattern.variables }, report);
+      lintRule(rule.expr, report);
+    }
+    const start = lines.position(rule.node.span.start);
+    const end = lines.position(rule.node.span.end);
+    rules.push({
+      section: site.section,
+      pattern: site.pattern.text,
+      parts: site.pattern.parts,
+      variables: site.pattern.variables,
+      action: rule.action,
+      order: site.order,
+      body: rule.expr && rule.text !== undefined ? { kind: 'expression', text: rule.text, expr: rule.expr } : { kind: 'constant', value: rule.node.kind === 'scalar' && rule.node.value === true },
+      location: { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column },
+      usage,
+      refArgs: rule.expr ? refArguments(rule.expr) : [],
+      toFileSpan: (s: Span) => rule.toFileSpan(s),
+    });
+  }
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...sink.items]);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const program: RuleProgram = { file, rules };
+  const factorySource = emitFactory(program);
+  return { diagnostics, program, factorySource, moduleSource: emitModule(program, factorySource) };
+}
+
+export type { CheckedRule, RuleLocation, RuleProgram } from './program.js';
+export type { RuleUsage } from './check-rule.js';

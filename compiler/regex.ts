@@ -1,0 +1,101 @@
+/**
+ * JavaScript regular-expression literals → RE2 syntax, so `match` runs on a linear-time engine
+ * (re2js) in the server and the browser alike. Features that need backtracking are refused
+ * with a name for the feature; the checker reports them, the runtime never sees them.
+ */
+import { RE2JS } from 're2js';
+
+export interface Re2Source {
+  readonly source: string;
+  readonly flags: number;
+  readonly global: boolean;
+}
+
+export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source } | { readonly ok: false; readonly unsupported?: string; readonly error: string };
+
+const fail = (error: string, unsupported?: string): RegexTranslation => ({ ok: false, error, ...(unsupported ? { unsupported } : {}) });
+
+export function translateRegex(pattern: string, flags: string): RegexTranslation {
+  let re2Flags = 0;
+  let global = false;
+  for (const f of flags) {
+    if (f === 'i') re2Flags |= RE2JS.CASE_INSENSITIVE;
+    else if (f === 'm') re2Flags |= RE2JS.MULTILINE;
+    else if (f === 's') re2Flags |= RE2JS.DOTALL;
+    else if (f === 'g') global = true;
+    else if (f === 'u' || f === 'd') continue;
+    else if (f === 'y') return fail('the sticky flag `y`', 'the sticky flag `y`');
+    else return fail(`unknown flag \`${f}\``);
+  }
+  if (new Set(flags).size !== flags.length) return fail('a flag is repeated');
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(n)) return fail('a back-reference', 'a back-reference such as `\\1`');
+      if (n === 'k' && pattern[i + 2] === '<') return fail('a named back-reference', 'a back-reference such as `\\k<name>`');
+      if (n === 'c') return fail('a control escape', 'the control escape `\\c`');
+      if (n === 'u') {
+        const braced = /^\{([0-9a-fA-F]+)\}/.exec(pattern.slice(i + 2));
+        const plain = /^[0-9a-fA-F]{4}/.exec(pattern.slice(i + 2));
+        if (braced) {
+          out += `\\x{${braced[1]}}`;
+          i += 1 + braced[0].length;
+          continue;
+        }
+        if (plain) {
+          out += `\\x{${plain[0]}}`;
+          i += 5;
+          continue;
+        }
+      }
+      if (n === '0' && !/[0-9]/.test(pattern[i + 2] ?? '')) {
+        out += '\\x00';
+        i += 1;
+        continue;
+      }
+      if (n === 'b' && inClass) {
+        out += '\\x08';
+        i += 1;
+        continue;
+      }
+      out += c + n;
+      i += 1;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      if (pattern.startsWith('[^]', i)) {
+        out += '(?s:.)';
+        i += 2;
+        continue;
+      }
+      if (pattern.startsWith('[]', i)) {
+        out += '[^\\x{0}-\\x{10FFFF}]';
+        i += 1;
+        continue;
+      }
+      inClass = true;
+      out += c;
+      continue;
+    }
+    if (c === '(' && pattern[i + 1] === '?') {
+      const kind = pattern.slice(i + 2, i + 4);
+      if (kind.startsWith('=') || kind.startsWith('!')) return fail('a lookahead', 'a lookahead such as `(?=…)`');
+      if (kind === '<=' || kind === '<!') return fail('a lookbehind', 'a lookbehind such as `(?<=…)`');
+    }
+    out += c;
+  }
+  try {
+    RE2JS.compile(out, re2Flags);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e));
+  }
+  return { ok: true, re2: { source: out, flags: re2Flags, global } };
+}

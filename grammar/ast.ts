@@ -1,0 +1,130 @@
+import type { Span } from './span.js';
+
+/** Spans of expression nodes are offsets into the rule's expression text (not the file). */
+interface Node {
+  readonly span: Span;
+}
+
+export type LiteralValue = string | number | boolean | null | undefined;
+
+export interface Literal extends Node {
+  readonly kind: 'literal';
+  readonly value: LiteralValue;
+}
+
+export interface RegexLiteral extends Node {
+  readonly kind: 'regex';
+  readonly pattern: string;
+  readonly flags: string;
+}
+
+/** `a${b}c`: quasis has one more entry than exprs. */
+export interface Template extends Node {
+  readonly kind: 'template';
+  readonly quasis: readonly string[];
+  readonly exprs: readonly Expr[];
+}
+
+export interface ArrayLiteral extends Node {
+  readonly kind: 'array';
+  readonly elements: readonly Expr[];
+}
+
+export interface Identifier extends Node {
+  readonly kind: 'identifier';
+  readonly name: string;
+}
+
+/** `a.b` (computed false, property is the name) or `a[expr]` (computed true). */
+export interface Member extends Node {
+  readonly kind: 'member';
+  readonly object: Expr;
+  readonly property: Expr;
+  readonly computed: boolean;
+}
+
+export interface Call extends Node {
+  readonly kind: 'call';
+  readonly callee: Expr;
+  readonly args: readonly Expr[];
+}
+
+export type UnaryOp = '!' | '-' | '+' | 'typeof';
+export interface Unary extends Node {
+  readonly kind: 'unary';
+  readonly op: UnaryOp;
+  readonly operand: Expr;
+}
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
+export interface Binary extends Node {
+  readonly kind: 'binary';
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export type LogicalOp = '&&' | '||' | '??';
+export interface Logical extends Node {
+  readonly kind: 'logical';
+  readonly op: LogicalOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export interface Conditional extends Node {
+  readonly kind: 'conditional';
+  readonly test: Expr;
+  readonly consequent: Expr;
+  readonly alternate: Expr;
+}
+
+/** Stands where the parser recovered from an error or a forbidden construct; never compiled. */
+export interface ErrorExpr extends Node {
+  readonly kind: 'error';
+}
+
+export type Expr =
+  | Literal
+  | RegexLiteral
+  | Template
+  | ArrayLiteral
+  | Identifier
+  | Member
+  | Call
+  | Unary
+  | Binary
+  | Logical
+  | Conditional
+  | ErrorExpr;
+
+export type ExprKind = Expr['kind'];
+
+/** Children in evaluation order; the one generic walk every pass builds on. */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'template':
+      return e.exprs;
+    case 'array':
+      return e.elements;
+    case 'member':
+      return [e.object, e.property];
+    case 'call':
+      return [e.callee, ...e.args];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+    case 'logical':
+      return [e.left, e.right];
+    case 'conditional':
+      return [e.test, e.consequent, e.alternate];
+    default:
+      return [];
+  }
+}
+
+/** Pre-order walk; return false from `visit` to skip a node's children. */
+export function walk(e: Expr, visit: (e: Expr, parent: Expr | undefined) => boolean | void, parent?: Expr): void {
+  if (visit(e, parent) === false) return;
+  for (const c of children(e)) walk(c, visit, e);
+}

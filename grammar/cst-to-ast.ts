@@ -1,0 +1,301 @@
+/**
+ * CST → AST: gives the parse tree its meaning and names every construct the rule language
+ * forbids. Tolerates trees the parser recovered (missing children become `error` nodes).
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { BinaryOp, Expr, LogicalOp, UnaryOp } from './ast.js';
+import type { Code, MessageParams } from './messages.js';
+import { fromChevrotain, type Span } from './span.js';
+import { decodeEscapes } from './strings.js';
+
+export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string) => void;
+
+const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
+const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset);
+
+/** A node's children (tokens and sub-nodes) in source order. */
+function ordered(node: CstNode): CstElement[] {
+  const all: CstElement[] = [];
+  for (const list of Object.values(node.children)) all.push(...list);
+  const start = (e: CstElement): number => (isToken(e) ? e.startOffset : (e.location?.startOffset ?? Number.MAX_SAFE_INTEGER));
+  return all.sort((a, b) => start(a) - start(b));
+}
+
+function nodeSpan(node: CstNode): Span {
+  const loc = node.location;
+  if (loc && !Number.isNaN(loc.startOffset)) return fromChevrotain(loc.startOffset, loc.endOffset);
+  return { start: 0, end: 0 };
+}
+
+const BINARY_LEVELS = new Set(['logicalOr', 'logicalAnd', 'bitwise', 'equality', 'relational', 'shift', 'additive', 'multiplicative', 'power']);
+const ALLOWED_BINARY = new Set<string>(['+', '-', '*', '/', '%', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in']);
+
+export class CstToAst {
+  constructor(private readonly report: Reporter) {}
+
+  private error(span: Span): Expr {
+    return { kind: 'error', span };
+  }
+
+  expr(node: CstNode | undefined, fallback: Span): Expr {
+    if (!node) return this.error(fallback);
+    const span = nodeSpan(node);
+    switch (node.name) {
+      case 'sequence':
+        return this.sequence(node, span);
+      case 'assignment':
+        return this.assignment(node, span);
+      case 'conditional':
+        return this.conditional(node, span);
+      case 'unary':
+        return this.unary(node, span);
+      case 'postfix':
+        return this.postfix(node, span);
+      case 'primary':
+        return this.primary(node, span);
+      default:
+        if (BINARY_LEVELS.has(node.name)) return this.binaryChain(node, span);
+        return this.error(span);
+    }
+  }
+
+  private sequence(node: CstNode, span: Span): Expr {
+    const parts = (node.children.assignment ?? []) as CstNode[];
+    const seps = [...((node.children.Comma ?? []) as IToken[]), ...((node.children.Semicolon ?? []) as IToken[])];
+    if (seps.length > 0) {
+      seps.sort((a, b) => a.startOffset - b.startOffset);
+      this.report('VLV0210', tokenSpan(seps[0]), {}, 'combine conditions with `&&` or `||`');
+      parts.forEach((p) => this.expr(p, span)); // still report problems inside each part
+      return this.error(span);
+    }
+    return this.expr(parts[0], span);
+  }
+
+  private assignment(node: CstNode, span: Span): Expr {
+    const [left, right] = (node.children.conditional ?? []).concat(node.children.assignment ?? []) as CstNode[];
+    const assign = node.children.AssignOp?.[0] as IToken | undefined;
+    const arrow = node.children.Arrow?.[0] as IToken | undefined;
+    if (arrow) {
+      this.report('VLV0206', span, {});
+      return this.error(span);
+    }
+    if (assign) {
+      const strict = assign.image === '=' ? { hint: 'to compare, use `===`' } : {};
+      this.report('VLV0207', tokenSpan(assign), { op: assign.image }, strict.hint);
+      this.expr(left, span);
+      this.expr(right, span);
+      return this.error(span);
+    }
+    return this.expr(left, span);
+  }
+
+  private conditional(node: CstNode, span: Span): Expr {
+    const test = this.expr(node.children.logicalOr?.[0] as CstNode | undefined, span);
+    if (!node.children.Question) return test;
+    const [a, b] = (node.children.assignment ?? []) as CstNode[];
+    return { kind: 'conditional', test, consequent: this.expr(a, span), alternate: this.expr(b, span), span };
+  }
+
+  /** Left-associative chain `a op b op c`, except `**` which the parser nests to the right. */
+  private binaryChain(node: CstNode, span: Span): Expr {
+    const parts = ordered(node);
+    if (node.name === 'logicalOr') this.checkNullishMix(node);
+    let left: Expr | undefined;
+    let op: IToken | undefined;
+    for (const part of parts) {
+      if (isToken(part)) {
+        op = part;
+        continue;
+      }
+      const operand = this.expr(part, span);
+      if (left === undefined) {
+        left = operand;
+        continue;
+      }
+      left = this.combine(left, op, operand);
+      op = undefined;
+    }
+    return left ?? this.error(span);
+  }
+
+  /** JavaScript refuses `a ?? b || c` and `a ?? b && c` without parentheses; so do we. */
+  private checkNullishMix(node: CstNode): void {
+    const nullish = node.children.Nullish as IToken[] | undefined;
+    if (!nullish) return;
+    const mixed = node.children.Or !== undefined || ((node.children.logicalAnd ?? []) as CstNode[]).some((c) => c.children.And !== undefined);
+    if (mixed) this.report('VLV0201', tokenSpan(nullish[0]), { detail: '`??` can not be mixed with `&&` or `||` without parentheses' }, 'add parentheses to say which comes first');
+  }
+
+  private combine(left: Expr, op: IToken | undefined, right: Expr): Expr {
+    const span = { start: left.span.start, end: right.span.end };
+    if (!op) return this.error(span);
+    const image = op.image;
+    if (image === '&&' || image === '||' || image === '??') return { kind: 'logical', op: image as LogicalOp, left, right, span };
+    if (ALLOWED_BINARY.has(image)) return { kind: 'binary', op: image as BinaryOp, left, right, span };
+    this.report('VLV0213', tokenSpan(op), { op: image }, image === '&' ? 'did you mean `&&`?' : image === '|' ? 'did you mean `||`?' : undefined);
+    return this.error(span);
+  }
+
+  private unary(node: CstNode, span: Span): Expr {
+    const inner = node.children.unary?.[0] as CstNode | undefined;
+    if (!inner) return this.expr(node.children.postfix?.[0] as CstNode | undefined, span);
+    const op = ordered(node).find(isToken);
+    const operand = this.expr(inner, span);
+    if (!op) return operand;
+    const s = tokenSpan(op);
+    switch (op.image) {
+      case '!':
+      case '-':
+      case '+':
+      case 'typeof':
+        return { kind: 'unary', op: op.image as UnaryOp, operand, span };
+      case 'new':
+        this.report('VLV0205', s, {});
+        break;
+      case 'delete':
+      case 'void':
+        this.report('VLV0209', s, { op: op.image });
+        break;
+      case '++':
+      case '--':
+        this.report('VLV0207', s, { op: op.image });
+        break;
+      default:
+        this.report('VLV0213', s, { op: op.image });
+    }
+    return this.error(span);
+  }
+
+  private postfix(node: CstNode, span: Span): Expr {
+    let result = this.expr(node.children.primary?.[0] as CstNode | undefined, span);
+    for (const suffix of (node.children.suffix ?? []) as CstNode[]) {
+      result = this.suffix(result, suffix);
+    }
+    const update = node.children.UpdateOp?.[0] as IToken | undefined;
+    if (update) {
+      this.report('VLV0207', tokenSpan(update), { op: update.image });
+      return this.error(span);
+    }
+    return result;
+  }
+
+  private suffix(object: Expr, node: CstNode): Expr {
+    const s = nodeSpan(node);
+    const span = { start: object.span.start, end: Math.max(s.end, object.span.end) };
+    const c = node.children;
+    if (c.Dot) {
+      const name = c.IdentifierName?.[0] as IToken | undefined;
+      if (!name || Number.isNaN(name.startOffset)) return this.error(span);
+      const property: Expr = { kind: 'literal', value: name.image, span: tokenSpan(name) };
+      return { kind: 'member', object, property, computed: false, span };
+    }
+    if (c.OptionalChain) {
+      this.report('VLV0213', tokenSpan(c.OptionalChain[0] as IToken), { op: '?.' }, 'guard with `&&` instead, e.g. `a && a.b`');
+      return this.error(span);
+    }
+    if (c.LBracket) {
+      const property = this.expr(c.sequence?.[0] as CstNode | undefined, s);
+      return { kind: 'member', object, property, computed: true, span };
+    }
+    if (c.args) {
+      const argsNode = c.args[0] as CstNode;
+      const args = ((argsNode.children.assignment ?? []) as CstNode[]).map((a) => this.expr(a, nodeSpan(argsNode)));
+      return { kind: 'call', callee: object, args, span };
+    }
+    if (c.template) {
+      this.report('VLV0211', s, {});
+      this.template(c.template[0] as CstNode, s);
+      return this.error(span);
+    }
+    return this.error(span);
+  }
+
+  private primary(node: CstNode, span: Span): Expr {
+    const c = node.children;
+    const tok = ordered(node).find(isToken);
+    if (c.template) return this.template(c.template[0] as CstNode, span);
+    if (c.parenthesized) return this.parenthesized(c.parenthesized[0] as CstNode, span);
+    if (c.arrayLiteral) {
+      const items = (c.arrayLiteral[0] as CstNode).children.assignment ?? [];
+      return { kind: 'array', elements: (items as CstNode[]).map((i) => this.expr(i, span)), span };
+    }
+    if (c.objectLiteral) {
+      this.report('VLV0212', span, {});
+      return this.error(span);
+    }
+    if (c.functionLiteral) {
+      this.report('VLV0206', span, {});
+      return this.error(span);
+    }
+    if (!tok || Number.isNaN(tok.startOffset)) return this.error(span);
+    const s = tokenSpan(tok);
+    switch (tok.tokenType.name) {
+      case 'NumberLiteral':
+        return { kind: 'literal', value: parseNumber(tok.image), span: s };
+      case 'BadNumber':
+        this.report('VLV0215', s, { text: tok.image });
+        return this.error(s);
+      case 'StringLiteral':
+        return { kind: 'literal', value: decodeEscapes(tok.image.slice(1, -1)), span: s };
+      case 'UnterminatedString':
+        this.report('VLV0202', s, {}, `close it with ${tok.image[0]}`);
+        return this.error(s);
+      case 'Kw_true':
+        return { kind: 'literal', value: true, span: s };
+      case 'Kw_false':
+        return { kind: 'literal', value: false, span: s };
+      case 'Kw_null':
+        return { kind: 'literal', value: null, span: s };
+      case 'Kw_undefined':
+        return { kind: 'literal', value: undefined, span: s };
+      case 'Kw_this':
+        this.report('VLV0208', s, {});
+        return this.error(s);
+      case 'RegexLiteral': {
+        const close = tok.image.lastIndexOf('/');
+        return { kind: 'regex', pattern: tok.image.slice(1, close), flags: tok.image.slice(close + 1), span: s };
+      }
+      case 'Identifier':
+        return { kind: 'identifier', name: tok.image, span: s };
+      default:
+        this.report('VLV0216', s, { word: tok.image });
+        return this.error(s);
+    }
+  }
+
+  private parenthesized(node: CstNode, span: Span): Expr {
+    const inner = node.children.sequence?.[0] as CstNode | undefined;
+    if (!inner) {
+      this.report('VLV0201', span, { detail: 'expected an expression inside `( )`' });
+      return this.error(span);
+    }
+    return this.expr(inner, span);
+  }
+
+  private template(node: CstNode, span: Span): Expr {
+    const c = node.children;
+    const open = (c.UnterminatedTemplate ?? c.UnterminatedTemplateTail)?.[0] as IToken | undefined;
+    if (open) {
+      this.report('VLV0214', tokenSpan(open), {}, 'close it with `');
+      return this.error(span);
+    }
+    if (c.TemplateFull) {
+      const t = c.TemplateFull[0] as IToken;
+      return { kind: 'template', quasis: [decodeEscapes(t.image.slice(1, -1))], exprs: [], span: tokenSpan(t) };
+    }
+    const pieces = [...((c.TemplateHead ?? []) as IToken[]), ...((c.TemplateMiddle ?? []) as IToken[]), ...((c.TemplateTail ?? []) as IToken[])]
+      .filter((t) => !Number.isNaN(t.startOffset))
+      .sort((a, b) => a.startOffset - b.startOffset);
+    const exprs = ((c.sequence ?? []) as CstNode[]).map((e) => this.expr(e, span));
+    const quasis = pieces.map((t) => {
+      const body = t.image.slice(1);
+      return decodeEscapes(body.endsWith('${') ? body.slice(0, -2) : body.slice(0, -1));
+    });
+    if (quasis.length !== exprs.length + 1) return this.error(span);
+    return { kind: 'template', quasis, exprs, span: nodeSpan(node) };
+  }
+}
+
+function parseNumber(image: string): number {
+  return Number(image);
+}

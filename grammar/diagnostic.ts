@@ -1,0 +1,58 @@
+import { type Code, MESSAGES, type MessageParams } from './messages.js';
+import { LineIndex, type Position, type Span } from './span.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The one diagnostic shape used by every stage, the CLI and the playground. */
+export interface Diagnostic {
+  readonly code: Code;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly file: string;
+  readonly start: Position;
+  readonly end: Position;
+  readonly hint?: string;
+}
+
+/** Collects diagnostics for one source text, turning file offsets into line:column. */
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+  private readonly lines: LineIndex;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string): Diagnostic {
+    const entry = MESSAGES[code];
+    const d: Diagnostic = {
+      code,
+      severity: entry.severity,
+      message: (entry.message as (p: MessageParams<C>) => string)(params),
+      file: this.file,
+      start: this.lines.position(where.start),
+      end: this.lines.position(Math.max(where.start, where.end)),
+      ...(hint !== undefined ? { hint } : {}),
+    };
+    this.items.push(d);
+    return d;
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === 'error');
+  }
+}
+
+/** Position order, then code, so every report lists problems the way a reader meets them. */
+export const compareDiagnostics = (a: Diagnostic, b: Diagnostic): number =>
+  a.file.localeCompare(b.file) ||
+  a.start.offset - b.start.offset ||
+  a.end.offset - b.end.offset ||
+  a.code.localeCompare(b.code);
+
+export const sortDiagnostics = (list: readonly Diagnostic[]): Diagnostic[] => [...list].sort(compareDiagnostics);
+
+export const hasErrors = (list: readonly Diagnostic[]): boolean => list.some((d) => d.severity === 'error');

@@ -1,0 +1,111 @@
+/**
+ * permissions.yml → RuleFileAst: sections, patterns and rules with their positions, every rule
+ * string parsed into an expression AST. Names are not judged here (unknown sections and actions
+ * are the compiler's business); only the shape of the file and the syntax of each piece are.
+ */
+import type { Expr } from './ast.js';
+import type { Reporter } from './cst-to-ast.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostic.js';
+import { parseExpression } from './expression.js';
+import { parsePattern, type PathPattern } from './pattern.js';
+import type { Span } from './span.js';
+import { loadYaml, type YNode, type YScalar } from './yaml.js';
+
+export interface RuleAst {
+  readonly action: string;
+  readonly keySpan: Span;
+  /** The rule's node as written: a boolean or string scalar when valid. */
+  readonly node: YNode;
+  /** For string rules: the expression text and its AST (spans relative to `text`). */
+  readonly text?: string;
+  readonly expr?: Expr;
+  /** Maps a span of `text` to a span of the file. */
+  readonly toFileSpan: (s: Span) => Span;
+}
+
+export interface PatternAst {
+  readonly text: string;
+  readonly keySpan: Span;
+  /** Undefined when the pattern itself is invalid (already reported). */
+  readonly pattern?: PathPattern;
+  readonly rules: readonly RuleAst[];
+  readonly isMap: boolean;
+}
+
+export interface SectionAst {
+  readonly name: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+  readonly patterns: readonly PatternAst[];
+}
+
+export interface RuleFileAst {
+  readonly file: string;
+  readonly text: string;
+  /** Span of the whole document, for problems that belong to no single place. */
+  readonly span: Span;
+  readonly sections: readonly SectionAst[];
+}
+
+const describe = (n: YNode): string =>
+  n.kind === 'map' ? 'a mapping' : n.kind === 'seq' ? 'a list' : n.value === null ? 'empty' : `the ${typeof n.value} \`${String(n.value)}\``;
+
+/** Key spans include any quotes; the pattern's own characters start one in when quoted. */
+function keyContentStart(text: string, keySpan: Span): number {
+  const c = text[keySpan.start];
+  return c === '"' || c === "'" ? keySpan.start + 1 : keySpan.start;
+}
+
+export function parseRuleFile(text: string, file: string): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
+  const loaded = loadYaml(text, file);
+  const sink = new DiagnosticSink(file, text);
+  const root = loaded.root;
+  if (!root) return { diagnostics: loaded.diagnostics };
+  if (root.kind !== 'map') {
+    sink.report('VLV0111', root.span, { what: 'the permissions file', found: describe(root) }, 'start with `record:`, `event:`, `rpc:` and `presence:`');
+    return { diagnostics: [...loaded.diagnostics, ...sink.items] };
+  }
+  const sections: SectionAst[] = root.entries.map((entry) => {
+    const patterns: PatternAst[] = [];
+    if (entry.value.kind !== 'map') {
+      if (!(entry.value.kind === 'scalar' && entry.value.value === null)) {
+        sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: describe(entry.value) });
+      }
+    } else {
+      for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink));
+    }
+    return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns };
+  });
+  return { ast: { file, text, span: root.span, sections }, diagnostics: [...loaded.diagnostics, ...sink.items] };
+}
+
+function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Reporter {
+  return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
+}
+
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink): PatternAst {
+  const base = keyContentStart(text, keySpan);
+  // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
+  const exact = text.slice(base, base + key.length) === key;
+  const patternSpan = (s: Span): Span => (exact ? { start: base + s.start, end: base + s.end } : keySpan);
+  const pattern = parsePattern(key, offsetReporter(sink, patternSpan));
+  const rules: RuleAst[] = [];
+  if (value.kind !== 'map') {
+    // deepstream accepts such a pattern (it defines nothing), so this is only a warning.
+    sink.report('VLV0114', value.kind === 'scalar' && value.value === null ? keySpan : value.span, { pattern: key, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
+    return { text: key, keySpan, pattern, rules, isMap: false };
+  }
+  for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));
+  return { text: key, keySpan, pattern, rules, isMap: true };
+}
+
+function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink): RuleAst {
+  const whole = (): Span => node.span;
+  if (node.kind !== 'scalar' || typeof node.value !== 'string') return { action, keySpan, node, toFileSpan: whole };
+  const scalar: YScalar = node;
+  const ruleText = node.value as string;
+  const toFileSpan = scalar.toFileSpan ?? whole;
+  if (ruleText.trim() === '') return { action, keySpan, node, text: ruleText, toFileSpan };
+  const expr = parseExpression(ruleText, offsetReporter(sink, toFileSpan));
+  return { action, keySpan, node, text: ruleText, expr, toFileSpan };
+}

@@ -1,0 +1,101 @@
+/**
+ * THE catalogue: every diagnostic code, declared once, with its severity, a one-line
+ * explanation and its message. Codes never change meaning; a retired code is never reused.
+ *
+ * Ranges: 00xx file and YAML · 01xx file structure and path patterns · 02xx rule syntax ·
+ * 03xx names, calls and scope · 04xx lints · 09xx evaluation (reasons a request was denied).
+ */
+import type { Severity } from './diagnostic.js';
+
+interface Entry<P> {
+  readonly severity: Severity;
+  /** One line for the catalogue (`valve explain CODE`, README). */
+  readonly summary: string;
+  readonly message: (p: P) => string;
+}
+
+const def = <P = Record<string, never>>(severity: Severity, summary: string, message: (p: P) => string): Entry<P> => ({
+  severity,
+  summary,
+  message,
+});
+
+const list = (names: readonly string[]): string => names.join(', ');
+
+export const MESSAGES = {
+  // ── 00xx: the file as YAML / JSON ────────────────────────────────────────────────
+  VLV0001: def<{ detail: string }>('error', 'the file is not valid YAML or JSON', (p) => `the file is not valid YAML: ${p.detail}`),
+  VLV0002: def<{ key: string }>('error', 'a key appears twice in the same mapping', (p) => `\`${p.key}\` is defined twice in the same mapping`),
+  VLV0003: def('error', 'YAML aliases expand too much (a "billion laughs" file)', () => 'YAML aliases expand to too many nodes'),
+  VLV0004: def<{ tag: string }>('error', 'custom YAML tags are not allowed', (p) => `the YAML tag \`${p.tag}\` is not allowed in a permissions file`),
+  VLV0005: def('error', 'the file is empty', () => 'the permissions file is empty'),
+  VLV0006: def<{ what: string }>('error', 'the file holds more than one YAML document', (p) => `the permissions file must hold one YAML document, found ${p.what}`),
+
+  // ── 01xx: file structure and path patterns ───────────────────────────────────────
+  VLV0101: def<{ section: string }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`),
+  VLV0102: def<{ section: string; known: readonly string[] }>('error', 'a section name is not one of record, event, rpc, presence', (p) => `unknown section \`${p.section}\`; the sections are ${list(p.known)}`),
+  VLV0103: def<{ section: string }>('error', 'a section has no patterns', (p) => `section \`${p.section}\` is empty; it needs at least the root pattern "*"`),
+  VLV0104: def<{ section: string }>('error', 'a section lacks the root pattern "*"', (p) => `section \`${p.section}\` has no root pattern "*"`),
+  VLV0105: def<{ action: string; section: string; known: readonly string[] }>('error', 'an action is not valid for its section', (p) => `\`${p.action}\` is not an action of section \`${p.section}\`; its actions are ${list(p.known)}`),
+  VLV0106: def<{ found: string }>('error', 'a rule is neither a boolean nor a string', (p) => `a rule must be true, false or a string holding an expression, not ${p.found}`),
+  VLV0107: def('error', 'a rule string is empty', () => 'a rule can not be empty'),
+  VLV0108: def<{ reason: string }>('error', 'a path pattern is malformed', (p) => `invalid path pattern: ${p.reason}`),
+  VLV0109: def<{ text: string }>('error', 'a `$` in a path pattern is not followed by a letter or digit', (p) => `invalid variable name \`${p.text}\`: a variable is \`$\` followed by letters and digits`),
+  VLV0110: def<{ name: string }>('error', 'the same `$variable` appears twice in one pattern', (p) => `variable \`${p.name}\` appears twice in this pattern`),
+  VLV0111: def<{ what: string; found: string }>('error', 'a mapping was expected', (p) => `${p.what} must be a mapping, not ${p.found}`),
+  VLV0112: def<{ chars: string }>('warning', 'a path pattern contains regular-expression characters, which match literally', (p) => `${p.chars} in a path pattern matches only itself here (deepstream treated it as a regular expression)`),
+  VLV0113: def('warning', 'a pattern defines no actions', () => 'this pattern defines no actions, so it never applies'),
+  VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
+
+  // ── 02xx: rule syntax ────────────────────────────────────────────────────────────
+  VLV0201: def<{ detail: string }>('error', 'the rule is not a valid expression', (p) => p.detail),
+  VLV0202: def('error', 'a string is not closed', () => 'this string is not closed'),
+  VLV0203: def<{ char: string }>('error', 'a character that has no meaning in a rule', (p) => `unexpected character \`${p.char}\``),
+  VLV0204: def<{ detail: string }>('error', 'a regular expression literal is invalid', (p) => `invalid regular expression: ${p.detail}`),
+  VLV0205: def('error', '`new` is not allowed', () => '`new` is not allowed in a rule'),
+  VLV0206: def('error', 'functions and arrow functions are not allowed', () => 'functions can not be defined in a rule'),
+  VLV0207: def<{ op: string }>('error', 'assignment and increment are not allowed', (p) => `\`${p.op}\` changes a value; rules can only read`),
+  VLV0208: def('error', '`this` is not allowed', () => '`this` is not available in a rule'),
+  VLV0209: def<{ op: string }>('error', '`delete` and `void` are not allowed', (p) => `\`${p.op}\` is not allowed in a rule`),
+  VLV0210: def('error', 'a rule holds more than one expression', () => 'a rule is one expression; `;` and `,` can not join several'),
+  VLV0211: def('error', 'tagged templates are not allowed', () => 'a template string can not be called as a function (tagged template)'),
+  VLV0212: def('error', 'object literals are not allowed', () => 'object literals are not supported in rules'),
+  VLV0213: def<{ op: string }>('error', 'an operator outside the rule language', (p) => `the operator \`${p.op}\` is not supported in rules`),
+  VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
+  VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
+  VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+
+  // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
+  VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
+  VLV0302: def<{ action: string; section: string }>('error', '`data` is used where the action carries no data', (p) => `\`data\` is not available in \`${p.section}\` \`${p.action}\` rules: this action carries no incoming data`),
+  VLV0303: def<{ action: string; section: string }>('error', '`oldData` is used where there is no stored record', (p) => `\`oldData\` is not available in \`${p.section}\` \`${p.action}\` rules: only record read, write and delete have a stored value`),
+  VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `\`${p.callee}\` can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
+  VLV0305: def<{ method: string; allowed: readonly string[] }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`),
+  VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
+  VLV0307: def<{ name: string; pattern: string; declared: readonly string[] }>('error', 'a `$variable` that the pattern does not declare', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? `; its variables are ${list(p.declared)}` : ', which declares none'}`),
+  VLV0308: def<{ count: number }>('error', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
+  VLV0309: def('error', '`_` used other than as a call', () => '`_` only exists as a call: `_(recordName)`'),
+  VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument'),
+  VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
+  VLV0312: def<{ method: string; min: number; max: number; count: number }>('error', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
+
+  // ── 04xx: lints ──────────────────────────────────────────────────────────────────
+  VLV0401: def<{ what: string }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`),
+  VLV0402: def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``),
+
+  // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
+  VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),
+  VLV0902: def<{ section: string; action: string; name: string }>('info', 'no pattern defines the action for this name; the request is denied', (p) => `no \`${p.section}\` pattern defines \`${p.action}\` for \`${p.name}\``),
+  VLV0903: def<{ max: number }>('error', 'cross-references needed more rounds than allowed', (p) => `the rule needed more than ${p.max} rounds of record loads (maxRuleIterations)`),
+  VLV0904: def<{ name: string; detail: string }>('error', 'a record needed by `_()` or `oldData` failed to load', (p) => `loading record \`${p.name}\` failed: ${p.detail}`),
+  VLV0905: def<{ found: string }>('error', '`_()` was given something other than a string', (p) => `\`_()\` needs a record name string, got ${p.found}`),
+  VLV0906: def<{ found: string }>('info', 'the rule yielded something other than `true`', (p) => `the rule yielded ${p.found}`),
+  VLV0907: def<{ name: string }>('error', 'a patch was sent for a record that does not exist', (p) => `patch of record \`${p.name}\`, which does not exist`),
+  VLV0908: def<{ path: string }>('error', 'a patch path is malformed or reaches into JavaScript internals', (p) => `invalid patch path \`${p.path}\``),
+  VLV0909: def<{ detail: string }>('error', 'the rules file could not be used', (p) => `permissions not loaded: ${p.detail}`),
+} as const;
+
+export type Code = keyof typeof MESSAGES;
+export type MessageParams<C extends Code> = Parameters<(typeof MESSAGES)[C]['message']>[0];
+
+export const CODES = Object.keys(MESSAGES) as Code[];

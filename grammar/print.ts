@@ -1,0 +1,81 @@
+/** AST → rule text with the fewest parentheses that keep its meaning (round-trip tests, explain). */
+import type { Expr } from './ast.js';
+import { quote } from './strings.js';
+
+const PREC: Record<string, number> = {
+  '??': 2, '||': 3, '&&': 4,
+  '==': 8, '!=': 8, '===': 8, '!==': 8,
+  '<': 9, '<=': 9, '>': 9, '>=': 9, in: 9,
+  '+': 11, '-': 11,
+  '*': 12, '/': 12, '%': 12,
+};
+const CONDITIONAL = 1;
+const UNARY = 14;
+const POSTFIX = 16;
+const PRIMARY = 17;
+
+function precedence(e: Expr): number {
+  switch (e.kind) {
+    case 'conditional':
+      return CONDITIONAL;
+    case 'binary':
+    case 'logical':
+      return PREC[e.op];
+    case 'unary':
+      return UNARY;
+    case 'member':
+    case 'call':
+      return POSTFIX;
+    default:
+      return PRIMARY;
+  }
+}
+
+/** `??` may not be mixed with `&&`/`||` without parentheses, whatever the precedence says. */
+const mixesNullish = (parent: Expr, child: Expr): boolean =>
+  parent.kind === 'logical' && child.kind === 'logical' && (parent.op === '??') !== (child.op === '??');
+
+function wrap(e: Expr, min: number, parent?: Expr): string {
+  const text = print(e);
+  return precedence(e) < min || (parent !== undefined && mixesNullish(parent, e)) ? `(${text})` : text;
+}
+
+const escapeTemplate = (s: string): string => s.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${').replace(/\r/g, '\\r');
+
+export function print(e: Expr): string {
+  switch (e.kind) {
+    case 'literal':
+      if (typeof e.value === 'string') return quote(e.value);
+      return String(e.value);
+    case 'regex':
+      return `/${e.pattern}/${e.flags}`;
+    case 'template':
+      return `\`${e.quasis.map((q, i) => escapeTemplate(q) + (i < e.exprs.length ? `\${${print(e.exprs[i])}}` : '')).join('')}\``;
+    case 'array':
+      return `[${e.elements.map((x) => wrap(x, CONDITIONAL)).join(', ')}]`;
+    case 'identifier':
+      return e.name;
+    case 'member': {
+      const obj = e.object.kind === 'literal' && typeof e.object.value === 'number' ? `(${print(e.object)})` : wrap(e.object, POSTFIX);
+      if (!e.computed && e.property.kind === 'literal') return `${obj}.${String(e.property.value)}`;
+      return `${obj}[${print(e.property)}]`;
+    }
+    case 'call':
+      return `${wrap(e.callee, POSTFIX)}(${e.args.map((a) => wrap(a, CONDITIONAL)).join(', ')})`;
+    case 'unary': {
+      const operand = wrap(e.operand, UNARY);
+      if (e.op === 'typeof') return `typeof ${operand}`;
+      // `- -x` and `+ +x` must not fuse into `--x` / `++x`.
+      return operand.startsWith(e.op) ? `${e.op} ${operand}` : `${e.op}${operand}`;
+    }
+    case 'binary':
+    case 'logical': {
+      const p = PREC[e.op];
+      return `${wrap(e.left, p, e)} ${e.op} ${wrap(e.right, p + 1, e)}`;
+    }
+    case 'conditional':
+      return `${wrap(e.test, CONDITIONAL + 1)} ? ${wrap(e.consequent, CONDITIONAL)} : ${wrap(e.alternate, CONDITIONAL)}`;
+    case 'error':
+      return '<error>';
+  }
+}

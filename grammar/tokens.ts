@@ -1,0 +1,238 @@
+/**
+ * Every token of the rule language, declared once. The lexer, the parser and the playground's
+ * editor highlighting all read this file; there is no second tokenizer.
+ */
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+
+// Categories (match no text themselves).
+/** Anything that may follow `.`: identifiers and every keyword (`data.new` is a property). */
+export const IdentifierName = createToken({ name: 'IdentifierName', pattern: Lexer.NA });
+export const AssignOp = createToken({ name: 'AssignOp', pattern: Lexer.NA, label: 'assignment' });
+export const EqualityOp = createToken({ name: 'EqualityOp', pattern: Lexer.NA });
+export const RelationalOp = createToken({ name: 'RelationalOp', pattern: Lexer.NA });
+export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA });
+export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA });
+export const BitwiseOp = createToken({ name: 'BitwiseOp', pattern: Lexer.NA });
+export const ShiftOp = createToken({ name: 'ShiftOp', pattern: Lexer.NA });
+export const UpdateOp = createToken({ name: 'UpdateOp', pattern: Lexer.NA });
+
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\n\r\v\f\u00a0\ufeff\u2028\u2029]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_$][A-Za-z0-9_$]*/, categories: [IdentifierName], label: 'a name' });
+
+const keyword = (word: string): TokenType =>
+  createToken({ name: `Kw_${word}`, pattern: new RegExp(`${word}(?![A-Za-z0-9_$])`), longer_alt: Identifier, categories: [IdentifierName], label: `\`${word}\`` });
+
+export const True = keyword('true');
+export const False = keyword('false');
+export const Null = keyword('null');
+export const Undefined = keyword('undefined');
+export const Typeof = keyword('typeof');
+export const In = keyword('in');
+export const Instanceof = keyword('instanceof');
+export const New = keyword('new');
+export const This = keyword('this');
+export const Delete = keyword('delete');
+export const Void = keyword('void');
+export const Function = keyword('function');
+/** Statement keywords: never valid in an expression; lexed so the error can name them. */
+export const StatementKeyword = createToken({
+  name: 'StatementKeyword',
+  pattern: /(?:var|let|const|return|if|else|for|while|do|switch|case|throw|try|catch|finally|class|import|export|yield|await|async|debugger|with|super)(?![A-Za-z0-9_$])/,
+  longer_alt: Identifier,
+  categories: [IdentifierName],
+  label: 'a statement keyword',
+});
+export const KEYWORDS = [True, False, Null, Undefined, Typeof, Instanceof, In, New, This, Delete, Void, Function, StatementKeyword];
+
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![A-Za-z0-9_$])/,
+  label: 'a number',
+});
+export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w$.]*/, label: 'a number' });
+export const StringLiteral = createToken({
+  name: 'StringLiteral',
+  pattern: /'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'|"(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/,
+  line_breaks: true,
+  label: 'a string',
+});
+/** An unclosed string still lexes, so the parser keeps going and the message is precise. */
+export const UnterminatedString = createToken({
+  name: 'UnterminatedString',
+  pattern: /'(?:[^'\\\n\r]|\\[\s\S])*|"(?:[^"\\\n\r]|\\[\s\S])*/,
+  line_breaks: true,
+  label: 'a string',
+});
+
+// Template strings switch lexer modes so `${ … }` holds ordinary tokens (nested templates too).
+const templateChars = String.raw`(?:[^\x60\\$]|\\[\s\S]|\$(?!\{))*`;
+export const TemplateFull = createToken({ name: 'TemplateFull', pattern: new RegExp(`\`${templateChars}\``), line_breaks: true, label: 'a template string' });
+export const TemplateHead = createToken({ name: 'TemplateHead', pattern: new RegExp(`\`${templateChars}\\$\\{`), line_breaks: true, push_mode: 'template', label: 'a template string' });
+export const TemplateMiddle = createToken({ name: 'TemplateMiddle', pattern: new RegExp(`\\}${templateChars}\\$\\{`), line_breaks: true, label: '`}` of a template' });
+export const TemplateTail = createToken({ name: 'TemplateTail', pattern: new RegExp(`\\}${templateChars}\``), line_breaks: true, pop_mode: true, label: '`}` of a template' });
+// Tried after the complete forms, so what they match runs to the end of the rule unclosed.
+export const UnterminatedTemplate = createToken({ name: 'UnterminatedTemplate', pattern: new RegExp(`\`${templateChars}`), line_breaks: true, label: 'a template string' });
+export const UnterminatedTemplateTail = createToken({ name: 'UnterminatedTemplateTail', pattern: new RegExp(`\\}${templateChars}`), line_breaks: true, pop_mode: true, label: 'a template string' });
+
+/** Tokens after which `/` divides; anywhere else it starts a regular expression literal. */
+const ENDS_OPERAND = new Set(['Identifier', 'NumberLiteral', 'StringLiteral', 'TemplateFull', 'TemplateTail', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_null', 'Kw_undefined', 'Kw_this']);
+const REGEX_BODY = /\/(?![*/])(?:[^/\\[\n\r]|\\[^\n\r]|\[(?:[^\]\\\n\r]|\\[^\n\r])*\])+\/[A-Za-z]*/y;
+export const RegexLiteral = createToken({
+  name: 'RegexLiteral',
+  pattern: (text: string, offset: number, matched: IToken[]) => {
+    const prev = matched[matched.length - 1];
+    if (prev && ENDS_OPERAND.has(prev.tokenType.name)) return null;
+    REGEX_BODY.lastIndex = offset;
+    return REGEX_BODY.exec(text);
+  },
+  line_breaks: false,
+  start_chars_hint: ['/'],
+  label: 'a regular expression',
+});
+
+const punct = (name: string, pattern: string, label: string, categories: TokenType[] = []): TokenType =>
+  createToken({ name, pattern: new RegExp(pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), label: `\`${label}\``, categories });
+
+export const Arrow = punct('Arrow', '=>', '=>');
+export const StrictEq = punct('StrictEq', '===', '===', [EqualityOp]);
+export const StrictNotEq = punct('StrictNotEq', '!==', '!==', [EqualityOp]);
+export const LooseEq = punct('LooseEq', '==', '==', [EqualityOp]);
+export const LooseNotEq = punct('LooseNotEq', '!=', '!=', [EqualityOp]);
+export const Ellipsis = punct('Ellipsis', '...', '...');
+export const OptionalChain = punct('OptionalChain', '?.', '?.');
+export const NullishAssign = punct('NullishAssign', '??=', '??=', [AssignOp]);
+export const Nullish = punct('Nullish', '??', '??');
+export const AndAssign = punct('AndAssign', '&&=', '&&=', [AssignOp]);
+export const OrAssign = punct('OrAssign', '||=', '||=', [AssignOp]);
+export const And = punct('And', '&&', '&&');
+export const Or = punct('Or', '||', '||');
+export const Increment = punct('Increment', '++', '++', [UpdateOp]);
+export const Decrement = punct('Decrement', '--', '--', [UpdateOp]);
+export const PowerAssign = punct('PowerAssign', '**=', '**=', [AssignOp]);
+export const Power = punct('Power', '**', '**');
+export const ShiftAssign = createToken({ name: 'ShiftAssign', pattern: /<<=|>>>=|>>=/, categories: [AssignOp], label: 'a shift assignment' });
+export const Shift = createToken({ name: 'Shift', pattern: /<<|>>>|>>/, categories: [ShiftOp], label: 'a shift operator' });
+export const LessEq = punct('LessEq', '<=', '<=', [RelationalOp]);
+export const GreaterEq = punct('GreaterEq', '>=', '>=', [RelationalOp]);
+export const Less = punct('Less', '<', '<', [RelationalOp]);
+export const Greater = punct('Greater', '>', '>', [RelationalOp]);
+export const CompoundAssign = createToken({ name: 'CompoundAssign', pattern: /[-+*/%&|^]=/, categories: [AssignOp], label: 'a compound assignment' });
+export const Assign = punct('Assign', '=', '=', [AssignOp]);
+export const Plus = punct('Plus', '+', '+', [AdditiveOp]);
+export const Minus = punct('Minus', '-', '-', [AdditiveOp]);
+export const Star = punct('Star', '*', '*', [MultiplicativeOp]);
+export const Slash = punct('Slash', '/', '/', [MultiplicativeOp]);
+export const Percent = punct('Percent', '%', '%', [MultiplicativeOp]);
+export const BitAnd = punct('BitAnd', '&', '&', [BitwiseOp]);
+export const BitOr = punct('BitOr', '|', '|', [BitwiseOp]);
+export const BitXor = punct('BitXor', '^', '^', [BitwiseOp]);
+export const BitNot = punct('BitNot', '~', '~');
+export const Bang = punct('Bang', '!', '!');
+export const Question = punct('Question', '?', '?');
+export const Colon = punct('Colon', ':', ':');
+export const Dot = punct('Dot', '.', '.');
+export const Comma = punct('Comma', ',', ',');
+export const Semicolon = punct('Semicolon', ';', ';');
+export const LParen = punct('LParen', '(', '(');
+export const RParen = punct('RParen', ')', ')');
+export const LBracket = punct('LBracket', '[', '[');
+export const RBracket = punct('RBracket', ']', ']');
+export const LCurly = punct('LCurly', '{', '{');
+export const RCurly = punct('RCurly', '}', '}');
+
+/** Order matters: longer operators first, keywords before Identifier. */
+const expressionTokens: TokenType[] = [
+  WhiteSpace,
+  BlockComment,
+  LineComment,
+  RegexLiteral,
+  TemplateFull,
+  TemplateHead,
+  UnterminatedTemplate,
+  StringLiteral,
+  UnterminatedString,
+  NumberLiteral,
+  BadNumber,
+  ...KEYWORDS,
+  Identifier,
+  Arrow,
+  StrictEq,
+  StrictNotEq,
+  LooseEq,
+  LooseNotEq,
+  Ellipsis,
+  OptionalChain,
+  NullishAssign,
+  Nullish,
+  AndAssign,
+  OrAssign,
+  And,
+  Or,
+  Increment,
+  Decrement,
+  PowerAssign,
+  Power,
+  ShiftAssign,
+  Shift,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  CompoundAssign,
+  Assign,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  BitAnd,
+  BitOr,
+  BitXor,
+  BitNot,
+  Bang,
+  Question,
+  Colon,
+  Dot,
+  Comma,
+  Semicolon,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LCurly,
+];
+
+export const LEXER_DEFINITION = {
+  defaultMode: 'expression',
+  modes: {
+    expression: [...expressionTokens, RCurly],
+    // Inside `${ … }` a `}` continues the template instead of closing a block.
+    template: [TemplateMiddle, TemplateTail, UnterminatedTemplateTail, ...expressionTokens],
+  },
+};
+
+/** Every token type (categories included) for the parser's vocabulary. */
+export const ALL_TOKENS: TokenType[] = [
+  IdentifierName,
+  AssignOp,
+  EqualityOp,
+  RelationalOp,
+  AdditiveOp,
+  MultiplicativeOp,
+  BitwiseOp,
+  ShiftOp,
+  UpdateOp,
+  ...expressionTokens,
+  RCurly,
+  TemplateMiddle,
+  TemplateTail,
+  UnterminatedTemplateTail,
+];

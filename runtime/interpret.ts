@@ -1,0 +1,134 @@
+/**
+ * The reference interpreter: evaluates the checked AST directly with the same stdlib as the
+ * compiled code. It is the oracle for codegen (property tests compare the two) and records an
+ * explain trace: the value of every sub-expression it evaluated.
+ */
+import type { Expr } from '../grammar/ast.js';
+import type { CheckedRule } from '../compiler/program.js';
+import { translateRegex } from '../compiler/regex.js';
+import type { RuntimeRule } from './module.js';
+import * as S from './stdlib.js';
+
+/** One evaluated sub-expression: its value, or the error it raised. */
+export type TraceEntry = { readonly node: Expr; readonly value: unknown } | { readonly node: Expr; readonly error: string };
+
+const regexCache = new WeakMap<Expr, S.RegexValue>();
+
+function regexFor(node: Expr, pattern: string, flags: string): S.RegexValue {
+  let re = regexCache.get(node);
+  if (!re) {
+    const t = translateRegex(pattern, flags);
+    if (!t.ok) throw new S.RuleError(`invalid regular expression: ${t.error}`);
+    re = S.regex(t.re2.source, t.re2.flags, t.re2.global, `/${pattern}/${flags}`);
+    regexCache.set(node, re);
+  }
+  return re;
+}
+
+const BASE = new Set(['user', 'data', 'oldData', 'now', 'action', 'name']);
+
+export function interpret(e: Expr, c: S.RuleContext, variables: readonly string[], trace?: TraceEntry[]): unknown {
+  if (!trace) return evaluate(e, c, variables, undefined);
+  try {
+    const value = evaluate(e, c, variables, trace);
+    trace.push({ node: e, value });
+    return value;
+  } catch (err) {
+    if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: TraceEntry[] | undefined): unknown {
+  const ev = (x: Expr): unknown => interpret(x, c, vars, trace);
+  switch (e.kind) {
+    case 'literal':
+      return e.value;
+    case 'regex':
+      return regexFor(e, e.pattern, e.flags);
+    case 'template': {
+      let s = e.quasis[0];
+      for (let i = 0; i < e.exprs.length; i++) s = s + S.str(ev(e.exprs[i])) + e.quasis[i + 1];
+      return s;
+    }
+    case 'array':
+      return e.elements.map(ev);
+    case 'identifier':
+      if (BASE.has(e.name)) return c[e.name as keyof S.RuleContext];
+      if (vars.includes(e.name)) return c.vars[vars.indexOf(e.name)];
+      throw new S.RuleError(`\`${e.name}\` is not available`);
+    case 'member':
+      return S.get(ev(e.object), ev(e.property));
+    case 'call':
+      return call(e, c, vars, ev);
+    case 'unary': {
+      const v = ev(e.operand);
+      if (e.op === '!') return !v;
+      if (e.op === 'typeof') return typeof v;
+      return e.op === '-' ? S.neg(v) : S.pos(v);
+    }
+    case 'binary':
+      return binary(e.op, ev(e.left), ev(e.right));
+    case 'logical': {
+      const l = ev(e.left);
+      if (e.op === '&&') return l ? ev(e.right) : l;
+      if (e.op === '||') return l ? l : ev(e.right);
+      return l === null || l === undefined ? ev(e.right) : l;
+    }
+    case 'conditional':
+      return ev(e.test) ? ev(e.consequent) : ev(e.alternate);
+    case 'error':
+      throw new S.RuleError('the rule has a syntax error');
+  }
+}
+
+function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readonly string[], ev: (x: Expr) => unknown): unknown {
+  const callee = e.callee;
+  if (callee.kind === 'identifier' && callee.name === '_') return S.ref(c, ev(e.args[0]));
+  if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
+    const method = String(callee.property.value) as S.MethodName;
+    const receiver = ev(callee.object);
+    const args = e.args.map((a) => (method === 'match' && a.kind === 'literal' && typeof a.value === 'string' ? regexFor(a, a.value, '') : ev(a)));
+    if (!Object.prototype.hasOwnProperty.call(S.methods, method)) throw new S.RuleError(`\`${method}\` can not be called`);
+    return (S.methods[method] as (...a: unknown[]) => unknown)(receiver, ...args);
+  }
+  throw new S.RuleError('this call is not allowed');
+}
+
+function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: unknown, r: unknown): unknown {
+  switch (op) {
+    case '===': return l === r;
+    case '!==': return l !== r;
+    case '==': return S.looseEq(l, r);
+    case '!=': return !S.looseEq(l, r);
+    case '+': return S.add(l, r);
+    case '-': return S.sub(l, r);
+    case '*': return S.mul(l, r);
+    case '/': return S.div(l, r);
+    case '%': return S.mod(l, r);
+    case '<': return S.lt(l, r);
+    case '<=': return S.le(l, r);
+    case '>': return S.gt(l, r);
+    case '>=': return S.ge(l, r);
+    case 'in': return S.has(r, l);
+  }
+}
+
+/** Checked rules as runtime rules backed by the interpreter, so a RuleSet can run either form. */
+export function interpretedRules(rules: readonly CheckedRule[]): RuntimeRule[] {
+  return rules.map((r) => {
+    const body = r.body;
+    return {
+      section: r.section,
+      pattern: r.pattern,
+      action: r.action,
+      order: r.order,
+      variables: r.variables,
+      parts: r.parts,
+      location: r.location,
+      uses: r.usage,
+      rule: body.kind === 'constant' ? body.value : (c: S.RuleContext) => interpret(body.expr, c, r.variables),
+      refs: r.refArgs.map((a) => (c: S.RuleContext) => interpret(a, c, r.variables)),
+    };
+  });
+}

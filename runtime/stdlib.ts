@@ -1,0 +1,234 @@
+/**
+ * The only operations compiled rules (and the interpreter) perform on values. Every property
+ * read, conversion and method call goes through here, so no rule can reach a prototype, a
+ * getter, a global or a function. Any failure throws RuleError, which the engine turns into a
+ * deny with the rule's position.
+ */
+import { RE2JS } from 're2js';
+import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
+import { LIMITS } from './limits.js';
+
+export class RuleError extends Error {
+  override readonly name = 'RuleError';
+}
+
+/** Thrown when `_()` needs a record this check has not loaded yet; the engine loads and retries. */
+export class NeedRecord {
+  constructor(readonly recordName: string) {}
+}
+
+/** A compiled regular expression: opaque to rules (no readable properties). */
+export class RegexValue {
+  readonly #re: RE2JS;
+  readonly #global: boolean;
+  readonly #text: string;
+  constructor(source: string, flags: number, global: boolean, text: string) {
+    this.#re = RE2JS.compile(source, flags);
+    this.#global = global;
+    this.#text = text;
+    Object.freeze(this);
+  }
+  get text(): string {
+    return this.#text;
+  }
+  match(input: string): string[] | null {
+    const m = this.#re.matcher(input);
+    if (this.#global) {
+      const all: string[] = [];
+      while (m.find()) all.push(m.group(0) ?? '');
+      return all.length ? all : null;
+    }
+    if (!m.find()) return null;
+    const groups: (string | undefined)[] = [];
+    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
+    const result = groups as string[] & { index?: number; input?: string };
+    result.index = m.start();
+    result.input = input;
+    return result;
+  }
+}
+
+/** How a value is named in messages. */
+export function describe(v: unknown): string {
+  if (v === null) return '`null`';
+  if (v === undefined) return '`undefined`';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof RegexValue) return 'a regular expression';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return v.length > 40 ? `the string "${v.slice(0, 37)}…"` : `the string ${JSON.stringify(v)}`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+type Primitive = string | number | boolean | null | undefined | bigint | symbol;
+
+/** JavaScript's ToPrimitive for rule values, computed without calling any method of the value. */
+export function toPrimitive(v: unknown, depth = 0): Primitive {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v as Primitive;
+  if (depth > LIMITS.maxDepth) throw new RuleError('value nested too deeply to convert');
+  if (Array.isArray(v)) {
+    let out = '';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      const item: unknown = ownValue(v, String(i));
+      if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
+      if (out.length > LIMITS.maxStringLength) throw new RuleError('string too long');
+    }
+    return out;
+  }
+  if (v instanceof RegexValue) return v.text;
+  return '[object Object]';
+}
+
+export const toStr = (v: unknown): string => {
+  const p = toPrimitive(v);
+  if (typeof p === 'symbol') throw new RuleError('a symbol can not become a string');
+  return String(p);
+};
+export const toNum = (v: unknown): number => {
+  const p = toPrimitive(v);
+  if (typeof p === 'symbol' || typeof p === 'bigint') throw new RuleError(`${describe(v)} can not become a number`);
+  return Number(p);
+};
+
+/** An own data property, or undefined; getters are refused (a plugin's object could run code). */
+function ownValue(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  if (d === undefined) return undefined;
+  if (!('value' in d)) throw new RuleError(`property \`${key}\` is a getter, which rules can not read`);
+  return d.value;
+}
+
+function propertyKey(k: unknown): string {
+  const key = typeof k === 'string' ? k : toStr(k);
+  if (FORBIDDEN_PROPERTIES.has(key)) throw new RuleError(`the property \`${key}\` can not be read in a rule`);
+  return key;
+}
+
+/** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
+export function get(o: unknown, k: unknown): unknown {
+  if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
+  const key = propertyKey(k);
+  if (typeof o === 'string') {
+    if (key === 'length') return o.length;
+    const i = Number(key);
+    return Number.isInteger(i) && i >= 0 && String(i) === key && i < o.length ? o[i] : undefined;
+  }
+  if (typeof o !== 'object' || o instanceof RegexValue) return undefined;
+  return ownValue(o, key);
+}
+
+export function add(a: unknown, b: unknown): string | number {
+  const pa = toPrimitive(a);
+  const pb = toPrimitive(b);
+  if (typeof pa === 'string' || typeof pb === 'string') {
+    const s = toStr(pa) + toStr(pb);
+    if (s.length > LIMITS.maxStringLength) throw new RuleError('string too long');
+    return s;
+  }
+  return toNum(pa) + toNum(pb);
+}
+
+export const sub = (a: unknown, b: unknown): number => toNum(a) - toNum(b);
+export const mul = (a: unknown, b: unknown): number => toNum(a) * toNum(b);
+export const div = (a: unknown, b: unknown): number => toNum(a) / toNum(b);
+export const mod = (a: unknown, b: unknown): number => toNum(a) % toNum(b);
+export const neg = (a: unknown): number => -toNum(a);
+export const pos = (a: unknown): number => toNum(a);
+
+type Comparable = string | number | boolean | null | undefined;
+const comparable = (v: unknown): Comparable => {
+  const p = toPrimitive(v);
+  if (typeof p === 'symbol') throw new RuleError('a symbol can not be compared');
+  return p as Comparable;
+};
+// Relational operators on primitives call no user code; the casts keep JavaScript's mixed-type rules.
+export const lt = (a: unknown, b: unknown): boolean => (comparable(a) as number) < (comparable(b) as number);
+export const le = (a: unknown, b: unknown): boolean => (comparable(a) as number) <= (comparable(b) as number);
+export const gt = (a: unknown, b: unknown): boolean => (comparable(a) as number) > (comparable(b) as number);
+export const ge = (a: unknown, b: unknown): boolean => (comparable(a) as number) >= (comparable(b) as number);
+
+/** `==` exactly as JavaScript, with objects converted by toPrimitive instead of their methods. */
+export function looseEq(a: unknown, b: unknown): boolean {
+  const ao = a !== null && typeof a === 'object';
+  const bo = b !== null && typeof b === 'object';
+  if (ao && bo) return a === b;
+  if (ao) return b !== null && b !== undefined && toPrimitive(a) == b; // eslint-disable-line eqeqeq
+  if (bo) return a !== null && a !== undefined && a == toPrimitive(b); // eslint-disable-line eqeqeq
+  return a == b; // eslint-disable-line eqeqeq
+}
+
+/** `k in o`: own properties only; a non-object on the right is an error, as in JavaScript. */
+export function has(o: unknown, k: unknown): boolean {
+  if (o === null || typeof o !== 'object' || o instanceof RegexValue) throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
+  const key = typeof k === 'string' ? k : toStr(k);
+  if (FORBIDDEN_PROPERTIES.has(key)) return false;
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** Template pieces: JavaScript's ToString. */
+export const str = (v: unknown): string => toStr(v);
+
+function needString(method: string, v: unknown): string {
+  if (typeof v !== 'string') throw new RuleError(`\`${method}\` needs a string, got ${describe(v)}`);
+  return v;
+}
+function textArg(method: string, v: unknown): string {
+  if (v instanceof RegexValue) throw new RuleError(`\`${method}\` can not take a regular expression`);
+  return toStr(v);
+}
+const optNum = (v: unknown): number | undefined => (v === undefined ? undefined : toNum(v));
+
+/** The allowed methods, keyed by the names in compiler/builtins.ts. */
+export const methods = Object.freeze({
+  startsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('startsWith', s).startsWith(textArg('startsWith', a), optNum(p)),
+  endsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('endsWith', s).endsWith(textArg('endsWith', a), optNum(p)),
+  includes: (s: unknown, a: unknown, p?: unknown): boolean =>
+    Array.isArray(s) ? Array.prototype.includes.call(s, a, optNum(p)) : needString('includes', s).includes(textArg('includes', a), optNum(p)),
+  indexOf: (s: unknown, a: unknown, p?: unknown): number =>
+    Array.isArray(s) ? Array.prototype.indexOf.call(s, a, optNum(p)) : needString('indexOf', s).indexOf(textArg('indexOf', a), optNum(p)),
+  match: (s: unknown, re: unknown): string[] | null => {
+    const text = needString('match', s);
+    if (!(re instanceof RegexValue)) throw new RuleError('`match` needs a regular expression');
+    return re.match(text);
+  },
+  toUpperCase: (s: unknown): string => needString('toUpperCase', s).toUpperCase(),
+  toLowerCase: (s: unknown): string => needString('toLowerCase', s).toLowerCase(),
+  trim: (s: unknown): string => needString('trim', s).trim(),
+});
+
+export type MethodName = keyof typeof methods;
+
+/** Records loaded for one check: a value (null when missing) or the load's failure. */
+export type RecordSlot = { readonly value: unknown } | { readonly error: string };
+
+/** The fixed context every rule function reads. */
+export interface RuleContext {
+  readonly user: unknown;
+  readonly data: unknown;
+  readonly oldData: unknown;
+  readonly now: number;
+  readonly action: string;
+  readonly name: string | undefined;
+  readonly vars: readonly string[];
+  readonly records: ReadonlyMap<string, RecordSlot>;
+}
+
+/** `_(name)`: a loaded record's data; unknown records ask the engine for a load round. */
+export function ref(c: RuleContext, name: unknown): unknown {
+  if (name === undefined) return undefined;
+  if (typeof name !== 'string') throw new RuleError(`\`_()\` needs a record name string, got ${describe(name)}`);
+  // deepstream's rule: a name built from a missing value (`'user/' + undefined`) loads nothing.
+  if (name.includes('undefined')) return undefined;
+  const slot = c.records.get(name);
+  if (slot === undefined) throw new NeedRecord(name);
+  if ('error' in slot) throw new RuleError(`loading record \`${name}\` failed: ${slot.error}`);
+  return slot.value;
+}
+
+export function regex(source: string, flags: number, global: boolean, text: string): RegexValue {
+  return new RegexValue(source, flags, global, text);
+}
+
+/** The object compiled modules receive as `r`: everything generated code may call. */
+export const STDLIB = Object.freeze({ get, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, ref, regex, m: methods });
+export type Stdlib = typeof STDLIB;
