@@ -52,7 +52,7 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
     let usage = NO_USAGE;
     if (rule.expr) {
       usage = checkRuleExpr(rule.expr, { section: site.section, action: rule.action, pattern: site.pattern.text, variables: site.pattern.variables }, report);
-      lintRule(rule.expr, report);
+      lintRule(rule.expr, rule.text ?? '', report);
     }
     const start = lines.position(rule.node.span.start);
     const end = lines.position(rule.node.span.end);

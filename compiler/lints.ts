@@ -3,10 +3,12 @@ import { walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { methodSpec } from './builtins.js';
 
-export function lintRule(expr: Expr, report: Reporter): void {
+export function lintRule(expr: Expr, text: string, report: Reporter): void {
   walk(expr, (node) => {
     if (node.kind === 'binary' && (node.op === '==' || node.op === '!=')) {
-      const at = { start: node.left.span.end, end: node.right.span.start };
+      // The operator sits between the operands (after any comments or closing parentheses).
+      const start = text.indexOf(node.op, node.left.span.end);
+      const at = start >= 0 && start < node.right.span.start ? { start, end: start + node.op.length } : { start: node.left.span.end, end: node.right.span.start };
       report('VLV0402', at, { op: node.op, strict: `${node.op}=` });
     }
   });

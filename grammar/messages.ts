@@ -92,7 +92,6 @@ export const MESSAGES = {
   VLV0906: def<{ found: string }>('info', 'the rule yielded something other than `true`', (p) => `the rule yielded ${p.found}`),
   VLV0907: def<{ name: string }>('error', 'a patch was sent for a record that does not exist', (p) => `patch of record \`${p.name}\`, which does not exist`),
   VLV0908: def<{ path: string }>('error', 'a patch path is malformed or reaches into JavaScript internals', (p) => `invalid patch path \`${p.path}\``),
-  VLV0909: def<{ detail: string }>('error', 'the rules file could not be used', (p) => `permissions not loaded: ${p.detail}`),
 } as const;
 
 export type Code = keyof typeof MESSAGES;

@@ -109,17 +109,17 @@ function load(text: string, sink: DiagnosticSink): YNode | undefined {
     const at = marker ? { start: marker.offset, end: marker.offset + marker.source.length } : rangeSpan({ range: docs[1].range });
     sink.report('VLV0006', marker ? at : { start: at.start, end: at.start }, { what: `${docs.length} documents` });
   }
-  const doc = docs[0];
+  const doc = docs[0] as Document.Parsed | undefined;
+  if (doc && cstDocs[0]) checkTags(cstDocs[0], doc, sink);
   // `---` or `...` alone give a null scalar with no text: as empty as no document at all
-  const blank = !doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.srcToken);
-  if (!doc || !doc.contents || blank) {
+  const contents = doc?.contents;
+  if (!contents || (isScalar(contents) && contents.value === null && !contents.srcToken)) {
     if (!sink.hasErrors) sink.report('VLV0005', { start: 0, end: 0 }, {});
     return undefined;
   }
-  if (cstDocs[0]) checkTags(cstDocs[0], doc, sink);
-  const targets = resolveAliases(doc.contents, sink);
+  const targets = resolveAliases(contents, sink);
   if (!targets) return undefined;
-  return new TreeBuilder(text, sink, targets).node(doc.contents);
+  return new TreeBuilder(text, sink, targets).node(contents);
 }
 
 /** Every explicit tag outside the YAML core schema is rejected, wherever it sits. */

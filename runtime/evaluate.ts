@@ -231,13 +231,17 @@ class Evaluation {
       return { ...this.where, rounds: this.rounds, allowed: result === true, reason: reason('VLV0906', { found: result === true || result === false ? String(result) : describe(result) }) };
     } catch (e) {
       if (e instanceof NeedRecord) return e;
+      if (e instanceof RuleError && e.code !== 'VLV0901') return this.denyWith({ code: e.code, message: e.message });
       const detail = e instanceof RuleError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return this.deny('VLV0901', { detail });
     }
   }
 
   private deny<C extends Code>(code: C, params: MessageParams<C>): Decision {
-    const r = reason(code, params);
+    return this.denyWith(reason(code, params));
+  }
+
+  private denyWith(r: Decision['reason']): Decision {
     return { ...this.where, rounds: this.rounds, allowed: false, reason: r, error: r.message };
   }
 }

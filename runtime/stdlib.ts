@@ -6,10 +6,18 @@
  */
 import { RE2JS } from 're2js';
 import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
+import { MESSAGES } from '../grammar/messages.js';
 import { LIMITS } from './limits.js';
 
 export class RuleError extends Error {
   override readonly name = 'RuleError';
+  /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
+  constructor(
+    message: string,
+    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' = 'VLV0901',
+  ) {
+    super(message);
+  }
 }
 
 /** Thrown when `_()` needs a record this check has not loaded yet; the engine loads and retries. */
@@ -216,12 +224,12 @@ export interface RuleContext {
 /** `_(name)`: a loaded record's data; unknown records ask the engine for a load round. */
 export function ref(c: RuleContext, name: unknown): unknown {
   if (name === undefined) return undefined;
-  if (typeof name !== 'string') throw new RuleError(`\`_()\` needs a record name string, got ${describe(name)}`);
+  if (typeof name !== 'string') throw new RuleError(MESSAGES.VLV0905.message({ found: describe(name) }), 'VLV0905');
   // deepstream's rule: a name built from a missing value (`'user/' + undefined`) loads nothing.
   if (name.includes('undefined')) return undefined;
   const slot = c.records.get(name);
   if (slot === undefined) throw new NeedRecord(name);
-  if ('error' in slot) throw new RuleError(`loading record \`${name}\` failed: ${slot.error}`);
+  if ('error' in slot) throw new RuleError(MESSAGES.VLV0904.message({ name, detail: slot.error }), 'VLV0904');
   return slot.value;
 }
 

@@ -225,7 +225,7 @@ describe('errors', () => {
     expect(d.message).toContain('3 documents');
   });
 
-  it('never throws', () => {
+  it('never throws', { timeout: 30_000 }, () => {
     for (const text of ['['.repeat(50000), '{a: '.repeat(20000), '- '.repeat(20000) + 'x', '"\\', "'", '|', '>9\n x', '? [a]\n: b\n', '&a *a']) {
       expect(() => loadYaml(text, 'p.yml')).not.toThrow();
     }
@@ -249,7 +249,7 @@ describe('property: every style maps rule characters back to their source', () =
   const produces = (src: string, ch: string): boolean =>
     src === ch || (src === "''" && ch === "'") || (src.startsWith('\\') && parse(`"${src}"`) === ch) || (/^\s$/.test(ch) && /^\r?\n$/.test(src));
 
-  it('round-trips and maps each character', () => {
+  it('round-trips and maps each character', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(ruleString, fc.constantFrom(...TYPES), fc.constantFrom(12, 20, 40, 80), fc.constantFrom(2, 4), (rule, type, lineWidth, indent) => {
         const data = { record: { '*': { read: rule } } };

@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { METHOD_NAMES, METHODS } from '../../compiler/builtins.js';
+import { CODES, MESSAGES } from '../../grammar/messages.js';
+import { methods } from '../../runtime/stdlib.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(join(root, p)).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('diagnostic catalogue', () => {
+  it('uses stable VLV + 4 digit codes, each once', () => {
+    for (const c of CODES) expect(c).toMatch(/^VLV\d{4}$/);
+    expect(new Set(CODES).size).toBe(CODES.length);
+  });
+
+  it('gives every code a one-line summary and a one-line message', () => {
+    for (const c of CODES) {
+      expect(MESSAGES[c].summary.length).toBeGreaterThan(10);
+      expect(MESSAGES[c].summary).not.toContain('\n');
+    }
+  });
+
+  it('uses every code somewhere in the toolchain', () => {
+    const text = ['grammar', 'compiler', 'runtime', 'cli']
+      .flatMap(sources)
+      .filter((f) => !f.endsWith('messages.ts'))
+      .map((f) => readFileSync(join(root, f), 'utf8'))
+      .join('\n');
+    const unused = CODES.filter((c) => !text.includes(`'${c}'`) && !text.includes(`MESSAGES.${c}`));
+    expect(unused).toEqual([]);
+  });
+
+  it('documents every code in the README with its summary', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const c of CODES) expect(readme).toContain(`| ${c} | ${MESSAGES[c].severity} | ${MESSAGES[c].summary.replace(/\|/g, '\\|')} |`);
+  });
+});
+
+describe('allowed methods', () => {
+  it('are declared once in builtins and implemented once in the stdlib, the same list', () => {
+    expect(Object.keys(methods).sort()).toEqual([...METHOD_NAMES].sort());
+    expect(new Set(METHOD_NAMES).size).toBe(METHODS.length);
+  });
+});
