@@ -86,7 +86,7 @@ export const MESSAGES = {
   // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
   VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),
   VLV0902: def<{ section: string; action: string; name: string }>('info', 'no pattern defines the action for this name; the request is denied', (p) => `no \`${p.section}\` pattern defines \`${p.action}\` for \`${p.name}\``),
-  VLV0903: def<{ max: number }>('error', 'cross-references needed more rounds than allowed', (p) => `the rule needed more than ${p.max} rounds of record loads (maxRuleIterations)`),
+  VLV0903: def<{ max: number; rule: string }>('error', 'cross-references needed more rounds than allowed', (p) => `the rule ${p.rule} needed more than ${p.max} rounds of record loads (maxRuleIterations)`),
   VLV0904: def<{ name: string; detail: string }>('error', 'a record needed by `_()` or `oldData` failed to load', (p) => `loading record \`${p.name}\` failed: ${p.detail}`),
   VLV0905: def<{ found: string }>('error', '`_()` was given something other than a string', (p) => `\`_()\` needs a record name string, got ${p.found}`),
   VLV0906: def<{ found: string }>('info', 'the rule yielded something other than `true`', (p) => `the rule yielded ${p.found}`),

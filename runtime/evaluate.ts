@@ -40,7 +40,11 @@ export type LoadRecord = (name: string) => unknown;
 export interface CheckOptions {
   readonly loadRecord?: LoadRecord;
   readonly maxRuleIterations?: number;
+  /** A record load slower than this denies (default 5 s). */
+  readonly loadTimeoutMs?: number;
 }
+
+const DEFAULT_LOAD_TIMEOUT_MS = 5000;
 
 export interface Decision {
   readonly allowed: boolean;
@@ -118,6 +122,7 @@ class Evaluation {
   private rounds = 0;
   private readonly now: number;
   private current: { loaded: boolean; value: unknown };
+  private currentError: string | undefined;
 
   constructor(
     private readonly rule: RuntimeRule,
@@ -149,7 +154,7 @@ class Evaluation {
       const names = this.pendingReferences();
       if (waiting !== undefined && !names.includes(waiting) && !this.records.has(waiting)) names.push(waiting);
       if (names.length === 0 && !pendingCurrent) return this.deny('VLV0901', { detail: 'a record reference could not be resolved' });
-      if (++this.rounds > max) return this.deny('VLV0903', { max });
+      if (++this.rounds > max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern ?? ''}\` ${this.where.action} at ${this.where.location ?? ''}` });
       await this.load(names, pendingCurrent);
       pendingCurrent = false;
       const result = this.attempt();
@@ -161,7 +166,8 @@ class Evaluation {
   /** Record names the `_()` arguments evaluate to now; those that still depend on unloaded records wait a round. */
   private pendingReferences(): string[] {
     const names = new Set<string>();
-    const c = this.context();
+    // Before the stored record arrives a patch has no `data` yet; references that need it wait a round.
+    const c = this.context(true);
     if (c instanceof RuleError) return [];
     for (const arg of this.rule.refs) {
       try {
@@ -174,37 +180,48 @@ class Evaluation {
     return [...names];
   }
 
+  /** One round: every name in parallel, each at most once per check (the current record included). */
   private async load(names: string[], current: boolean): Promise<void> {
-    const loadRecord = this.options.loadRecord;
-    const one = async (n: string): Promise<RecordSlot> => {
-      if (!loadRecord) return { error: 'no record loader is configured' };
-      try {
-        const v = loadRecord(n);
-        const value = isPromise(v) ? await v : v;
-        return { value: value === undefined ? null : value };
-      } catch (e) {
-        return { error: e instanceof Error ? e.message : String(e) };
-      }
-    };
-    const jobs = names.map(async (n) => this.records.set(n, await one(n)));
     const name = this.request.name;
-    const currentJob = current && name !== undefined ? one(name).then((slot) => {
-      this.current = { loaded: true, value: 'value' in slot ? slot.value : null };
-      if ('error' in slot) this.records.set(`\0current`, slot);
-    }) : undefined;
-    await Promise.all([...jobs, currentJob]);
+    const wanted = new Set(names);
+    if (current && name !== undefined && !this.records.has(name)) wanted.add(name);
+    await Promise.all([...wanted].map(async (n) => this.records.set(n, await this.loadOne(n))));
+    if (current) {
+      const slot = name === undefined ? { value: null } : this.records.get(name);
+      this.current = { loaded: true, value: slot && 'value' in slot ? slot.value : null };
+      if (slot && 'error' in slot) this.currentError = slot.error;
+    }
   }
 
-  private context(): RuleContext | RuleError {
+  private async loadOne(n: string): Promise<RecordSlot> {
+    const { loadRecord, loadTimeoutMs } = this.options;
+    if (!loadRecord) return { error: 'no record loader is configured' };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const v = loadRecord(n);
+      if (!isPromise(v)) return { value: v === undefined ? null : v };
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS} ms`)), loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS);
+      });
+      const value = await Promise.race([v, timeout]);
+      return { value: value === undefined ? null : value };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  private context(prepass = false): RuleContext | RuleError {
     const { request } = this;
     const user = request.user ?? { id: 'open' };
     let data = request.data;
-    if (request.patch) {
-      if (this.current.value === null || this.current.value === undefined) return new RuleError(MESSAGES.VLV0907.message({ name: request.name ?? '' }));
+    if (request.patch && !(prepass && !this.current.loaded)) {
+      if (this.current.value === null || this.current.value === undefined) return new RuleError(MESSAGES.VLV0907.message({ name: request.name ?? '' }), 'VLV0907');
       try {
         data = applyPatch(this.current.value, request.patch.path, request.patch.value);
       } catch (e) {
-        if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: request.patch.path }));
+        if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: request.patch.path }), 'VLV0908');
         throw e;
       }
     }
@@ -222,10 +239,9 @@ class Evaluation {
 
   /** One evaluation: a decision, or the record it is waiting for. */
   private attempt(): Decision | NeedRecord {
-    const failed = this.records.get('\0current');
-    if (failed && 'error' in failed) return this.deny('VLV0904', { name: this.request.name ?? '', detail: failed.error });
+    if (this.currentError !== undefined) return this.deny('VLV0904', { name: this.request.name ?? '', detail: this.currentError });
     const c = this.context();
-    if (c instanceof RuleError) return this.deny('VLV0901', { detail: c.message });
+    if (c instanceof RuleError) return this.denyWith({ code: c.code, message: c.message });
     try {
       const result = this.fn(c);
       return { ...this.where, rounds: this.rounds, allowed: result === true, reason: reason('VLV0906', { found: result === true || result === false ? String(result) : describe(result) }) };

@@ -1,5 +1,7 @@
 /** A compiled rules file, ready to decide requests: what `compile()` hands to callers. */
+import { compileProgram, type CompileOptions } from '../compiler/index.js';
 import type { RuleProgram } from '../compiler/program.js';
+import type { Diagnostic } from '../grammar/diagnostic.js';
 import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './evaluate.js';
 import { instantiateSource, type RuntimeRule } from './module.js';
 
@@ -24,4 +26,17 @@ export function createRulesModule(program: RuleProgram, factorySource: string, m
     rules,
     check: (request, options) => set.check(request, options),
   };
+}
+
+export interface CompileResult {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present when the file has no errors (warnings allowed). */
+  readonly module?: RulesModule;
+}
+
+/** Parse, check and compile a permissions file (YAML or JSON text). Pure: no I/O. */
+export function compile(source: string, options: CompileOptions & { readonly schema?: unknown } = {}): CompileResult {
+  const result = compileProgram(source, options);
+  if (!result.program || result.factorySource === undefined || result.moduleSource === undefined) return { diagnostics: result.diagnostics };
+  return { diagnostics: result.diagnostics, module: createRulesModule(result.program, result.factorySource, result.moduleSource) };
 }

@@ -14,7 +14,7 @@ export class RuleError extends Error {
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
   constructor(
     message: string,
-    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' = 'VLV0901',
+    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0907' | 'VLV0908' = 'VLV0901',
   ) {
     super(message);
   }

@@ -249,3 +249,79 @@ describe('examples/permissions.yml decisions', () => {
     if (c.rounds !== undefined) expect(decision.rounds).toBe(c.rounds);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Smoke tests of the playground examples: a few decisions each, so their comments stay true.
+
+interface Smoke {
+  readonly title: string;
+  readonly request: CheckRequest;
+  readonly allowed: boolean;
+}
+
+const smoke = (file: string, store: ReadonlyMap<string, unknown>, cases: readonly Smoke[]): void => {
+  describe(`examples/${file} decisions`, () => {
+    const module = compile(read(file), { file: `examples/${file}` }).module as RulesModule;
+    const load = (name: string): unknown => (store.has(name) ? structuredClone(store.get(name)) : null);
+    it.each(cases.map((c) => [c.title, c] as const))('%s', async (_title, c) => {
+      const decision = await module.check(c.request, { loadRecord: load });
+      expect(decision.allowed, `${decision.reason.message}`).toBe(c.allowed);
+      if (!c.allowed) expect(decision.error).toBeUndefined();
+    });
+  });
+};
+
+const backend = { id: 'backend-1', data: { role: 'backend' } };
+const server = { id: 'server-1', data: { role: 'server' } };
+
+smoke('chat.yml', new Map<string, unknown>([
+  ['room/lobby', { name: 'Lobby', owner: 'alice', private: false, members: ['alice', 'bob'], moderators: ['alice'] }],
+  ['room/secret', { name: 'Secret', owner: 'alice', private: true, members: ['alice', 'bob'], moderators: ['alice', 'bob'], banned: ['dave'] }],
+  ['room/secret/message/bob-1', { author: 'bob', text: 'psst', createdAt: NOW - MIN }],
+]), [
+  { title: 'anyone signed in reads a public room', request: rec('read', 'room/lobby', carol), allowed: true },
+  { title: 'non-member cannot read a private room', request: rec('read', 'room/secret', carol), allowed: false },
+  { title: 'member posts a message', request: rec('write', 'room/secret/message/bob-2', bob, { data: { author: 'bob', text: 'hi', createdAt: NOW } }), allowed: true },
+  { title: 'blank message is refused', request: rec('write', 'room/secret/message/bob-2', bob, { data: { author: 'bob', text: '  ', createdAt: NOW } }), allowed: false },
+  { title: 'moderator deletes a message', request: rec('delete', 'room/secret/message/bob-1', alice), allowed: true },
+  { title: 'moderator cannot hand over ownership', request: rec('write', 'room/secret', bob, { data: { name: 'S', owner: 'bob', private: true, members: ['bob'], moderators: ['bob'] } }), allowed: false },
+  { title: 'member publishes typing', request: ev('publish', 'room/lobby/typing', bob, { userId: 'bob' }), allowed: true },
+  { title: 'moderator cannot ban the owner', request: rpc('request', 'room-ban', bob, { roomId: 'secret', userId: 'alice' }), allowed: false },
+  { title: 'backend provides room-invite', request: rpc('provide', 'room-invite', backend), allowed: true },
+]);
+
+smoke('todo.yml', new Map<string, unknown>([
+  ['list/home', { title: 'Home', owner: 'alice', editors: ['bob'], viewers: ['carol'] }],
+  ['list/home/todo/t1', { title: 'dishes', done: false, createdBy: 'bob' }],
+  ['list/home/todo/t2', { title: 'laundry', done: true, createdBy: 'bob', doneBy: 'bob', doneAt: NOW - MIN }],
+]), [
+  { title: 'viewer reads the list', request: rec('read', 'list/home', carol), allowed: true },
+  { title: 'editor renames the list', request: rec('write', 'list/home', bob, { data: { title: 'Home!', owner: 'alice', editors: ['bob'], viewers: ['carol'] } }), allowed: true },
+  { title: 'editor cannot add editors', request: rec('write', 'list/home', bob, { data: { title: 'Home', owner: 'alice', editors: ['bob', 'dave'], viewers: ['carol'] } }), allowed: false },
+  { title: 'owner adds editors', request: rec('write', 'list/home', alice, { data: { title: 'Home', owner: 'alice', editors: ['bob', 'dave'], viewers: ['carol'] } }), allowed: true },
+  { title: 'marking done without who and when is refused', request: rec('write', 'list/home/todo/t1', bob, { patch: { path: 'done', value: true } }), allowed: false },
+  { title: 'editor marks an item done, saying who and when', request: rec('write', 'list/home/todo/t1', bob, { data: { title: 'dishes', done: true, createdBy: 'bob', doneBy: 'bob', doneAt: NOW } }), allowed: true },
+  { title: 'a done item is immutable', request: rec('write', 'list/home/todo/t2', alice, { data: { title: 'laundry', done: false, createdBy: 'bob' } }), allowed: false },
+  { title: 'viewer cannot add items', request: rec('create', 'list/home/todo/t3', carol), allowed: false },
+  { title: 'only the owner deletes a done item', request: rec('delete', 'list/home/todo/t2', bob), allowed: false },
+  { title: 'owner shares with an editor', request: rpc('request', 'list-share', alice, { listId: 'home', userId: 'dave', role: 'editor' }), allowed: true },
+]);
+
+smoke('game-lobby.yml', new Map<string, unknown>([
+  ['lobby/l1', { host: 'alice', name: 'L1', maxPlayers: 2, players: ['alice'], status: 'open' }],
+  ['lobby/l2', { host: 'alice', name: 'L2', maxPlayers: 2, players: ['alice', 'bob'], status: 'playing', turn: 'bob', turnNumber: 4, turnStartedAt: NOW - 10_000 }],
+]), [
+  { title: 'player opens a lobby as host', request: rec('write', 'lobby/l3', carol, { data: { host: 'carol', name: 'L3', maxPlayers: 4, players: ['carol'], status: 'open' } }), allowed: true },
+  { title: 'at most 8 players', request: rec('write', 'lobby/l3', carol, { data: { host: 'carol', name: 'L3', maxPlayers: 9, players: ['carol'], status: 'open' } }), allowed: false },
+  { title: 'host renames an open lobby', request: rec('write', 'lobby/l1', alice, { patch: { path: 'name', value: 'Fun' } }), allowed: true },
+  { title: 'host cannot add players directly', request: rec('write', 'lobby/l1', alice, { patch: { path: 'players[1]', value: 'bob' } }), allowed: false },
+  { title: 'server writes anything', request: rec('write', 'lobby/l1', server, { data: { host: 'alice', players: ['alice', 'bob'], status: 'playing' } }), allowed: true },
+  { title: 'join an open lobby with room', request: rpc('request', 'lobby-join', bob, { lobbyId: 'l1' }), allowed: true },
+  { title: 'cannot join a full lobby', request: rpc('request', 'lobby-join', carol, { lobbyId: 'l2' }), allowed: false },
+  { title: 'player on turn publishes a move', request: ev('publish', 'lobby/l2/move', bob, { player: 'bob', turnNumber: 4, move: 'e4' }), allowed: true },
+  { title: 'player off turn cannot move', request: ev('publish', 'lobby/l2/move', alice, { player: 'alice', turnNumber: 4, move: 'e5' }), allowed: false },
+  { title: 'a move after the turn timed out is refused', request: { ...ev('publish', 'lobby/l2/move', bob, { player: 'bob', turnNumber: 4, move: 'e4' }), now: NOW + 60_000 }, allowed: false },
+  { title: 'move by RPC for the current turn', request: rpc('request', 'move/l2', bob, { turnNumber: 4, move: 'e4' }), allowed: true },
+  { title: 'server connections are hidden from players', request: presence('server-1', alice), allowed: false },
+  { title: 'players see each other', request: presence('bob', alice), allowed: true },
+]);

@@ -91,7 +91,7 @@ export function dotNameArb(keywordNames = true): fc.Arbitrary<string> {
   const shaped = fc.stringMatching(/^[A-Za-z_$][A-Za-z0-9_$]{0,5}$/).filter((s) => !(FORBIDDEN_NAMES as readonly string[]).includes(s));
   const common = fc.constantFrom('a', 'b', 'x', 'id', 'role', 'length', 'ref', 'owner', 'toString', 'valueOf', 'hasOwnProperty', '$x', '_', 'data', 'user');
   return keywordNames
-    ? fc.oneof({ weight: 4, arbitrary: common }, { weight: 2, arbitrary: shaped }, { weight: 1, arbitrary: fc.constantFrom(...KEYWORD_NAMES) })
+    ? fc.oneof({ weight: 4, arbitrary: common }, { weight: 2, arbitrary: shaped }, { weight: 2, arbitrary: fc.constantFrom(...KEYWORD_NAMES) })
     : fc.oneof({ weight: 4, arbitrary: common }, { weight: 2, arbitrary: shaped.filter((s) => !(KEYWORD_NAMES as readonly string[]).includes(s)) });
 }
 

@@ -8,7 +8,7 @@ import type { Expr } from '../../grammar/ast.js';
 import { parseExpression, type Reporter } from '../../grammar/expression.js';
 import { print } from '../../grammar/print.js';
 import type { Span } from '../../grammar/span.js';
-import { exprArb, nodes, stripSpans } from './arbitraries.js';
+import { exprArb, KEYWORD_NAMES, nodes, stripSpans } from './arbitraries.js';
 
 const RUNS = Math.max(2000, Number(process.env.PROPERTY_RUNS) || 0);
 
@@ -29,8 +29,8 @@ function parse(text: string): { expr: Expr; diagnostics: Reported[] } {
 const within = (s: Span, text: string): boolean =>
   Number.isInteger(s.start) && Number.isInteger(s.end) && s.start >= 0 && s.start <= s.end && s.end <= text.length;
 
-/** The invariants of any parse, valid or not. */
-function checkAnyParse(text: string): void {
+/** The invariants of any parse, valid or not: no throw, an AST, diagnostics inside the text. */
+function checkAnyParse(text: string): ReturnType<typeof parse> {
   let result: ReturnType<typeof parse>;
   try {
     result = parse(text);
@@ -43,13 +43,18 @@ function checkAnyParse(text: string): void {
   for (const d of diagnostics) {
     if (!within(d.where, text)) throw new Error(`${d.code} span ${JSON.stringify(d.where)} outside ${JSON.stringify(text)} (length ${text.length})`);
   }
-  const all = nodes(expr);
   // An `error` node is never compiled, so it must come with a diagnostic.
-  if (all.some((n) => n.kind === 'error') && diagnostics.length === 0) {
+  if (nodes(expr).some((n) => n.kind === 'error') && diagnostics.length === 0) {
     throw new Error(`error node without a diagnostic for ${JSON.stringify(text)}`);
   }
-  for (const n of all) {
-    if (!within(n.span, text)) throw new Error(`${n.kind} node span ${JSON.stringify(n.span)} outside ${JSON.stringify(text)} (length ${text.length})`);
+  return result;
+}
+
+/** Stricter: every AST node's span (error nodes included) is a well-formed range inside the text. */
+function checkNodeSpans(text: string): void {
+  const { expr } = checkAnyParse(text);
+  for (const n of nodes(expr)) {
+    if (!within(n.span, text)) throw new Error(`${n.kind} node span ${JSON.stringify(n.span)} is not a range inside ${JSON.stringify(text)} (length ${text.length})`);
   }
 }
 
@@ -63,6 +68,22 @@ describe('printer round trip', () => {
         expect(stripSpans(expr), text).toStrictEqual(stripSpans(ast));
         // and printing is stable
         expect(print(expr)).toBe(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('keyword property names (`data.in`, `data.typeof`) survive printing next to `/`', () => {
+    const small = exprArb({ maxDepth: 2 });
+    const div = (left: Expr, right: Expr): Expr => ({ kind: 'binary', op: '/', left, right, span: { start: 0, end: 0 } });
+    fc.assert(
+      fc.property(small, fc.constantFrom(...KEYWORD_NAMES), small, small, (object, name, a, b) => {
+        const member: Expr = { kind: 'member', object, property: { kind: 'literal', value: name, span: { start: 0, end: 0 } }, computed: false, span: { start: 0, end: 0 } };
+        const ast = div(div(member, a), b);
+        const text = print(ast);
+        const { expr, diagnostics } = parse(text);
+        expect(diagnostics, text).toEqual([]);
+        expect(stripSpans(expr), text).toStrictEqual(stripSpans(ast));
       }),
       { numRuns: RUNS },
     );
@@ -90,6 +111,13 @@ describe('printer round trip', () => {
   });
 });
 
+const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)), maxLength: 20 }),
+  fc.string({ unit: fc.constantFrom(...'()[]{}`\'"$/\\.,;:?!&|=<>+-*%~ \nab01_'.split('')), maxLength: 40 }),
+);
+
 const FRAGMENTS = [
   'data', 'oldData', 'user', 'name', 'now', 'action', '$id', '_', 'x', 'new', 'this', 'typeof', 'in', 'delete', 'void', 'function', 'return',
   'true', 'false', 'null', 'undefined', 'constructor', '__proto__',
@@ -101,28 +129,23 @@ const FRAGMENTS = [
   'match', 'startsWith', 'length', 'toUpperCase', '_(', "'user/'", 'é', '😀', '\ud800', '\n', '\r', '\u2028', '\t', ' ',
 ];
 
+const soup = fc.array(fc.tuple(fc.constantFrom(...FRAGMENTS), fc.constantFrom('', '', ' ')), { maxLength: 25 }).map((xs) => xs.map(([f, s]) => f + s).join(''));
+
 describe('parser robustness', () => {
-  it('parseExpression never throws on arbitrary strings, and its spans lie within the text', () => {
+  it('parseExpression never throws on arbitrary strings, and its diagnostics lie within the text', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(
-          fc.string({ maxLength: 40 }),
-          fc.string({ unit: 'binary', maxLength: 30 }),
-          fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)), maxLength: 20 }),
-          fc.string({ unit: fc.constantFrom(...'()[]{}`\'"$/\\.,;:?!&|=<>+-*%~ \nab01_'.split('')), maxLength: 40 }),
-        ),
-        (text) => checkAnyParse(text),
-      ),
+      fc.property(anyText, (text) => {
+        checkAnyParse(text);
+      }),
       { numRuns: RUNS },
     );
   });
 
-  it('parseExpression never throws on token soups of rule fragments, and its spans lie within the text', () => {
+  it('parseExpression never throws on token soups of rule fragments, and its diagnostics lie within the text', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.constantFrom(...FRAGMENTS), fc.constantFrom('', '', ' ')), { maxLength: 25 }).map((xs) => xs.map(([f, s]) => f + s).join('')),
-        (text) => checkAnyParse(text),
-      ),
+      fc.property(soup, (text) => {
+        checkAnyParse(text);
+      }),
       { numRuns: RUNS },
     );
   });
@@ -134,6 +157,13 @@ describe('parser robustness', () => {
         const i = at % (text.length + 1);
         checkAnyParse(text.slice(0, i) + fragment + text.slice(i));
       }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('every AST node span, error nodes included, is a well-formed range inside the text', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, soup), (text) => checkNodeSpans(text)),
       { numRuns: RUNS },
     );
   });

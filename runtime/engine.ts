@@ -1,0 +1,83 @@
+/**
+ * createEngine: compiled rules plus a record loader, deciding requests. Browser-safe: rules
+ * come as a compiled module, a factory module, or text; reading paths is runtime/engine-node.ts.
+ */
+import type { Diagnostic } from '../grammar/diagnostic.js';
+import { hasErrors } from '../grammar/diagnostic.js';
+import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './evaluate.js';
+import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
+import { compile, type RulesModule } from './rules-module.js';
+
+/** Thrown when rules can not be used; carries every diagnostic. */
+export class RulesError extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    file: string,
+  ) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the permission rules; first: ${errors[0] ? `${errors[0].start.line}:${errors[0].start.column} ${errors[0].code} ${errors[0].message}` : 'none'}`);
+    this.name = 'RulesError';
+  }
+}
+
+/** An imported `valve compile` output: `{ default: factory, file }`. */
+export interface CompiledModuleExports {
+  readonly default: RuleFactory;
+  readonly file?: string;
+}
+
+export type RulesInput = RulesModule | CompiledModuleExports | { readonly text: string; readonly file?: string };
+
+export interface EngineOptions {
+  readonly rules: RulesInput;
+  readonly loadRecord?: LoadRecord;
+  readonly maxRuleIterations?: number;
+  readonly loadTimeoutMs?: number;
+}
+
+export interface Engine {
+  /** Decides a request: synchronously unless a record must be loaded. Never throws. */
+  check(request: CheckRequest): Decision | Promise<Decision>;
+  /** Swaps in new rules atomically (checks under way finish with the rules they started with). */
+  replace(rules: RulesInput): void;
+  readonly file: string;
+}
+
+/** Rules input → a RuleSet; throws RulesError when the rules have errors. */
+export function toRuleSet(input: RulesInput): RuleSet {
+  if ('check' in input && 'rules' in input) return new RuleSet(input.file, input.rules);
+  if ('default' in input) return new RuleSet(input.file ?? 'rules', instantiate(input.default) as RuntimeRule[]);
+  const file = input.file ?? 'permissions.yml';
+  const { diagnostics, module } = compile(input.text, { file });
+  if (!module || hasErrors(diagnostics)) throw new RulesError(diagnostics, file);
+  return new RuleSet(module.file, module.rules);
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  let current = toRuleSet(options.rules);
+  const checkOptions = { loadRecord: options.loadRecord, maxRuleIterations: options.maxRuleIterations, loadTimeoutMs: options.loadTimeoutMs };
+  return {
+    check: (request) => {
+      try {
+        return current.check(request, checkOptions);
+      } catch (e) {
+        // INVARIANT: RuleSet.check does not throw; this guard keeps a bug from reaching a server.
+        return {
+          allowed: false,
+          section: request.type,
+          action: request.action,
+          name: request.name,
+          rounds: 0,
+          reason: { code: 'VLV0901', message: `rule failed: internal error: ${e instanceof Error ? e.message : String(e)}` },
+          error: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+    },
+    replace: (rules) => {
+      current = toRuleSet(rules);
+    },
+    get file() {
+      return current.file;
+    },
+  };
+}
