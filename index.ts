@@ -10,5 +10,6 @@ export { parseExpression } from './grammar/expression.js';
 export { print } from './grammar/print.js';
 export { RuleSet, type CheckRequest, type CheckOptions, type Decision, type RequestUser } from './runtime/evaluate.js';
 export { interpret, interpretedRules, type TraceEntry } from './runtime/interpret.js';
+export { explain, showValue, type Explanation, type ExplainStep } from './runtime/explain.js';
 export { createEngine, RulesError, toRuleSet, type Engine, type EngineOptions, type RulesInput, type CompiledModuleExports } from './runtime/engine.js';
 export { createEngineFromFile, loadRules } from './runtime/engine-node.js';

@@ -269,7 +269,8 @@ export class CstToAst {
       this.report('VLV0201', span, { detail: 'expected an expression inside `( )`' });
       return this.error(span);
     }
-    return this.expr(inner, span);
+    // The node keeps its parentheses in its span, so underlines and explain steps stay balanced.
+    return { ...this.expr(inner, span), span };
   }
 
   private template(node: CstNode, span: Span): Expr {
