@@ -18,16 +18,18 @@ export interface RuleUsage {
 }
 
 export interface RuleContext {
-  readonly section: Section;
-  readonly action: string;
+  /** Undefined when the section or action is unknown: data/oldData availability is not judged. */
+  readonly section?: Section;
+  readonly action?: string;
   readonly pattern: string;
-  readonly variables: readonly string[];
+  /** Undefined when the pattern is invalid: `$variables` are not judged. */
+  readonly variables?: readonly string[];
 }
 
 const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
 
 export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): RuleUsage {
-  const info = actionInfo(ctx.section, ctx.action);
+  const info = ctx.section && ctx.action ? actionInfo(ctx.section, ctx.action) : undefined;
   const usage = { data: false, oldData: false, refs: false };
   walk(expr, (node, parent) => {
     switch (node.kind) {
@@ -69,15 +71,15 @@ function checkIdentifier(
   if (FIXED_NAMES.has(name)) return;
   // A called name other than `_` is reported once, by checkCall.
   if (name !== '_' && parent?.kind === 'call' && parent.callee.span === span) return;
-  const available = availableNames(ctx.section, ctx.action, ctx.variables);
+  const available = ctx.section && ctx.action ? availableNames(ctx.section, ctx.action, ctx.variables ?? []) : ['user', 'data', 'oldData', 'now', 'name', 'action', ...(ctx.variables ?? []), '_()'];
   if (name === 'data') {
     usage.data = true;
-    if (info && !info.data) report('VLV0302', span, { action: ctx.action, section: ctx.section }, info.oldData ? 'the stored value is `oldData`' : undefined);
+    if (info && !info.data) report('VLV0302', span, { action: ctx.action ?? '', section: ctx.section ?? '' }, info.oldData ? 'the stored value is `oldData`' : undefined);
     return;
   }
   if (name === 'oldData') {
     usage.oldData = true;
-    if (info && !info.oldData) report('VLV0303', span, { action: ctx.action, section: ctx.section }, info.data ? 'the incoming value is `data`' : undefined);
+    if (info && !info.oldData) report('VLV0303', span, { action: ctx.action ?? '', section: ctx.section ?? '' }, info.data ? 'the incoming value is `data`' : undefined);
     return;
   }
   if (name === '_') {
@@ -85,12 +87,16 @@ function checkIdentifier(
     return;
   }
   if (name.startsWith('$')) {
-    if (!ctx.variables.includes(name)) {
+    if (ctx.variables && !ctx.variables.includes(name)) {
       report('VLV0307', span, { name, pattern: ctx.pattern, declared: ctx.variables }, didYouMean(name, ctx.variables));
     }
     return;
   }
-  report('VLV0301', span, { name, available }, didYouMean(name, available.filter((n) => n !== '_()')));
+  const nonAscii = [...name].find((ch) => ch.charCodeAt(0) > 0x7f);
+  const lookalike = nonAscii
+    ? `\`${nonAscii}\` (U+${nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII`
+    : undefined;
+  report('VLV0301', span, { name, available }, lookalike ?? didYouMean(name, available.filter((n) => n !== '_()')));
 }
 
 function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void {
@@ -110,7 +116,7 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void
     if (node.args.length < spec.minArgs || node.args.length > spec.maxArgs) {
       report('VLV0312', node.span, { method, min: spec.minArgs, max: spec.maxArgs, count: node.args.length });
     }
-    if (method === 'match' && node.args[0] && node.args[0].kind !== 'regex' && !(node.args[0].kind === 'literal' && typeof node.args[0].value === 'string')) {
+    if (method === 'match' && node.args[0] && node.args[0].kind !== 'error' && node.args[0].kind !== 'regex' && !(node.args[0].kind === 'literal' && typeof node.args[0].value === 'string')) {
       report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
     }
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
@@ -119,6 +125,7 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void
     }
     return;
   }
-  const what = callee.kind === 'identifier' ? callee.name : callee.kind === 'member' && callee.computed ? 'a computed method' : 'this expression';
+  if (callee.kind === 'error') return; // already reported
+  const what = callee.kind === 'identifier' ? `\`${callee.name}\`` : callee.kind === 'member' && callee.computed ? 'a method chosen by `[…]`' : 'this expression';
   report('VLV0304', callee.span, { callee: what });
 }

@@ -53,7 +53,7 @@ class Emitter {
         if (e.op === '===' || e.op === '!==') return `(${l} ${e.op} ${r})`;
         if (e.op === '==') return `r.looseEq(${l}, ${r})`;
         if (e.op === '!=') return `(!r.looseEq(${l}, ${r}))`;
-        if (e.op === 'in') return `r.has(${r}, ${l})`;
+        if (e.op === 'in') return `r.has(${l}, ${r})`;
         return `r.${ARITH[e.op]}(${l}, ${r})`;
       }
       case 'logical':

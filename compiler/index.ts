@@ -38,6 +38,23 @@ function refArguments(expr: Expr): Expr[] {
   return args;
 }
 
+/** Did the grammar report a problem inside this rule's text? */
+function hasSyntaxError(grammarDiagnostics: readonly Diagnostic[], rule: { node: { span: Span } }): boolean {
+  const { start, end } = rule.node.span;
+  return grammarDiagnostics.some((d) => d.severity === 'error' && d.start.offset >= start && d.start.offset <= end);
+}
+
+/** A rule reused through a YAML alias is checked at each use; say each problem once. */
+function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}\0${d.start.offset}\0${d.end.offset}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
   const parsed = parseRuleFile(text, file);
@@ -51,9 +68,16 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
     const report: Reporter = (code, where, params, hint) => sink.report(code, rule.toFileSpan(where), params, hint);
     let usage = NO_USAGE;
     if (rule.expr) {
-      usage = checkRuleExpr(rule.expr, { section: site.section, action: rule.action, pattern: site.pattern.text, variables: site.pattern.variables }, report);
-      lintRule(rule.expr, rule.text ?? '', report);
+      const before = sink.items.length;
+      usage = checkRuleExpr(
+        rule.expr,
+        { section: site.section, action: site.actionKnown ? rule.action : undefined, pattern: site.patternAst.text, variables: site.pattern?.variables },
+        report,
+      );
+      // Lints only speak about rules that are otherwise sound.
+      if (sink.items.length === before && !hasSyntaxError(parsed.diagnostics, rule)) lintRule(rule.expr, rule.text ?? '', report);
     }
+    if (!site.valid || !site.section || !site.pattern) continue;
     const start = lines.position(rule.node.span.start);
     const end = lines.position(rule.node.span.end);
     rules.push({
@@ -70,7 +94,7 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
       toFileSpan: (s: Span) => rule.toFileSpan(s),
     });
   }
-  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...sink.items]);
+  const diagnostics = sortDiagnostics(dedupe([...parsed.diagnostics, ...sink.items]));
   if (hasErrors(diagnostics)) return { diagnostics };
   const program: RuleProgram = { file, rules };
   const factorySource = emitFactory(program);

@@ -1,7 +1,8 @@
 /**
  * The file's structure: the four sections, each with patterns and the root "*", actions valid
- * for their section, rules that are booleans or non-empty strings. Produces the list of rules
- * that are sound enough to check and compile.
+ * for their section, rules that are booleans or non-empty strings. Every rule expression is
+ * returned as a site, even under an unknown section, action or an invalid pattern, so its
+ * names are still checked and the author sees all problems at once.
  */
 import type { DiagnosticSink } from '../grammar/diagnostic.js';
 import type { PatternAst, RuleAst, RuleFileAst } from '../grammar/file.js';
@@ -9,12 +10,18 @@ import type { PathPattern } from '../grammar/pattern.js';
 import { actionsOf, isSection, SECTIONS, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
 
-/** One rule whose place in the file is valid; its expression may still hold errors. */
+/** One rule as found in the file; only sites with `valid` set may be compiled. */
 export interface RuleSite {
-  readonly section: Section;
-  readonly pattern: PathPattern;
+  /** Undefined under an unknown section. */
+  readonly section?: Section;
+  /** Undefined when the pattern itself is invalid. */
+  readonly pattern?: PathPattern;
   readonly patternAst: PatternAst;
   readonly rule: RuleAst;
+  /** False under an unknown action: `data`/`oldData` availability is then not judged. */
+  readonly actionKnown: boolean;
+  /** Section, pattern, action and value are all valid. */
+  readonly valid: boolean;
   /** Position of the pattern among all patterns of its section (file order). */
   readonly order: number;
 }
@@ -23,7 +30,7 @@ const describeValue = (rule: RuleAst): string => {
   const n = rule.node;
   if (n.kind === 'map') return 'a mapping';
   if (n.kind === 'seq') return 'a list';
-  if (n.value === null) return 'nothing';
+  if (n.value === null) return 'an empty value';
   return `the ${typeof n.value} \`${String(n.value)}\``;
 };
 
@@ -31,24 +38,21 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
   const sites: RuleSite[] = [];
   const seen = new Set<string>();
   for (const section of ast.sections) {
-    if (!isSection(section.name)) {
-      sink.report('VLV0102', section.keySpan, { section: section.name, known: SECTIONS }, didYouMean(section.name, SECTIONS));
-      continue;
-    }
-    seen.add(section.name);
-    if (section.patterns.length === 0) {
-      sink.report('VLV0103', section.keySpan, { section: section.name }, 'add `"*":` with the default rules');
-      continue;
-    }
-    if (!section.patterns.some((p) => p.text === '*')) {
-      sink.report('VLV0104', section.keySpan, { section: section.name }, 'add `"*":` with the default rules for names no other pattern matches');
+    const known = isSection(section.name) ? section.name : undefined;
+    if (!known) sink.report('VLV0102', section.keySpan, { section: section.name, known: SECTIONS }, didYouMean(section.name, SECTIONS));
+    else {
+      seen.add(known);
+      if (section.isMap && section.patterns.length === 0) sink.report('VLV0103', section.keySpan, { section: known }, 'add `"*":` with the default rules');
+      else if (section.isMap && !section.patterns.some((p) => p.text === '*')) {
+        sink.report('VLV0104', section.keySpan, { section: known }, 'add `"*":` with the default rules for names no other pattern matches');
+      }
     }
     section.patterns.forEach((p, order) => {
       if (p.isMap && p.rules.length === 0) sink.report('VLV0113', p.keySpan, {});
       for (const rule of p.rules) {
-        if (checkRule(section.name as Section, rule, sink) && p.pattern) {
-          sites.push({ section: section.name as Section, pattern: p.pattern, patternAst: p, rule, order });
-        }
+        const actionKnown = known !== undefined && checkAction(known, rule, sink);
+        const valueOk = checkValue(rule, sink);
+        sites.push({ section: known, pattern: p.pattern, patternAst: p, rule, actionKnown, valid: actionKnown && valueOk && p.pattern !== undefined, order });
       }
     });
   }
@@ -58,14 +62,14 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
   return sites;
 }
 
-/** True when the rule's action and value are valid (its expression is checked later). */
-function checkRule(section: Section, rule: RuleAst, sink: DiagnosticSink): boolean {
+function checkAction(section: Section, rule: RuleAst, sink: DiagnosticSink): boolean {
   const known = actionsOf(section);
-  let ok = true;
-  if (!known.includes(rule.action)) {
-    sink.report('VLV0105', rule.keySpan, { action: rule.action, section, known }, didYouMean(rule.action, known));
-    ok = false;
-  }
+  if (known.includes(rule.action)) return true;
+  sink.report('VLV0105', rule.keySpan, { action: rule.action, section, known }, didYouMean(rule.action, known));
+  return false;
+}
+
+function checkValue(rule: RuleAst, sink: DiagnosticSink): boolean {
   const n = rule.node;
   if (n.kind !== 'scalar' || (typeof n.value !== 'boolean' && typeof n.value !== 'string')) {
     sink.report('VLV0106', n.kind === 'scalar' && n.value === null ? rule.keySpan : n.span, { found: describeValue(rule) }, 'write `true`, `false` or an expression in quotes');
@@ -75,5 +79,5 @@ function checkRule(section: Section, rule: RuleAst, sink: DiagnosticSink): boole
     sink.report('VLV0107', n.span, {}, 'write `false` to deny, `true` to allow');
     return false;
   }
-  return ok;
+  return true;
 }

@@ -79,9 +79,13 @@ export interface Conditional extends Node {
   readonly alternate: Expr;
 }
 
-/** Stands where the parser recovered from an error or a forbidden construct; never compiled. */
+/**
+ * Stands where the parser recovered from an error or a forbidden construct; never compiled.
+ * `parts` keeps the sub-expressions that were understood, so their names are still checked.
+ */
 export interface ErrorExpr extends Node {
   readonly kind: 'error';
+  readonly parts?: readonly Expr[];
 }
 
 export type Expr =
@@ -118,6 +122,8 @@ export function children(e: Expr): readonly Expr[] {
       return [e.left, e.right];
     case 'conditional':
       return [e.test, e.consequent, e.alternate];
+    case 'error':
+      return e.parts ?? [];
     default:
       return [];
   }

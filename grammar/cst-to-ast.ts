@@ -33,8 +33,10 @@ const ALLOWED_BINARY = new Set<string>(['+', '-', '*', '/', '%', '===', '!==', '
 export class CstToAst {
   constructor(private readonly report: Reporter) {}
 
-  private error(span: Span): Expr {
-    return { kind: 'error', span };
+  private error(span: Span, parts?: Expr[]): Expr {
+    // Recovered pieces may carry a placeholder span; never hand on an inverted range.
+    const s = span.end < span.start ? { start: span.start, end: span.start } : span;
+    return parts && parts.length ? { kind: 'error', span: s, parts } : { kind: 'error', span: s };
   }
 
   expr(node: CstNode | undefined, fallback: Span): Expr {
@@ -65,8 +67,7 @@ export class CstToAst {
     if (seps.length > 0) {
       seps.sort((a, b) => a.startOffset - b.startOffset);
       this.report('VLV0210', tokenSpan(seps[0]), {}, 'combine conditions with `&&` or `||`');
-      parts.forEach((p) => this.expr(p, span)); // still report problems inside each part
-      return this.error(span);
+      return this.error(span, parts.map((p) => this.expr(p, span)));
     }
     return this.expr(parts[0], span);
   }
@@ -82,9 +83,7 @@ export class CstToAst {
     if (assign) {
       const strict = assign.image === '=' ? { hint: 'to compare, use `===`' } : {};
       this.report('VLV0207', tokenSpan(assign), { op: assign.image }, strict.hint);
-      this.expr(left, span);
-      this.expr(right, span);
-      return this.error(span);
+      return this.error(span, [this.expr(left, span), this.expr(right, span)]);
     }
     return this.expr(left, span);
   }
@@ -127,13 +126,14 @@ export class CstToAst {
   }
 
   private combine(left: Expr, op: IToken | undefined, right: Expr): Expr {
-    const span = { start: left.span.start, end: right.span.end };
+    const span = { start: Math.min(left.span.start, right.span.start), end: Math.max(left.span.end, right.span.end) };
     if (!op) return this.error(span);
     const image = op.image;
     if (image === '&&' || image === '||' || image === '??') return { kind: 'logical', op: image as LogicalOp, left, right, span };
     if (ALLOWED_BINARY.has(image)) return { kind: 'binary', op: image as BinaryOp, left, right, span };
     this.report('VLV0213', tokenSpan(op), { op: image }, image === '&' ? 'did you mean `&&`?' : image === '|' ? 'did you mean `||`?' : undefined);
-    return this.error(span);
+    // `x instanceof Foo` names a class: checking `Foo` as a value would only add noise.
+    return this.error(span, image === 'instanceof' ? [left] : [left, right]);
   }
 
   private unary(node: CstNode, span: Span): Expr {
@@ -150,8 +150,9 @@ export class CstToAst {
       case 'typeof':
         return { kind: 'unary', op: op.image as UnaryOp, operand, span };
       case 'new':
+        // What follows `new` is a constructor call; reporting it as a call too would be an echo.
         this.report('VLV0205', s, {});
-        break;
+        return this.error(span);
       case 'delete':
       case 'void':
         this.report('VLV0209', s, { op: op.image });
@@ -163,7 +164,7 @@ export class CstToAst {
       default:
         this.report('VLV0213', s, { op: op.image });
     }
-    return this.error(span);
+    return this.error(span, [operand]);
   }
 
   private postfix(node: CstNode, span: Span): Expr {
@@ -174,7 +175,7 @@ export class CstToAst {
     const update = node.children.UpdateOp?.[0] as IToken | undefined;
     if (update) {
       this.report('VLV0207', tokenSpan(update), { op: update.image });
-      return this.error(span);
+      return this.error(span, [result]);
     }
     return result;
   }
@@ -183,6 +184,8 @@ export class CstToAst {
     const s = nodeSpan(node);
     const span = { start: object.span.start, end: Math.max(s.end, object.span.end) };
     const c = node.children;
+    // `.x`, `[…]` or `(…)` after something already reported: the whole chain is that error.
+    if (object.kind === 'error' && !c.template) return this.error(span);
     if (c.Dot) {
       const name = c.IdentifierName?.[0] as IToken | undefined;
       if (!name || Number.isNaN(name.startOffset)) return this.error(span);
@@ -251,6 +254,9 @@ export class CstToAst {
       case 'Kw_this':
         this.report('VLV0208', s, {});
         return this.error(s);
+      case 'UnterminatedRegex':
+        this.report('VLV0214', s, {}, 'close it with `/`');
+        return this.error(s);
       case 'RegexLiteral': {
         const close = tok.image.lastIndexOf('/');
         return { kind: 'regex', pattern: tok.image.slice(1, close), flags: tok.image.slice(close + 1), span: s };
@@ -277,7 +283,10 @@ export class CstToAst {
     const c = node.children;
     const open = (c.UnterminatedTemplate ?? c.UnterminatedTemplateTail)?.[0] as IToken | undefined;
     if (open) {
-      this.report('VLV0214', tokenSpan(open), {}, 'close it with `');
+      // Underline from the opening backtick, not just the unclosed tail.
+      const head = c.TemplateHead?.[0] as IToken | undefined;
+      const at = tokenSpan(open);
+      this.report('VLV0214', head ? { start: head.startOffset, end: at.end } : at, {}, 'close it with `');
       return this.error(span);
     }
     if (c.TemplateFull) {
@@ -288,6 +297,11 @@ export class CstToAst {
       .filter((t) => !Number.isNaN(t.startOffset))
       .sort((a, b) => a.startOffset - b.startOffset);
     const exprs = ((c.sequence ?? []) as CstNode[]).map((e) => this.expr(e, span));
+    const head = c.TemplateHead?.[0] as IToken | undefined;
+    if (head && !c.TemplateTail) {
+      this.report('VLV0214', { start: head.startOffset, end: Math.max((head.endOffset ?? head.startOffset) + 1, span.end) }, {}, 'close it with `}` and a backtick');
+      return this.error(span, exprs);
+    }
     const quasis = pieces.map((t) => {
       const body = t.image.slice(1);
       return decodeEscapes(body.endsWith('${') ? body.slice(0, -2) : body.slice(0, -1));

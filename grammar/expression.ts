@@ -15,17 +15,26 @@ export function parseExpression(text: string, report: Reporter): Expr {
   }
   ruleParser.input = lexed.tokens;
   const cst = ruleParser.sequence();
-  for (const e of ruleParser.errors) {
+  const parseErrors = ruleParser.errors.map((e) => {
     const t = e.token;
     const span = Number.isNaN(t.startOffset) ? { start: text.length, end: text.length } : fromChevrotain(t.startOffset, t.endOffset);
-    report('VLV0201', span, { detail: e.message });
-  }
-  return new CstToAst(report).expr(cst, { start: 0, end: text.length });
+    return { span, detail: e.message };
+  });
+  // Meaning first: once a statement or a function is recognised, the parser's complaints about
+  // what follows it are echoes of that one mistake.
+  let constructAt = Infinity;
+  const ast = new CstToAst((code, where, params, hint) => {
+    if (CONSTRUCTS.has(code)) constructAt = Math.min(constructAt, where.start);
+    report(code, where, params, hint);
+  }).expr(cst, { start: 0, end: text.length });
+  for (const e of parseErrors) if (e.span.start < constructAt) report('VLV0201', e.span, { detail: e.detail });
+  return ast;
 }
+
+/** Codes for constructs whose text the parser only half understands (statements, functions). */
+const CONSTRUCTS = new Set(['VLV0206', 'VLV0216', 'VLV0214']);
 
 function unexpectedCharHint(char: string): string | undefined {
   if (char.startsWith('\\')) return 'escapes such as `\\u0061` are only allowed inside strings';
-  if (char === '#' || char === '@') return undefined;
-  if (/[^\x00-\x7f]/.test(char)) return 'names in rules use ASCII letters, digits, `_` and `$` only';
   return undefined;
 }

@@ -37,6 +37,8 @@ export interface SectionAst {
   readonly keySpan: Span;
   readonly valueSpan: Span;
   readonly patterns: readonly PatternAst[];
+  /** False when the section's value was not a mapping (already reported). */
+  readonly isMap: boolean;
 }
 
 export interface RuleFileAst {
@@ -60,7 +62,8 @@ export function parseRuleFile(text: string, file: string): { ast?: RuleFileAst; 
   const loaded = loadYaml(text, file);
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
-  if (!root) return { diagnostics: loaded.diagnostics };
+  // A tree the YAML parser had to repair would only produce echoes of the same mistake.
+  if (!root || loaded.diagnostics.some((d) => d.code === 'VLV0001' || d.code === 'VLV0003')) return { diagnostics: loaded.diagnostics };
   if (root.kind !== 'map') {
     sink.report('VLV0111', root.span, { what: 'the permissions file', found: describe(root) }, 'start with `record:`, `event:`, `rpc:` and `presence:`');
     return { diagnostics: [...loaded.diagnostics, ...sink.items] };
@@ -74,7 +77,7 @@ export function parseRuleFile(text: string, file: string): { ast?: RuleFileAst; 
     } else {
       for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink));
     }
-    return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns };
+    return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
   });
   return { ast: { file, text, span: root.span, sections }, diagnostics: [...loaded.diagnostics, ...sink.items] };
 }

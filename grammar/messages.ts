@@ -24,7 +24,7 @@ const list = (names: readonly string[]): string => names.join(', ');
 
 export const MESSAGES = {
   // ── 00xx: the file as YAML / JSON ────────────────────────────────────────────────
-  VLV0001: def<{ detail: string }>('error', 'the file is not valid YAML or JSON', (p) => `the file is not valid YAML: ${p.detail}`),
+  VLV0001: def<{ detail: string; format: 'YAML' | 'JSON' }>('error', 'the file is not valid YAML or JSON', (p) => `the file is not valid ${p.format}: ${p.detail}`),
   VLV0002: def<{ key: string }>('error', 'a key appears twice in the same mapping', (p) => `\`${p.key}\` is defined twice in the same mapping`),
   VLV0003: def('error', 'YAML aliases expand too much (a "billion laughs" file)', () => 'YAML aliases expand to too many nodes'),
   VLV0004: def<{ tag: string }>('error', 'custom YAML tags are not allowed', (p) => `the YAML tag \`${p.tag}\` is not allowed in a permissions file`),
@@ -43,7 +43,7 @@ export const MESSAGES = {
   VLV0109: def<{ text: string }>('error', 'a `$` in a path pattern is not followed by a letter or digit', (p) => `invalid variable name \`${p.text}\`: a variable is \`$\` followed by letters and digits`),
   VLV0110: def<{ name: string }>('error', 'the same `$variable` appears twice in one pattern', (p) => `variable \`${p.name}\` appears twice in this pattern`),
   VLV0111: def<{ what: string; found: string }>('error', 'a mapping was expected', (p) => `${p.what} must be a mapping, not ${p.found}`),
-  VLV0112: def<{ chars: string }>('warning', 'a path pattern contains regular-expression characters, which match literally', (p) => `${p.chars} in a path pattern matches only itself here (deepstream treated it as a regular expression)`),
+  VLV0112: def<{ chars: string; count: number }>('warning', 'a path pattern contains regular-expression characters, which match literally', (p) => `${p.chars} in a path pattern ${p.count === 1 ? 'matches only itself' : 'match only themselves'} here (deepstream treated ${p.count === 1 ? 'it' : 'them'} as regular-expression syntax)`),
   VLV0113: def('warning', 'a pattern defines no actions', () => 'this pattern defines no actions, so it never applies'),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
 
@@ -69,7 +69,7 @@ export const MESSAGES = {
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
   VLV0302: def<{ action: string; section: string }>('error', '`data` is used where the action carries no data', (p) => `\`data\` is not available in \`${p.section}\` \`${p.action}\` rules: this action carries no incoming data`),
   VLV0303: def<{ action: string; section: string }>('error', '`oldData` is used where there is no stored record', (p) => `\`oldData\` is not available in \`${p.section}\` \`${p.action}\` rules: only record read, write and delete have a stored value`),
-  VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `\`${p.callee}\` can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
+  VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `${p.callee} can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
   VLV0305: def<{ method: string; allowed: readonly string[] }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`),
   VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
   VLV0307: def<{ name: string; pattern: string; declared: readonly string[] }>('error', 'a `$variable` that the pattern does not declare', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? `; its variables are ${list(p.declared)}` : ', which declares none'}`),

@@ -8,7 +8,7 @@ import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type Tok
 import * as T from './tokens.js';
 
 const show = (t: IToken): string => (t.tokenType === EOF ? 'the end of the rule' : `\`${t.image}\``);
-const label = (t: TokenType): string => t.LABEL ?? `\`${t.name}\``;
+const label = (t: TokenType): string => (t === EOF ? 'the end of the rule' : (t.LABEL ?? `\`${t.name}\``));
 
 const RULE_DESCRIPTIONS: Record<string, string> = {
   primary: 'a value (a name, number, string, `(`, `[` …)',
@@ -208,6 +208,7 @@ class RuleParser extends CstParser {
       { ALT: () => this.CONSUME(T.Undefined) },
       { ALT: () => this.CONSUME(T.This) },
       { ALT: () => this.CONSUME(T.RegexLiteral) },
+      { ALT: () => this.CONSUME(T.UnterminatedRegex) },
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.StatementKeyword) },
       { ALT: () => this.SUBRULE(this.template) },

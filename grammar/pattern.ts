@@ -61,7 +61,7 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
   const regexChars = [...new Set(text.match(REGEX_CHARS) ?? [])];
   if (regexChars.length > 0) {
     const first = text.search(REGEX_CHARS);
-    report('VLV0112', { start: first, end: first + 1 }, { chars: regexChars.map((c) => `\`${c}\``).join(', ') });
+    report('VLV0112', { start: first, end: first + 1 }, { chars: regexChars.map((c) => `\`${c}\``).join(', '), count: regexChars.length });
   }
   return ok ? { text, parts, variables } : undefined;
 }

@@ -6,15 +6,15 @@ import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 // Categories (match no text themselves).
 /** Anything that may follow `.`: identifiers and every keyword (`data.new` is a property). */
-export const IdentifierName = createToken({ name: 'IdentifierName', pattern: Lexer.NA });
+export const IdentifierName = createToken({ name: 'IdentifierName', pattern: Lexer.NA, label: 'a property name' });
 export const AssignOp = createToken({ name: 'AssignOp', pattern: Lexer.NA, label: 'assignment' });
-export const EqualityOp = createToken({ name: 'EqualityOp', pattern: Lexer.NA });
-export const RelationalOp = createToken({ name: 'RelationalOp', pattern: Lexer.NA });
-export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA });
-export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA });
-export const BitwiseOp = createToken({ name: 'BitwiseOp', pattern: Lexer.NA });
-export const ShiftOp = createToken({ name: 'ShiftOp', pattern: Lexer.NA });
-export const UpdateOp = createToken({ name: 'UpdateOp', pattern: Lexer.NA });
+export const EqualityOp = createToken({ name: 'EqualityOp', pattern: Lexer.NA, label: 'a comparison' });
+export const RelationalOp = createToken({ name: 'RelationalOp', pattern: Lexer.NA, label: 'a comparison' });
+export const AdditiveOp = createToken({ name: 'AdditiveOp', pattern: Lexer.NA, label: '`+` or `-`' });
+export const MultiplicativeOp = createToken({ name: 'MultiplicativeOp', pattern: Lexer.NA, label: '`*`, `/` or `%`' });
+export const BitwiseOp = createToken({ name: 'BitwiseOp', pattern: Lexer.NA, label: 'a bitwise operator' });
+export const ShiftOp = createToken({ name: 'ShiftOp', pattern: Lexer.NA, label: 'a shift operator' });
+export const UpdateOp = createToken({ name: 'UpdateOp', pattern: Lexer.NA, label: '`++` or `--`' });
 
 export const WhiteSpace = createToken({
   name: 'WhiteSpace',
@@ -25,7 +25,15 @@ export const WhiteSpace = createToken({
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_$][A-Za-z0-9_$]*/, categories: [IdentifierName], label: 'a name' });
+// Letters beyond ASCII lex as part of a name (as JavaScript would), so a look-alike such as a
+// Cyrillic `а` in `dаta` is reported as one unknown name; white-space code points are excluded.
+const NAME_START = 'A-Za-z_$\\u00c0-\\u167f\\u1681-\\u1fff\\u2070-\\u2fff\\u3001-\\ufefe\\uff00-\\uffff';
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: new RegExp(`[${NAME_START}][${NAME_START}0-9]*`),
+  categories: [IdentifierName],
+  label: 'a name',
+});
 
 const keyword = (word: string): TokenType =>
   createToken({ name: `Kw_${word}`, pattern: new RegExp(`${word}(?![A-Za-z0-9_$])`), longer_alt: Identifier, categories: [IdentifierName], label: `\`${word}\`` });
@@ -84,14 +92,34 @@ export const UnterminatedTemplateTail = createToken({ name: 'UnterminatedTemplat
 
 /** Tokens after which `/` divides; anywhere else it starts a regular expression literal. */
 const ENDS_OPERAND = new Set(['Identifier', 'NumberLiteral', 'StringLiteral', 'TemplateFull', 'TemplateTail', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_null', 'Kw_undefined', 'Kw_this']);
+/** After `.name` (a keyword used as a property name, too) a `/` divides. */
+const endsOperand = (matched: IToken[]): boolean => {
+  const prev = matched[matched.length - 1];
+  if (!prev) return false;
+  if (ENDS_OPERAND.has(prev.tokenType.name)) return true;
+  const before = matched[matched.length - 2];
+  return before !== undefined && (before.tokenType.name === 'Dot' || before.tokenType.name === 'OptionalChain') && /^[A-Za-z_$]/.test(prev.image);
+};
 const REGEX_BODY = /\/(?![*/])(?:[^/\\[\n\r]|\\[^\n\r]|\[(?:[^\]\\\n\r]|\\[^\n\r])*\])+\/[A-Za-z]*/y;
 export const RegexLiteral = createToken({
   name: 'RegexLiteral',
   pattern: (text: string, offset: number, matched: IToken[]) => {
-    const prev = matched[matched.length - 1];
-    if (prev && ENDS_OPERAND.has(prev.tokenType.name)) return null;
+    if (endsOperand(matched)) return null;
     REGEX_BODY.lastIndex = offset;
     return REGEX_BODY.exec(text);
+  },
+  line_breaks: false,
+  start_chars_hint: ['/'],
+  label: 'a regular expression',
+});
+/** A `/` where a value is expected with no closing `/` on its line: an unclosed regular expression. */
+const UNCLOSED_REGEX = /\/(?![*/])[^\n\r]*/y;
+export const UnterminatedRegex = createToken({
+  name: 'UnterminatedRegex',
+  pattern: (text: string, offset: number, matched: IToken[]) => {
+    if (endsOperand(matched)) return null;
+    UNCLOSED_REGEX.lastIndex = offset;
+    return UNCLOSED_REGEX.exec(text);
   },
   line_breaks: false,
   start_chars_hint: ['/'],
@@ -154,6 +182,7 @@ const expressionTokens: TokenType[] = [
   BlockComment,
   LineComment,
   RegexLiteral,
+  UnterminatedRegex,
   TemplateFull,
   TemplateHead,
   UnterminatedTemplate,

@@ -80,24 +80,31 @@ const detailOf = (e: YAMLError): string => {
   return /call stack/i.test(first) ? 'the document is nested too deeply' : first;
 };
 
+const formatOf = (file: string): 'YAML' | 'JSON' => (/\.json$/i.test(file) ? 'JSON' : 'YAML');
+
 export function loadYaml(text: string, file: string): { root?: YNode; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   try {
-    return { root: load(text, sink), diagnostics: sink.items };
+    return { root: load(text, sink, formatOf(file)), diagnostics: sink.items };
   } catch (e) {
     // yaml and the walks below recurse; absurd nesting must still end as a diagnostic
     const detail = e instanceof RangeError ? 'the document is nested too deeply' : `could not be read (${String(e)})`;
-    sink.report('VLV0001', { start: 0, end: 0 }, { detail });
+    sink.report('VLV0001', { start: 0, end: 0 }, { detail, format: formatOf(file) });
     return { diagnostics: sink.items };
   }
 }
 
-function load(text: string, sink: DiagnosticSink): YNode | undefined {
+function load(text: string, sink: DiagnosticSink, format: 'YAML' | 'JSON'): YNode | undefined {
   const cst = Array.from(new Parser().parse(text));
   const composer = new Composer({ keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
   const docs = Array.from(composer.compose(cst));
+  // After the first error the parser often complains about every following token; those
+  // "unexpected token" echoes say nothing new, so only the first error of a run is kept.
+  let reported = 0;
   const report = (e: YAMLError): void => {
-    sink.report('VLV0001', { start: e.pos[0], end: e.pos[1] }, { detail: detailOf(e) });
+    if (reported > 0 && e.code === 'UNEXPECTED_TOKEN') return;
+    reported++;
+    sink.report('VLV0001', { start: e.pos[0], end: e.pos[1] }, { detail: detailOf(e), format });
   };
   if (docs.length === 0) composer.streamInfo().errors.forEach(report);
   for (const d of docs) d.errors.forEach(report);
@@ -168,7 +175,7 @@ function resolveAliases(root: YamlNode, sink: DiagnosticSink): Target | undefine
       if (target) {
         targets.set(n, target);
         aliases.push(n);
-      } else sink.report('VLV0001', rangeSpan(n), { detail: `the alias *${n.source} has no anchor before it` });
+      } else sink.report('VLV0001', rangeSpan(n), { detail: `the alias *${n.source} has no anchor before it`, format: 'YAML' });
       return;
     }
     if (!isScalar(n) && !isMap(n) && !isSeq(n)) return;
@@ -255,13 +262,41 @@ class TreeBuilder {
 
   private fillMap(map: YMap, items: unknown[]): void {
     const seen = new Set<string>();
+    const explicit = new Set(items.filter(isPair).map((p) => this.key(p.key, map.span.start).key));
     for (const pair of items) {
       if (!isPair(pair)) continue;
       const { key, keySpan } = this.key(pair.key, map.span.start);
+      if (key === '<<' && isMergeKey(pair.key)) {
+        // YAML merge key (deepstream's js-yaml loads it): the merged mapping's entries join this
+        // one here, except keys this mapping sets itself.
+        for (const entry of this.mergedEntries(pair.value, keySpan.end)) {
+          if (explicit.has(entry.key) || seen.has(entry.key)) continue;
+          seen.add(entry.key);
+          map.entries.push(entry);
+        }
+        continue;
+      }
       if (seen.has(key)) this.sink.report('VLV0002', keySpan, { key });
       seen.add(key);
       map.entries.push({ key, keySpan, value: this.node(pair.value, keySpan.end) });
     }
+  }
+
+  private mergedEntries(value: unknown, fallback: number): YEntry[] {
+    const node = this.node(value, fallback);
+    if (node.kind === 'map') return node.entries;
+    if (node.kind === 'seq') {
+      // Earlier mappings in the list win over later ones.
+      const out: YEntry[] = [];
+      const keys = new Set<string>();
+      for (const item of node.items) {
+        if (item.kind !== 'map') continue;
+        for (const e of item.entries) if (!keys.has(e.key)) (keys.add(e.key), out.push(e));
+      }
+      return out;
+    }
+    this.sink.report('VLV0001', node.span, { detail: 'a merge key `<<` needs a mapping (or a list of mappings)', format: 'YAML' });
+    return [];
   }
 
   private key(k: unknown, fallback: number): { key: string; keySpan: Span } {
@@ -296,3 +331,6 @@ class TreeBuilder {
 }
 
 const spanTuple = (s: Span): [number, number] => [s.start, s.end];
+
+/** A plain `<<` key (a quoted '<<' is an ordinary key). */
+const isMergeKey = (k: unknown): boolean => isScalar(k) && (k.type === 'PLAIN' || k.type === undefined) && k.value === '<<';

@@ -109,8 +109,14 @@ export class RuleSet {
       location: `${this.file}:${rule.location.line}:${rule.location.column}`,
       variables: Object.fromEntries(rule.variables.map((v, i) => [v, vars[i]])),
     };
-    if (typeof rule.rule === 'boolean') return { ...where, allowed: rule.rule, reason: reason('VLV0906', { found: String(rule.rule) }) };
-    return new Evaluation(rule, rule.rule, vars, request, options, where).run();
+    const constant = rule.rule;
+    if (typeof constant === 'boolean') {
+      // A patch is still merged into the stored record (and refused when malformed or missing),
+      // whatever the rule says.
+      if (!request.patch) return { ...where, allowed: constant, reason: reason('VLV0906', { found: String(constant) }) };
+      return new Evaluation(rule, () => constant, vars, request, options, where).run();
+    }
+    return new Evaluation(rule, constant, vars, request, options, where).run();
   }
 }
 
@@ -136,7 +142,21 @@ class Evaluation {
     this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : { loaded: false, value: null };
   }
 
+  /** Never throws and never rejects: an unexpected failure is a deny like any other. */
   run(): Decision | Promise<Decision> {
+    try {
+      const result = this.runUnguarded();
+      return isPromise(result) ? (result as Promise<Decision>).catch((e: unknown) => this.unexpected(e)) : result;
+    } catch (e) {
+      return this.unexpected(e);
+    }
+  }
+
+  private unexpected(e: unknown): Decision {
+    return this.deny('VLV0901', { detail: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+  }
+
+  private runUnguarded(): Decision | Promise<Decision> {
     const needsCurrent = (this.rule.uses.oldData || this.request.patch !== undefined) && !this.current.loaded;
     let waiting: string | undefined;
     if (!needsCurrent) {
@@ -222,7 +242,8 @@ class Evaluation {
         data = applyPatch(this.current.value, request.patch.path, request.patch.value);
       } catch (e) {
         if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: request.patch.path }), 'VLV0908');
-        throw e;
+        // e.g. an invalid array length, or a value nested too deeply to copy
+        return new RuleError(`the patch can not be applied: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     return {

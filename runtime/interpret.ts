@@ -110,7 +110,7 @@ function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: unknown, r: unkn
     case '<=': return S.le(l, r);
     case '>': return S.gt(l, r);
     case '>=': return S.ge(l, r);
-    case 'in': return S.has(r, l);
+    case 'in': return S.has(l, r);
   }
 }
 

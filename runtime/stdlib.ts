@@ -165,8 +165,8 @@ export function looseEq(a: unknown, b: unknown): boolean {
   return a == b; // eslint-disable-line eqeqeq
 }
 
-/** `k in o`: own properties only; a non-object on the right is an error, as in JavaScript. */
-export function has(o: unknown, k: unknown): boolean {
+/** `k in o` (operands in source order): own properties only; a non-object on the right is an error, as in JavaScript. */
+export function has(k: unknown, o: unknown): boolean {
   if (o === null || typeof o !== 'object' || o instanceof RegexValue) throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) return false;

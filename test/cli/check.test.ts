@@ -46,15 +46,15 @@ describe('valve check', () => {
 
   it('reports every file and every problem, and json output carries positions', () => {
     const a = write('a.yml', GOOD.replace('read: true', 'read: "process.exit(1)"'));
-    const b = write('b.yml', GOOD.replace('allow: true', 'allow: "a ="'));
+    const b = write('b.yml', GOOD.replace('allow: true', 'allow: "user.id ="'));
     const r = valve('check', '--format', 'json', a, b);
     expect(r.code).toBe(1);
     const list = JSON.parse(r.stdout) as { file: string; code: string; startLine: number; startColumn: number }[];
     expect(list.map((d) => `${d.file === a ? 'a' : 'b'}:${d.startLine}:${d.startColumn} ${d.code}`)).toEqual([
       'a:3:12 VLV0301',
       'a:3:20 VLV0305',
-      'b:12:15 VLV0207',
-      'b:12:16 VLV0201',
+      'b:12:21 VLV0207',
+      'b:12:22 VLV0201',
     ]);
   });
 

@@ -22,11 +22,17 @@ const caseFiles = readdirSync(CASES)
   .filter((f) => SOURCE.test(f))
   .sort();
 
-/** Codes compile() can not produce from a file (evaluation reasons are 09xx, outside the range). */
+/** Load-time codes (00xx-04xx); 09xx are reasons attached to decisions, not compile() output. */
 const IN_RANGE = CODES.filter((c) => c >= 'VLV0001' && c <= 'VLV0402');
 
 /** Codes in range that compile() can not produce from a file, each with the reason. None today. */
 const NOT_PRODUCIBLE = new Map<string, string>([]);
+
+/** 1-based line and UTF-16 column of an offset, counting \r\n, \n and \r as line breaks. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
 
 const byPosition = (a: Diagnostic, b: Diagnostic): number => a.start.offset - b.start.offset || a.end.offset - b.end.offset;
 
@@ -43,12 +49,15 @@ describe('golden diagnostics', () => {
       const expectedPath = join(CASES, file.replace(SOURCE, '.expected'));
 
       // Invariants every case must hold, whatever its golden file says.
+      if (file.includes('crlf')) expect(source, 'a CRLF case must keep its CRLF line ends').toContain('\r\n');
       expect(diagnostics.length, 'a case is a bad file: it must produce diagnostics').toBeGreaterThan(0);
       for (const d of diagnostics) {
         expect(d.file).toBe(file);
         expect(d.start.offset).toBeLessThanOrEqual(d.end.offset);
         expect(d.end.offset).toBeLessThanOrEqual(source.length);
         expect(d.message.trim()).not.toBe('');
+        expect({ line: d.start.line, column: d.start.column }).toEqual(lineColumn(source, d.start.offset));
+        expect({ line: d.end.line, column: d.end.column }).toEqual(lineColumn(source, d.end.offset));
       }
       expect([...diagnostics].sort(byPosition), 'diagnostics are sorted by position').toEqual(diagnostics);
       if (diagnostics.some((d) => d.severity === 'error')) expect(module).toBeUndefined();
@@ -62,6 +71,13 @@ describe('golden diagnostics', () => {
       expect(actual).toBe(readFileSync(expectedPath, 'utf8'));
     });
   }
+
+  it('has no golden file without its case (a case moved to pending/ takes its .expected away)', () => {
+    const orphans = readdirSync(CASES)
+      .filter((f) => f.endsWith('.expected'))
+      .filter((f) => !caseFiles.some((c) => c.replace(SOURCE, '.expected') === f));
+    expect(orphans).toEqual([]);
+  });
 
   it('covers every code from VLV0001 to VLV0402', () => {
     const seen = new Set<string>();

@@ -51,6 +51,13 @@ export interface ExprOptions {
   readonly keywordNames?: boolean;
   /** Allow string-literal `match` arguments (default true). */
   readonly stringPatterns?: boolean;
+  /**
+   * Only what the compiler accepts (default false): no string literal `constructor` /
+   * `__proto__` / `prototype` as a computed property (`x['__proto__']` is a compile error).
+   */
+  readonly compilable?: boolean;
+  /** Binary operators to generate (default all of the language's). */
+  readonly binaryOps?: readonly BinaryOp[];
 }
 
 // ── leaves ──────────────────────────────────────────────────────────────────────────
@@ -169,7 +176,10 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
     }
     const sub = fc.oneof({ weight: 1, arbitrary: leaf }, { weight: 2, arbitrary: gen(depth - 1) });
     const member = fc.tuple(sub, dotName).map(([object, name]): Expr => ({ kind: 'member', object, property: lit(name), computed: false, span: SPAN }));
-    const computed = fc.tuple(sub, sub).map(([object, property]): Expr => ({ kind: 'member', object, property, computed: true, span: SPAN }));
+    const property = options.compilable
+      ? sub.filter((p) => !(p.kind === 'literal' && typeof p.value === 'string' && (FORBIDDEN_NAMES as readonly string[]).includes(p.value)))
+      : sub;
+    const computed = fc.tuple(sub, property).map(([object, property]): Expr => ({ kind: 'member', object, property, computed: true, span: SPAN }));
     const method = fc.constantFrom(...METHODS).chain((m) => {
       const args = m.name === 'match' ? fc.tuple(matchArg).map((a): Expr[] => a) : fc.array(sub, { minLength: m.minArgs, maxLength: m.maxArgs });
       return fc.tuple(sub, args).map(([object, a]): Expr => ({
@@ -181,7 +191,10 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
     });
     const ref = stringExpr(depth - 1).map((arg): Expr => ({ kind: 'call', callee: ident('_'), args: [arg], span: SPAN }));
     const unary = fc.tuple(fc.constantFrom(...UNARY), sub).map(([op, operand]): Expr => ({ kind: 'unary', op, operand, span: SPAN }));
-    const binary = fc.tuple(fc.constantFrom(...BINARY), sub, sub).map(([op, left, right]): Expr => ({ kind: 'binary', op, left, right, span: SPAN }));
+    // `in` is weighted up: codegen emits it with its operands swapped (`r.has(right, left)`).
+    const ops = options.binaryOps ?? BINARY;
+    const op = fc.oneof(...ops.map((o) => ({ weight: o === 'in' ? 4 : 1, arbitrary: fc.constant(o) })));
+    const binary = fc.tuple(op, sub, sub).map(([op, left, right]): Expr => ({ kind: 'binary', op, left, right, span: SPAN }));
     const logical = fc.tuple(fc.constantFrom(...LOGICAL), sub, sub).map(([op, left, right]): Expr => ({ kind: 'logical', op, left, right, span: SPAN }));
     const conditional = fc.tuple(sub, sub, sub).map(([test, consequent, alternate]): Expr => ({ kind: 'conditional', test, consequent, alternate, span: SPAN }));
     const template = fc
@@ -323,12 +336,18 @@ export function jsonValueArb(options: JsonOptions = {}): fc.Arbitrary<unknown> {
   return jsonTextArb(options).map((t) => JSON.parse(t) as unknown);
 }
 
+/** Labels a value for fast-check's reports, so a deep value is not stringified recursively. */
+function labelled<T extends object>(value: T, label: string): T {
+  Object.defineProperty(value, fc.toStringMethod, { value: () => label, enumerable: false });
+  return value;
+}
+
 /** Deeply nested arrays / objects (beyond the runtime's conversion depth), and very long strings. */
 export const extremeValueArb: fc.Arbitrary<unknown> = fc.oneof(
-  fc.integer({ min: 200, max: 3000 }).map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown),
-  fc.integer({ min: 200, max: 3000 }).map((n) => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n)) as unknown),
-  fc.integer({ min: 200, max: 1000 }).map((n) => JSON.parse('{"__proto__":'.repeat(n) + '{}' + '}'.repeat(n)) as unknown),
-  fc.constantFrom(100_000, 3_000_000).map((n) => 'x'.repeat(n)),
+  fc.integer({ min: 200, max: 3000 }).map((n) => labelled(JSON.parse('['.repeat(n) + ']'.repeat(n)) as object, `<arrays nested ${n} deep>`)),
+  fc.integer({ min: 200, max: 3000 }).map((n) => labelled(JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n)) as object, `<{"a": …} nested ${n} deep>`)),
+  fc.integer({ min: 200, max: 1000 }).map((n) => labelled(JSON.parse('{"__proto__":'.repeat(n) + '{}' + '}'.repeat(n)) as object, `<{"__proto__": …} nested ${n} deep>`)),
+  fc.constantFrom(100_000, 2_100_000).map((n) => labelled({ a: 'x'.repeat(n), s: ['x'.repeat(n)] }, `<object with strings of ${n} characters>`)),
   fc.constant(JSON.parse('{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}') as unknown),
 );
 

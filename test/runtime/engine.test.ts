@@ -184,7 +184,8 @@ describe('oldData, data and patches', () => {
   it('denies a patch of a missing record and a patch path reaching __proto__ (FIXED)', async () => {
     const e = engineFor(`  "*":\n    write: true\n  "d":\n    write: "data !== null"`, { records: { d: { a: 1 } } });
     const missing = await e.check({ type: 'record', action: 'write', name: 'nothing/d', patch: { path: 'a', value: 1 } });
-    expect(missing.allowed).toBe(true); // a constant `true` rule reads nothing
+    expect(missing.allowed).toBe(false); // even a constant `true` rule: the patch has nothing to merge into
+    expect(missing.reason.code).toBe('VLV0907');
     const m2 = await engineFor(`  "*":\n    write: "data !== null"`).check({ type: 'record', action: 'write', name: 'zz', patch: { path: 'a', value: 1 } });
     expect(m2.allowed).toBe(false);
     expect(m2.reason.code).toBe('VLV0907');
@@ -223,5 +224,16 @@ describe('fail closed', () => {
     expect((e.check(read('x')) as Decision).allowed).toBe(true);
     expect(() => e.replace({ text: 'record: [' })).toThrow(RulesError);
     expect((e.check(read('x')) as Decision).allowed).toBe(true);
+  });
+});
+
+describe('YAML features deepstream accepts', () => {
+  it('merges `<<: *anchor` rule sets; the mapping\'s own keys win', () => {
+    const e = createEngine({
+      rules: { text: `record:\n  "*": &default\n    read: true\n    write: true\n  "y/*":\n    <<: *default\n    read: false\n${SECTIONS}` },
+    });
+    expect((e.check(read('y/1')) as Decision).allowed).toBe(false);
+    const w = e.check({ type: 'record', action: 'write', name: 'y/1', data: {} }) as Decision;
+    expect([w.allowed, w.pattern]).toEqual([true, 'y/*']);
   });
 });
