@@ -9,13 +9,24 @@ import { parseRuleFile } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
-import { lintRule } from './lints.js';
+import { TypeChecker } from './checker.js';
+import { lintFile, lintRule } from './lints.js';
+import { loadSchema, type Schema } from './schema.js';
+import { applySuppressions } from './suppress.js';
 import type { CheckedRule, RuleProgram } from './program.js';
 import { checkStructure } from './structure.js';
 
 export interface CompileOptions {
   /** File name used in diagnostics and rule locations. */
   readonly file?: string;
+  /** Optional schema file (YAML/JSON) describing user.data, records, events and RPC payloads. */
+  readonly schema?: { readonly text: string; readonly file?: string } | Schema;
+}
+
+function readSchema(option: CompileOptions['schema']): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
+  if (!option) return { diagnostics: [] };
+  if ('sections' in option) return { schema: option, diagnostics: [] };
+  return loadSchema(option.text, option.file ?? 'permissions.schema.yml');
 }
 
 export interface ProgramResult {
@@ -58,14 +69,15 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
   const parsed = parseRuleFile(text, file);
-  if (!parsed.ast) return { diagnostics: sortDiagnostics(parsed.diagnostics) };
+  const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema);
+  if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);
   const lines = new LineIndex(text);
   const sites = checkStructure(parsed.ast, sink);
   const rules: CheckedRule[] = [];
   for (const site of sites) {
     const { rule } = site;
-    const report: Reporter = (code, where, params, hint) => sink.report(code, rule.toFileSpan(where), params, hint);
+    const report: Reporter = (code, where, params, hint, severity) => sink.report(code, rule.toFileSpan(where), params, hint, severity);
     let usage = NO_USAGE;
     if (rule.expr) {
       const before = sink.items.length;
@@ -74,8 +86,11 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
         { section: site.section, action: site.actionKnown ? rule.action : undefined, pattern: site.patternAst.text, variables: site.pattern?.variables },
         report,
       );
-      // Lints only speak about rules that are otherwise sound.
-      if (sink.items.length === before && !hasSyntaxError(parsed.diagnostics, rule)) lintRule(rule.expr, rule.text ?? '', report);
+      // Types and lints only speak about rules that are otherwise sound.
+      if (sink.items.length === before && !hasSyntaxError(parsed.diagnostics, rule)) {
+        new TypeChecker({ section: site.section, action: site.actionKnown ? rule.action : undefined, pattern: site.pattern, schema }, report).check(rule.expr);
+        lintRule(rule.expr, rule.text ?? '', report);
+      }
     }
     if (!site.valid || !site.section || !site.pattern) continue;
     const start = lines.position(rule.node.span.start);
@@ -94,7 +109,9 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
       toFileSpan: (s: Span) => rule.toFileSpan(s),
     });
   }
-  const diagnostics = sortDiagnostics(dedupe([...parsed.diagnostics, ...sink.items]));
+  if (!sink.hasErrors && !parsed.diagnostics.some((d) => d.severity === 'error')) lintFile(sites, sink);
+  const own = applySuppressions(text, dedupe([...parsed.diagnostics, ...sink.items]));
+  const diagnostics = sortDiagnostics([...schemaDiagnostics, ...own]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const program: RuleProgram = { file, rules };
   const factorySource = emitFactory(program);
@@ -103,3 +120,4 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
 
 export type { CheckedRule, RuleLocation, RuleProgram } from './program.js';
 export type { RuleUsage } from './check-rule.js';
+export { loadSchema, type Schema } from './schema.js';

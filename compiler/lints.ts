@@ -1,8 +1,13 @@
-/** Warnings about rules that parse and resolve but probably do not mean what they say. */
+/** Warnings about rules and patterns that parse and resolve but probably do not mean what they say. */
 import { walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
-import { methodSpec } from './builtins.js';
+import type { DiagnosticSink } from '../grammar/diagnostic.js';
+import { patternRegExp } from '../grammar/pattern.js';
+import { print } from '../grammar/print.js';
+import { covered } from './shadow.js';
+import type { RuleSite } from './structure.js';
 
+/** Rule-level lints: loose equality, and rules whose result never depends on the request. */
 export function lintRule(expr: Expr, text: string, report: Reporter): void {
   walk(expr, (node) => {
     if (node.kind === 'binary' && (node.op === '==' || node.op === '!=')) {
@@ -12,42 +17,143 @@ export function lintRule(expr: Expr, text: string, report: Reporter): void {
       report('VLV0402', at, { op: node.op, strict: `${node.op}=` });
     }
   });
-  const what = nonBoolean(expr);
-  if (what) report('VLV0401', expr.span, { what }, what.startsWith('the matches') ? 'compare it: `… !== null`' : undefined);
+  const folded = fold(expr);
+  if (folded !== NOT_CONSTANT && expr.kind !== 'literal' && typeof folded === 'boolean') {
+    report('VLV0403', expr.span, { value: String(folded) }, folded ? 'write `true` if that is the intent' : 'write `false` if that is the intent');
+  }
 }
 
-/** What the rule certainly yields when that is never a boolean; undefined when it may be one. */
-function nonBoolean(e: Expr): string | undefined {
+const NOT_CONSTANT = Symbol('not constant');
+type Folded = string | number | boolean | null | undefined | typeof NOT_CONSTANT;
+
+/** The value of an expression that reads nothing from the request, if it has one. */
+function fold(e: Expr): Folded {
   switch (e.kind) {
     case 'literal':
-      return typeof e.value === 'boolean' ? undefined : e.value === null ? '`null`' : e.value === undefined ? '`undefined`' : `a ${typeof e.value}`;
-    case 'template':
-      return 'a string';
-    case 'array':
-      return 'an array';
-    case 'regex':
-      return 'a regular expression';
-    case 'unary':
-      return e.op === '!' ? undefined : e.op === 'typeof' ? 'a string' : 'a number';
-    case 'binary':
-      return ['+', '-', '*', '/', '%'].includes(e.op) ? (e.op === '+' ? 'a number or a string' : 'a number') : undefined;
-    case 'call': {
-      if (e.callee.kind !== 'member' || e.callee.property.kind !== 'literal') return undefined;
-      const spec = methodSpec(String(e.callee.property.value));
-      if (!spec || spec.returns === 'boolean') return undefined;
-      return spec.name === 'match' ? 'the matches (an array or null)' : `a ${spec.returns}`;
+      return e.value;
+    case 'unary': {
+      const v = fold(e.operand);
+      if (v === NOT_CONSTANT) return v;
+      return e.op === '!' ? !v : e.op === 'typeof' ? typeof v : NOT_CONSTANT;
     }
     case 'logical': {
-      const l = nonBoolean(e.left);
-      const r = nonBoolean(e.right);
-      return l && r ? (l === r ? l : `${l} or ${r}`) : undefined;
+      const l = fold(e.left);
+      if (l === NOT_CONSTANT) return l;
+      if (e.op === '&&') return l ? fold(e.right) : l;
+      if (e.op === '||') return l ? l : fold(e.right);
+      return l === null || l === undefined ? fold(e.right) : l;
     }
     case 'conditional': {
-      const a = nonBoolean(e.consequent);
-      const b = nonBoolean(e.alternate);
-      return a && b ? (a === b ? a : `${a} or ${b}`) : undefined;
+      const t = fold(e.test);
+      return t === NOT_CONSTANT ? t : t ? fold(e.consequent) : fold(e.alternate);
+    }
+    case 'binary': {
+      // `x === x` on the same side-effect-free text is constant whatever x is.
+      if ((e.op === '===' || e.op === '!==') && pure(e.left) && print(e.left) === print(e.right)) return e.op === '===';
+      const l = fold(e.left);
+      const r = fold(e.right);
+      if (l === NOT_CONSTANT || r === NOT_CONSTANT) return NOT_CONSTANT;
+      switch (e.op) {
+        case '===': return l === r;
+        case '!==': return l !== r;
+        case '==': return l == r; // eslint-disable-line eqeqeq
+        case '!=': return l != r; // eslint-disable-line eqeqeq
+        default: return NOT_CONSTANT;
+      }
     }
     default:
-      return undefined;
+      return NOT_CONSTANT;
+  }
+}
+
+/** No calls: reading the same path twice gives the same value. */
+function pure(e: Expr): boolean {
+  let ok = true;
+  walk(e, (n) => {
+    if (n.kind === 'call' || n.kind === 'error') ok = false;
+  });
+  return ok;
+}
+
+const usedNames = (e: Expr | undefined, into: Set<string>): void => {
+  if (e) walk(e, (n) => void (n.kind === 'identifier' && into.add(n.name)));
+};
+
+/** File-level lints over the checked sites (spans are file offsets). */
+export function lintFile(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+  const valid = sites.filter((s) => s.valid && s.section && s.pattern);
+  unusedVariables(valid, sink);
+  unreachable(valid, sink);
+  unknownReferences(valid, sink);
+  permissiveRoot(valid, sink);
+}
+
+function unusedVariables(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+  const byPattern = new Map<RuleSite['patternAst'], RuleSite[]>();
+  for (const s of sites) byPattern.set(s.patternAst, [...(byPattern.get(s.patternAst) ?? []), s]);
+  for (const [ast, list] of byPattern) {
+    const used = new Set<string>();
+    for (const s of list) usedNames(s.rule.expr, used);
+    for (const v of list[0].pattern!.variables) {
+      if (used.has(v)) continue;
+      const at = ast.text.indexOf(v);
+      const quoted = sink.text[ast.keySpan.start] === '"' || sink.text[ast.keySpan.start] === "'" ? 1 : 0;
+      const start = ast.keySpan.start + quoted + Math.max(0, at);
+      sink.report('VLV0406', { start, end: start + v.length }, { name: v }, 'use `*` if any single segment will do');
+    }
+  }
+}
+
+/** Above this many patterns per section and action the (quadratic) shadow check is skipped. */
+const SHADOW_LIMIT = 1000;
+
+function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+  const groups = new Map<string, RuleSite[]>();
+  for (const s of sites) groups.set(`${s.section}\0${s.rule.action}`, [...(groups.get(`${s.section}\0${s.rule.action}`) ?? []), s]);
+  const dead = new Map<RuleSite['patternAst'], { site: RuleSite; by: string }[]>();
+  for (const list of groups.values()) {
+    if (list.length > SHADOW_LIMIT) continue;
+    for (const p of list) {
+      const len = p.pattern!.text.length;
+      const better = list.filter((q) => q !== p && (q.pattern!.text.length > len || (q.pattern!.text.length === len && q.order > p.order)));
+      // Only patterns that match a typical name of P can take part in covering it.
+      const typical = p.pattern!.parts.map((x) => (x.kind === 'literal' ? x.text : x.kind === 'variable' ? 'v' : '')).join('');
+      const candidates = better.filter((q) => patternRegExp(q.pattern!.parts).test(typical));
+      if (candidates.length && covered(p.pattern!.parts, candidates.map((q) => q.pattern!.parts))) {
+        dead.set(p.patternAst, [...(dead.get(p.patternAst) ?? []), { site: p, by: candidates.map((q) => q.pattern!.text).join('`, `') }]);
+      }
+    }
+  }
+  for (const [ast, list] of dead) {
+    const defined = sites.filter((s) => s.patternAst === ast).length;
+    if (list.length === defined) sink.report('VLV0405', ast.keySpan, { pattern: ast.text }, 'remove it, or make it more specific than the patterns that win');
+    else for (const { site, by } of list) sink.report('VLV0404', site.rule.keySpan, { action: site.rule.action, pattern: ast.text, by });
+  }
+}
+
+function unknownReferences(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+  const records = sites.filter((s) => s.section === 'record' && s.pattern!.text !== '*');
+  if (records.length === 0) return;
+  const matchers = records.map((s) => patternRegExp(s.pattern!.parts));
+  for (const s of sites) {
+    if (!s.rule.expr) continue;
+    walk(s.rule.expr, (n) => {
+      if (n.kind !== 'call' || n.callee.kind !== 'identifier' || n.callee.name !== '_') return;
+      const arg = n.args[0];
+      if (arg?.kind !== 'literal' || typeof arg.value !== 'string') return;
+      const name = arg.value;
+      if (!matchers.some((m) => m.test(name))) sink.report('VLV0407', s.rule.toFileSpan(arg.span), { name });
+    });
+  }
+}
+
+function permissiveRoot(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+  const record = sites.filter((s) => s.section === 'record');
+  const restrictive = record.some((s) => s.pattern!.text !== '*' && !(s.rule.node.kind === 'scalar' && s.rule.node.value === true));
+  if (!restrictive) return;
+  for (const s of record) {
+    if (s.pattern!.text === '*' && (s.rule.action === 'write' || s.rule.action === 'delete') && s.rule.node.kind === 'scalar' && s.rule.node.value === true) {
+      sink.report('VLV0408', s.rule.node.span, { action: s.rule.action }, 'deny by default (`false`) and allow on the patterns that need it');
+    }
   }
 }

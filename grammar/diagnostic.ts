@@ -26,11 +26,12 @@ export class DiagnosticSink {
     this.lines = new LineIndex(text);
   }
 
-  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string): Diagnostic {
+  /** `severity` overrides the catalogue's default (the type checker reports errors as warnings without a schema). */
+  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity): Diagnostic {
     const entry = MESSAGES[code];
     const d: Diagnostic = {
       code,
-      severity: entry.severity,
+      severity: severity ?? entry.severity,
       message: (entry.message as (p: MessageParams<C>) => string)(params),
       file: this.file,
       start: this.lines.position(where.start),

@@ -83,6 +83,30 @@ export const MESSAGES = {
   VLV0401: def<{ what: string }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`),
   VLV0402: def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``),
 
+  VLV0403: def<{ value: string }>('warning', 'a rule whose result never depends on the request', (p) => `this rule is always ${p.value}`),
+  VLV0404: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``),
+  VLV0405: def<{ pattern: string }>('warning', 'a pattern that never decides anything', (p) => `pattern \`${p.pattern}\` never decides anything: for each of its actions a more specific pattern always wins`),
+  VLV0406: def<{ name: string }>('info', 'a `$variable` no rule of its pattern uses', (p) => `\`${p.name}\` is not used by any rule of this pattern (it still matches exactly one segment)`),
+  VLV0407: def<{ name: string }>('info', '`_()` names a record that no record pattern describes', (p) => `no record pattern other than "*" matches \`${p.name}\`; is the name right?`),
+  VLV0408: def<{ action: string }>('info', 'the root pattern allows every write or delete while other rules restrict', (p) => `\`${p.action}: true\` on "*" lets anyone ${p.action} every record no other pattern covers, while other record rules are restrictive`),
+
+  // ── 05xx: types (with or without a schema) ──────────────────────────────────────
+  VLV0501: def<{ prop: string; what: string; known: readonly string[] }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`),
+  VLV0502: def<{ prop: string; what: string; known: readonly string[] }>('warning', 'a property the schema does not list', (p) => `\`${p.prop}\` is not among the properties the schema lists for \`${p.what}\` (${list(p.known)})`),
+  VLV0503: def<{ method: string; on: string; what: string; type: string }>('error', 'a method called on a value of the wrong type', (p) => `\`${p.method}\` is ${p.on} method, but \`${p.what}\` is ${p.type}`),
+  VLV0504: def<{ what: string; type: string }>('warning', 'a property read on a value that may be null, without a guard', (p) => `\`${p.what}\` may be ${p.type}; reading a property of it then denies with an error`),
+  VLV0505: def<{ op: string; what: string; type: string }>('error', 'arithmetic on a value that is not a number', (p) => `\`${p.op}\` needs numbers, but \`${p.what}\` is ${p.type}`),
+  VLV0506: def<{ left: string; right: string; op: string }>('error', 'a comparison between types that can never be equal', (p) => `this \`${p.op}\` compares ${p.left} with ${p.right}, which are never equal`),
+  VLV0507: def<{ value: string; allowed: string }>('error', 'a comparison with a value outside an enum', (p) => `${p.value} is not one of ${p.allowed}`),
+  VLV0508: def<{ left: string; right: string }>('warning', 'an ordering comparison between a string and a number', (p) => `this compares ${p.left} with ${p.right}; JavaScript converts one of them first`),
+  VLV0509: def<{ prop: string; what: string; type: string }>('error', 'a property read on a value that has no properties', (p) => `\`${p.what}\` is ${p.type}, which has no property \`${p.prop}\``),
+
+  // ── 06xx: the schema file ───────────────────────────────────────────────────────
+  VLV0601: def<{ detail: string }>('error', 'the schema file is not shaped as user / record / event / rpc', (p) => p.detail),
+  VLV0602: def<{ detail: string }>('error', 'a schema is not valid', (p) => `invalid schema: ${p.detail}`),
+  VLV0603: def<{ ref: string }>('error', 'a `$ref` that does not point into the schema file', (p) => `\`$ref\` \`${p.ref}\` does not point to a definition in this file`),
+  VLV0604: def<{ keywords: readonly string[] }>('info', 'schema keywords the checker ignores', (p) => `the type checker ignores ${list(p.keywords.map((k) => `\`${k}\``))}`),
+
   // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
   VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),
   VLV0902: def<{ section: string; action: string; name: string }>('info', 'no pattern defines the action for this name; the request is denied', (p) => `no \`${p.section}\` pattern defines \`${p.action}\` for \`${p.name}\``),

@@ -65,3 +65,29 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
   }
   return ok ? { text, parts, variables } : undefined;
 }
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Pattern parts → anchored RegExp; every literal character is escaped (no regex meaning leaks). */
+export function patternRegExp(parts: readonly PatternPart[]): RegExp {
+  const body = parts.map((p) => (p.kind === 'literal' ? escapeRegExp(p.text) : p.kind === 'variable' ? '([^/]+)' : '[\\s\\S]*')).join('');
+  return new RegExp(`^${body}$`);
+}
+
+/** Could some name that starts with `prefix` match the pattern? */
+export function acceptsPrefix(parts: readonly PatternPart[], prefix: string): boolean {
+  const go = (i: number, at: number): boolean => {
+    if (at === prefix.length) return true;
+    const part = parts[i];
+    if (!part) return false;
+    if (part.kind === 'wildcard') return true;
+    if (part.kind === 'literal') {
+      const n = Math.min(part.text.length, prefix.length - at);
+      return part.text.slice(0, n) === prefix.slice(at, at + n) && (n < part.text.length || go(i + 1, at + n));
+    }
+    // a variable: one or more characters other than `/`
+    for (let k = at + 1; k <= prefix.length && prefix[k - 1] !== '/'; k++) if (go(i + 1, k)) return true;
+    return prefix[at] !== '/';
+  };
+  return go(0, 0);
+}

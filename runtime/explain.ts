@@ -78,24 +78,60 @@ function toTracedRule(r: CheckedRule, keep: (t: TraceEntry[]) => void): RuntimeR
   };
 }
 
+/** One sub-expression explain() shows: where it is and how deep, among the shown steps. */
+export interface StepSite {
+  readonly node: Expr;
+  /** The node's parent in the AST (shown or not). */
+  readonly astParent: Expr | undefined;
+  /** Index of the nearest shown ancestor in the list, -1 for the whole rule. */
+  readonly parent: number;
+  readonly text: string;
+  readonly start: { readonly line: number; readonly column: number; readonly offset: number };
+  readonly end: { readonly line: number; readonly column: number; readonly offset: number };
+  readonly depth: number;
+}
+
+/**
+ * The sub-expressions worth a step, in source order. Property names after `.`, the called method
+ * (`x.trim` in `x.trim()`) and the `_` of `_()` are shown through their member, call and receiver.
+ * Depth counts shown steps only, so indentation grows by one per level a reader sees.
+ */
+export function stepSites(rule: CheckedRule, expr: Expr, source: string, lines: LineIndex): StepSite[] {
+  const out: StepSite[] = [];
+  const indexOf = new Map<Expr, number>();
+  const shownAbove = new Map<Expr, number>();
+  walk(expr, (node, parent) => {
+    const above = parent ? (indexOf.get(parent) ?? shownAbove.get(parent) ?? -1) : -1;
+    const hidden =
+      (parent?.kind === 'member' && !parent.computed && parent.property === node) ||
+      (parent?.kind === 'call' && parent.callee === node && (node.kind === 'member' || node.kind === 'identifier'));
+    if (hidden) {
+      shownAbove.set(node, above);
+      return;
+    }
+    const span = rule.toFileSpan(node.span);
+    indexOf.set(node, out.length);
+    out.push({
+      node,
+      astParent: parent,
+      parent: above,
+      text: source.slice(span.start, span.end),
+      start: lines.position(span.start),
+      end: lines.position(span.end),
+      depth: above < 0 ? 0 : out[above].depth + 1,
+    });
+  });
+  return out;
+}
+
 function steps(rule: CheckedRule, expr: Expr, trace: readonly TraceEntry[], lines: LineIndex, source: string): ExplainStep[] {
   const byNode = new Map<Expr, TraceEntry>();
   for (const t of trace) byNode.set(t.node, t);
-  const out: ExplainStep[] = [];
-  const depthOf = new Map<Expr, number>();
-  walk(expr, (node, parent) => {
-    const depth = parent ? (depthOf.get(parent) ?? 0) + 1 : 0;
-    depthOf.set(node, depth);
-    // Property names after `.` are part of their member expression, not steps of their own.
-    if (parent?.kind === 'member' && !parent.computed && parent.property === node) return;
-    // A called method (`x.trim` in `x.trim()`) is shown through its call and receiver.
-    if (parent?.kind === 'call' && parent.callee === node && node.kind === 'member') return;
-    const span = rule.toFileSpan(node.span);
+  return stepSites(rule, expr, source, lines).map(({ node, text, start, end, depth }) => {
     const entry = byNode.get(node);
-    const base = { text: source.slice(span.start, span.end), start: lines.position(span.start), end: lines.position(span.end), depth };
-    if (!entry) out.push({ ...base, status: 'skipped' });
-    else if ('error' in entry) out.push({ ...base, status: 'error', error: entry.error });
-    else out.push({ ...base, status: 'value', value: showValue(entry.value) });
+    const base = { text, start, end, depth };
+    if (!entry) return { ...base, status: 'skipped' as const };
+    if ('error' in entry) return { ...base, status: 'error' as const, error: entry.error };
+    return { ...base, status: 'value' as const, value: showValue(entry.value) };
   });
-  return out;
 }

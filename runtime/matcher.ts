@@ -8,7 +8,9 @@
  * on the name and the trie's shape, not on how many patterns there are. Only the winner's own
  * RegExp runs afterwards, to read its `$variable` values.
  */
-import type { PatternPart } from '../grammar/pattern.js';
+import { patternRegExp, type PatternPart } from '../grammar/pattern.js';
+
+export { patternRegExp };
 
 export interface Selectable {
   readonly pattern: string;
@@ -16,13 +18,6 @@ export interface Selectable {
   readonly parts: readonly PatternPart[];
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** Pattern parts → anchored RegExp; every literal character is escaped (no regex meaning leaks). */
-export function patternRegExp(parts: readonly PatternPart[]): RegExp {
-  const body = parts.map((p) => (p.kind === 'literal' ? escape(p.text) : p.kind === 'variable' ? '([^/]+)' : '[\\s\\S]*')).join('');
-  return new RegExp(`^${body}$`);
-}
 
 interface TrieNode<T> {
   readonly literal: Map<string, TrieNode<T>>;

@@ -1,0 +1,75 @@
+/**
+ * SARIF 2.1.0 for `valve check --format sarif`: the log GitHub code scanning uploads
+ * (`github/codeql-action/upload-sarif`). One run; `tool.driver.rules` is the whole diagnostic
+ * catalogue, so a result's `ruleIndex` is stable across runs; paths are relative to the working
+ * directory (the repository root in CI) under `%SRCROOT%`.
+ */
+import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
+import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
+import { relativeUri } from './paths.js';
+import { INFORMATION_URI, TOOL_NAME, toolVersion } from './tool.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type Level = 'error' | 'warning' | 'note';
+const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** `VLV0301` → a PascalCase rule name from its summary, as SARIF's `rule.name` suggests. */
+const ruleName = (code: Code): string =>
+  MESSAGES[code].summary
+    .replace(/[^A-Za-z0-9 ]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .filter((w, i) => !(i === 0 && /^(a|an|the)$/i.test(w)))
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+
+export function sarifLog(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): object {
+  const index = new Map<string, number>(CODES.map((c, i) => [c, i]));
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: options.version ?? toolVersion(),
+            informationUri: INFORMATION_URI,
+            rules: CODES.map((code) => ({
+              id: code,
+              name: ruleName(code),
+              shortDescription: { text: MESSAGES[code].summary },
+              defaultConfiguration: { level: LEVEL[MESSAGES[code].severity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: diagnostics.map((d) => ({
+          ruleId: d.code,
+          ruleIndex: index.get(d.code),
+          level: LEVEL[d.severity],
+          message: { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: relativeUri(d.file, options.cwd), uriBaseId: '%SRCROOT%' },
+                region: {
+                  startLine: d.start.line,
+                  startColumn: d.start.column,
+                  endLine: d.end.line,
+                  // SARIF's endColumn is exclusive, as ours is; an empty span still marks one character.
+                  endColumn: d.end.line === d.start.line ? Math.max(d.end.column, d.start.column + 1) : d.end.column,
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}
+
+export function formatSarif(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): string {
+  return JSON.stringify(sarifLog(diagnostics, options), null, 2);
+}

@@ -1,0 +1,391 @@
+/**
+ * The type checker: infers a type for every sub-expression of a rule, narrowing through `&&`,
+ * `||`, `?:`, `!`, `x === null` / `x !== null`, `typeof x === '…'` and truthiness, and reports
+ * mistakes that would otherwise deny forever or compare the wrong things. Values from outside
+ * (data, oldData, user.data, records) are unknown unless a schema describes them, and unknown
+ * never produces a diagnostic.
+ */
+import type { Expr } from '../grammar/ast.js';
+import type { Reporter } from '../grammar/cst-to-ast.js';
+import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
+import type { PathPattern } from '../grammar/pattern.js';
+import { print } from '../grammar/print.js';
+import type { Span } from '../grammar/span.js';
+import { methodSpec } from './builtins.js';
+import { recordCandidates, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
+import { actionInfo, type Section } from './scope.js';
+import { didYouMean } from './suggest.js';
+import * as T from './types.js';
+import type { Type } from './types.js';
+
+export interface TypeScope {
+  readonly section?: Section;
+  readonly action?: string;
+  readonly pattern?: PathPattern;
+  /**
+   * With a schema the author opted into types, and type errors are errors. Without one they are
+   * reported as warnings, so every file deepstream accepts still compiles.
+   */
+  readonly schema?: Schema;
+}
+
+type Facts = ReadonlyMap<string, Type>;
+
+const METHOD_RETURNS: Record<string, Type> = {
+  startsWith: T.BOOLEAN,
+  endsWith: T.BOOLEAN,
+  includes: T.BOOLEAN,
+  indexOf: T.NUMBER,
+  match: T.union(T.arrayOf(T.STRING), T.NULL),
+  toUpperCase: T.STRING,
+  toLowerCase: T.STRING,
+  trim: T.STRING,
+};
+
+const article = (t: Type): string => {
+  const s = T.show(t);
+  if (t.kind === 'null' || t.kind === 'undefined') return `\`${s}\``;
+  if (t.kind === 'union' || s.includes("'") || /^\d|^true|^false/.test(s)) return `\`${s}\``;
+  return /^[aeiou]/.test(s) ? `an ${s}` : `a ${s}`;
+};
+
+const KIND_WORDS: Partial<Record<Type['kind'], string>> = {
+  string: 'a string',
+  number: 'a number',
+  array: 'an array',
+  object: 'an object',
+  null: '`null`',
+  undefined: '`undefined`',
+  regex: 'a regular expression',
+};
+
+/** "a string", "an array or `null`": what a rule yields, in words. */
+const resultKinds = (t: Type): string => [...new Set(T.members(t).map((m) => KIND_WORDS[m.kind] ?? m.kind))].join(' or ');
+
+/** Typed scope values for one rule. */
+function scopeTypes(scope: TypeScope): Map<string, Type> {
+  const { schema, section, action, pattern } = scope;
+  const userData = schema?.user ? T.union(schema.user, T.NULL) : T.UNKNOWN;
+  const user: Type = {
+    kind: 'object',
+    properties: new Map([
+      ['id', { type: T.STRING, required: true }],
+      ['isAuthenticated', { type: T.BOOLEAN, required: true }],
+      ['data', { type: userData, required: true }],
+    ]),
+    closed: true,
+    extra: T.UNKNOWN,
+  };
+  const names = new Map<string, Type>([
+    ['user', user],
+    ['now', T.NUMBER],
+    ['name', section === 'presence' ? T.union(T.STRING, T.UNDEFINED) : T.STRING],
+    ['action', T.STRING],
+  ]);
+  for (const v of pattern?.variables ?? []) names.set(v, T.STRING);
+  const info = section && action ? actionInfo(section, action) : undefined;
+  const entry = schema && pattern && section && section !== 'presence' ? schemaForPattern(schema, section as SchemaSection, pattern) : undefined;
+  const valueType = entry ? entry.type : T.UNKNOWN;
+  names.set('data', info?.data ? valueType : T.UNKNOWN);
+  names.set('oldData', info?.oldData && entry ? T.union(valueType, T.NULL) : T.UNKNOWN);
+  return names;
+}
+
+/** Access paths that narrowing can speak about: `oldData`, `data.a.b`, `_('x')`, … */
+function keyOf(e: Expr): string | undefined {
+  if (e.kind === 'identifier') return e.name;
+  if (e.kind === 'member') {
+    const base = keyOf(e.object);
+    if (base === undefined || e.property.kind !== 'literal') return undefined;
+    return `${base}[${JSON.stringify(e.property.value)}]`;
+  }
+  if (e.kind === 'call' && e.callee.kind === 'identifier' && e.callee.name === '_') return print(e);
+  return undefined;
+}
+
+export class TypeChecker {
+  private readonly names: Map<string, Type>;
+  private readonly said = new Set<string>();
+
+  constructor(
+    private readonly scope: TypeScope,
+    private readonly report: Reporter,
+  ) {
+    this.names = scopeTypes(scope);
+  }
+
+  /** Checks a rule; returns its result type. */
+  check(expr: Expr): Type {
+    const t = this.type(expr, new Map());
+    if (!T.isUnknown(t) && !T.isNever(t) && !T.canBe(t, 'boolean')) {
+      this.say('VLV0401', expr.span, { what: resultKinds(t) }, t.kind === 'union' && T.canBe(t, 'array') && T.canBe(t, 'null') ? 'compare it: `… !== null`' : undefined);
+    }
+    return t;
+  }
+
+  /** Each problem once per place, however often narrowing re-types a node. */
+  private say<C extends Code>(code: C, span: Span, params: MessageParams<C>, hint?: string): void {
+    const key = `${code}:${span.start}:${span.end}`;
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.report(code, span, params, hint, this.scope.schema || MESSAGES[code].severity !== 'error' ? undefined : 'warning');
+  }
+
+  type(e: Expr, facts: Facts): Type {
+    const t = this.infer(e, facts);
+    const key = keyOf(e);
+    const fact = key === undefined ? undefined : facts.get(key);
+    return fact ?? t;
+  }
+
+  private infer(e: Expr, facts: Facts): Type {
+    switch (e.kind) {
+      case 'literal':
+        if (typeof e.value === 'string') return { kind: 'string', values: [e.value] };
+        if (typeof e.value === 'number') return { kind: 'number', values: [e.value] };
+        if (typeof e.value === 'boolean') return { kind: 'boolean', values: [e.value] };
+        return e.value === null ? T.NULL : T.UNDEFINED;
+      case 'regex':
+        return T.REGEX;
+      case 'template':
+        e.exprs.forEach((x) => this.type(x, facts));
+        return T.STRING;
+      case 'array':
+        return T.arrayOf(e.elements.length ? T.union(...e.elements.map((x) => this.type(x, facts))) : T.UNKNOWN);
+      case 'identifier':
+        return this.names.get(e.name) ?? T.UNKNOWN;
+      case 'member':
+        return this.member(e, facts);
+      case 'call':
+        return this.call(e, facts);
+      case 'unary': {
+        const o = this.type(e.operand, facts);
+        if (e.op === '!') return T.BOOLEAN;
+        if (e.op === 'typeof') return T.STRING;
+        if (e.op === '-') this.needNumber('-', e.operand, o);
+        return T.NUMBER;
+      }
+      case 'binary':
+        return this.binary(e, facts);
+      case 'logical': {
+        const l = this.type(e.left, facts);
+        const r = this.type(e.right, e.op === '??' ? facts : this.narrow(e.left, facts, e.op === '&&'));
+        return e.op === '??' ? T.union(T.withoutNullish(l), r) : T.union(l, r);
+      }
+      case 'conditional': {
+        this.type(e.test, facts);
+        return T.union(this.type(e.consequent, this.narrow(e.test, facts, true)), this.type(e.alternate, this.narrow(e.test, facts, false)));
+      }
+      case 'error':
+        return T.UNKNOWN;
+    }
+  }
+
+  private member(e: Extract<Expr, { kind: 'member' }>, facts: Facts): Type {
+    const obj = this.type(e.object, facts);
+    if (e.computed) this.type(e.property, facts);
+    if (T.isUnknown(obj)) return T.UNKNOWN;
+    const prop = e.property.kind === 'literal' && (typeof e.property.value === 'string' || typeof e.property.value === 'number') ? String(e.property.value) : undefined;
+    const what = print(e.object);
+    const nullish = T.members(obj).filter((m) => m.kind === 'null' || m.kind === 'undefined');
+    const rest = T.members(obj).filter((m) => m.kind !== 'null' && m.kind !== 'undefined');
+    if (nullish.length && !rest.length) {
+      this.say('VLV0509', e.property.span, { prop: prop ?? '…', what, type: T.show(obj) });
+      return T.UNKNOWN;
+    }
+    if (nullish.length) this.say('VLV0504', e.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, `guard it first: \`${what} !== null && …\``);
+    const out: Type[] = [];
+    for (const m of rest) out.push(this.memberOf(m, prop, e, what));
+    return T.union(...out);
+  }
+
+  private memberOf(m: Type, prop: string | undefined, e: Extract<Expr, { kind: 'member' }>, what: string): Type {
+    const index = prop !== undefined && /^\d+$/.test(prop);
+    switch (m.kind) {
+      case 'string':
+      case 'array':
+        if (prop === 'length') return T.NUMBER;
+        if (prop === undefined || index) return T.union(m.kind === 'array' ? m.items : T.STRING, T.UNDEFINED);
+        if (methodSpec(prop)) return T.UNKNOWN;
+        this.say('VLV0509', e.property.span, { prop, what, type: article(m) });
+        return T.UNKNOWN; // reported: stay quiet about what follows
+      case 'object': {
+        if (prop === undefined) return T.UNKNOWN;
+        const p = m.properties.get(prop);
+        if (p) return p.required ? p.type : T.union(p.type, T.UNDEFINED);
+        const known = [...m.properties.keys()];
+        if (m.closed) {
+          this.say('VLV0501', e.property.span, { prop, what, known }, didYouMean(prop, known));
+          return T.UNKNOWN; // reported: stay quiet about what follows
+        }
+        if (known.length && T.isUnknown(m.extra)) this.say('VLV0502', e.property.span, { prop, what, known }, didYouMean(prop, known));
+        return m.extra;
+      }
+      case 'number':
+      case 'boolean':
+      case 'regex':
+        this.say('VLV0509', e.property.span, { prop: prop ?? '…', what, type: article(m) });
+        return T.UNKNOWN;
+      default:
+        return T.UNKNOWN;
+    }
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, facts: Facts): Type {
+    const callee = e.callee;
+    const args = e.args.map((a) => this.type(a, facts));
+    if (callee.kind === 'identifier' && callee.name === '_') return this.reference(e.args[0]);
+    if (callee.kind !== 'member' || callee.property.kind !== 'literal') return T.UNKNOWN;
+    const method = String(callee.property.value);
+    const spec = methodSpec(method);
+    const recv = this.type(callee.object, facts);
+    if (!spec) return T.UNKNOWN;
+    void args;
+    const ret = METHOD_RETURNS[method] ?? T.UNKNOWN;
+    if (T.isUnknown(recv)) return ret;
+    const what = print(callee.object);
+    const nullish = T.members(recv).filter((m) => m.kind === 'null' || m.kind === 'undefined');
+    const wrong = T.members(recv).filter((m) => m.kind !== 'null' && m.kind !== 'undefined' && !(spec.on as readonly string[]).includes(m.kind));
+    const on = spec.on.length > 1 ? 'a string and array' : 'a string';
+    if (wrong.length || nullish.length === T.members(recv).length) this.say('VLV0503', callee.property.span, { method, on, what, type: article(recv) });
+    else if (nullish.length) this.say('VLV0504', callee.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, `guard it first: \`${what} !== null && …\``);
+    return ret;
+  }
+
+  /** `_('profile/' + x)`: the schema of the record patterns such a name can select, or null. */
+  private reference(arg: Expr | undefined): Type {
+    const schema = this.scope.schema;
+    if (!schema || !arg) return T.UNKNOWN;
+    const { prefix, exact } = staticPrefix(arg);
+    const candidates = recordCandidates(schema, prefix, exact);
+    if (!candidates.length) return T.UNKNOWN;
+    return T.union(...candidates.map((c) => c.type), T.NULL);
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, facts: Facts): Type {
+    const l = this.type(e.left, facts);
+    const r = this.type(e.right, facts);
+    switch (e.op) {
+      case '===':
+      case '!==':
+        if (!T.overlaps(l, r)) this.neverEqual(e, l, r);
+        return T.BOOLEAN;
+      case '==':
+      case '!=':
+      case 'in':
+        return T.BOOLEAN;
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        if ((T.onlyOf(l, 'string') && T.onlyOf(r, 'number')) || (T.onlyOf(l, 'number') && T.onlyOf(r, 'string'))) {
+          this.say('VLV0508', e.span, { left: article(l), right: article(r) }, T.onlyOf(l, 'string') ? `make both numbers, e.g. \`+${print(e.left)}\`` : undefined);
+        }
+        return T.BOOLEAN;
+      case '+': {
+        // With a string on either side `+` concatenates anything; otherwise both must be numbers.
+        const concat = T.canBe(l, 'string') || T.canBe(r, 'string');
+        for (const [x, t] of [[e.left, l], [e.right, r]] as const) {
+          if (!concat && !T.isUnknown(t) && !T.canBe(t, 'number')) this.say('VLV0505', x.span, { op: '+', what: print(x), type: article(t) });
+        }
+        if (T.onlyOf(l, 'string') || T.onlyOf(r, 'string')) return T.STRING;
+        if (T.onlyOf(l, 'number') && T.onlyOf(r, 'number')) return T.NUMBER;
+        return T.isUnknown(l) || T.isUnknown(r) ? T.UNKNOWN : T.union(T.STRING, T.NUMBER);
+      }
+      default:
+        this.needNumber(e.op, e.left, l);
+        this.needNumber(e.op, e.right, r);
+        return T.NUMBER;
+    }
+  }
+
+  private needNumber(op: string, x: Expr, t: Type): void {
+    if (!T.isUnknown(t) && !T.isNever(t) && !T.canBe(t, 'number')) this.say('VLV0505', x.span, { op, what: print(x), type: article(t) });
+  }
+
+  private neverEqual(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): void {
+    const lit = e.right.kind === 'literal' ? 'right' : e.left.kind === 'literal' ? 'left' : undefined;
+    const valueSide = lit === 'right' ? r : l;
+    // An optional enum property is `'a' | 'b' | undefined`: compare against its values.
+    const setSide = T.withoutNullish(lit === 'right' ? l : r);
+    const values = (t: Type): readonly unknown[] | undefined => (t.kind === 'string' || t.kind === 'number' || t.kind === 'boolean' ? t.values : undefined);
+    if (lit && valueSide.kind === setSide.kind && values(setSide)) {
+      const node = lit === 'right' ? e.right : e.left;
+      const allowed = (values(setSide) ?? []).map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
+      const shown = typeof (node as { value?: unknown }).value === 'string' ? `'${String((node as { value?: unknown }).value)}'` : print(node);
+      const hint = setSide.kind === 'string' ? didYouMean(shown, allowed) : undefined;
+      this.say('VLV0507', node.span, { value: `\`${shown}\``, allowed: allowed.map((a) => `\`${a}\``).join(', ') }, hint);
+      return;
+    }
+    this.say('VLV0506', e.span, { left: article(l), right: article(r), op: e.op });
+  }
+
+  /** The facts that hold when `e` is truthy (or falsy). */
+  narrow(e: Expr, facts: Facts, truthy: boolean): Facts {
+    switch (e.kind) {
+      case 'unary':
+        return e.op === '!' ? this.narrow(e.operand, facts, !truthy) : facts;
+      case 'logical':
+        if (e.op === '&&' && truthy) return this.narrow(e.right, this.narrow(e.left, facts, true), true);
+        if (e.op === '||' && !truthy) return this.narrow(e.right, this.narrow(e.left, facts, false), false);
+        return facts;
+      case 'binary':
+        return this.narrowComparison(e, facts, truthy);
+      default: {
+        const key = keyOf(e);
+        if (key === undefined || !truthy) return facts;
+        return with_(facts, key, T.withoutNullish(this.type(e, facts)));
+      }
+    }
+  }
+
+  private narrowComparison(e: Extract<Expr, { kind: 'binary' }>, facts: Facts, truthy: boolean): Facts {
+    if (!['===', '!==', '==', '!='].includes(e.op)) return facts;
+    const equal = (e.op === '===' || e.op === '==') === truthy;
+    const loose = e.op === '==' || e.op === '!=';
+    const isNullish = (x: Expr): boolean => x.kind === 'literal' && (x.value === null || x.value === undefined);
+    // typeof x === 'kind'
+    const typeofSide = e.left.kind === 'unary' && e.left.op === 'typeof' ? e.left : e.right.kind === 'unary' && e.right.op === 'typeof' ? e.right : undefined;
+    const other = typeofSide === e.left ? e.right : e.left;
+    if (typeofSide && other.kind === 'literal' && typeof other.value === 'string') {
+      const key = keyOf(typeofSide.operand);
+      if (key === undefined) return facts;
+      const kind = other.value;
+      const current = this.type(typeofSide.operand, facts);
+      if (T.isUnknown(current)) {
+        const known: Record<string, Type> = { string: T.STRING, number: T.NUMBER, boolean: T.BOOLEAN, undefined: T.UNDEFINED };
+        return equal && known[kind] ? with_(facts, key, known[kind]) : facts;
+      }
+      return with_(facts, key, T.filter(current, (m) => (T.TYPEOF[m.kind] === kind) === equal));
+    }
+    const [subject, value] = isNullish(e.right) ? [e.left, e.right] : isNullish(e.left) ? [e.right, e.left] : [undefined, undefined];
+    if (!subject || value?.kind !== 'literal') return facts;
+    const key = keyOf(subject);
+    if (key === undefined) return facts;
+    const current = this.type(subject, facts);
+    if (T.isUnknown(current)) return facts;
+    const hit = (m: Type): boolean => (loose ? m.kind === 'null' || m.kind === 'undefined' : m.kind === (value.value === null ? 'null' : 'undefined'));
+    return with_(facts, key, T.filter(current, (m) => hit(m) === equal));
+  }
+}
+
+function with_(facts: Facts, key: string, t: Type): Facts {
+  const next = new Map(facts);
+  next.set(key, t);
+  return next;
+}
+
+/** The literal text a record name starts with: `'profile/' + x` → `profile/`. */
+function staticPrefix(e: Expr): { prefix: string; exact: boolean } {
+  if (e.kind === 'literal' && typeof e.value === 'string') return { prefix: e.value, exact: true };
+  if (e.kind === 'template') return { prefix: e.quasis[0], exact: e.exprs.length === 0 };
+  if (e.kind === 'binary' && e.op === '+') {
+    const left = staticPrefix(e.left);
+    if (left.exact) {
+      const right = staticPrefix(e.right);
+      return { prefix: left.prefix + right.prefix, exact: right.exact };
+    }
+    return left;
+  }
+  return { prefix: '', exact: false };
+}
