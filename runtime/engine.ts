@@ -36,8 +36,11 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  /** Decides a request: synchronously unless a record must be loaded. Never throws. */
-  check(request: CheckRequest): Decision | Promise<Decision>;
+  /**
+   * Decides a request: synchronously unless a record must be loaded. Never throws. `loadRecord`
+   * overrides the engine's loader for this one check (a server can tie loads to the request).
+   */
+  check(request: CheckRequest, overrides?: { readonly loadRecord?: LoadRecord }): Decision | Promise<Decision>;
   /** Swaps in new rules atomically (checks under way finish with the rules they started with). */
   replace(rules: RulesInput): void;
   readonly file: string;
@@ -57,9 +60,9 @@ export function createEngine(options: EngineOptions): Engine {
   let current = toRuleSet(options.rules);
   const checkOptions = { loadRecord: options.loadRecord, maxRuleIterations: options.maxRuleIterations, loadTimeoutMs: options.loadTimeoutMs };
   return {
-    check: (request) => {
+    check: (request, overrides) => {
       try {
-        return current.check(request, checkOptions);
+        return current.check(request, overrides?.loadRecord ? { ...checkOptions, loadRecord: overrides.loadRecord } : checkOptions);
       } catch (e) {
         // INVARIANT: RuleSet.check does not throw; this guard keeps a bug from reaching a server.
         return {

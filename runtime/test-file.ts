@@ -55,12 +55,15 @@ export interface TestSuite {
   readonly permissions: string;
   /** Where the `permissions` value is, for "cannot read" errors. */
   readonly permissionsAt: { readonly start: Position; readonly end: Position };
+  /** `schema`: a schema file to type-check the rules with (relative to the test file). */
+  readonly schema?: string;
+  readonly schemaAt?: { readonly start: Position; readonly end: Position };
   /** `records`: what `_()` and `oldData` see. */
   readonly records: ReadonlyMap<string, unknown>;
   readonly tests: readonly TestCase[];
 }
 
-const TOP_KEYS = ['permissions', 'records', 'users', 'now', 'tests'] as const;
+const TOP_KEYS = ['permissions', 'schema', 'records', 'users', 'now', 'tests'] as const;
 const TARGET_KEYS = SECTIONS;
 const REQUEST_KEYS = ['user', ...TARGET_KEYS, 'action', 'data', 'patch', 'oldData', 'now', 'messageAction'] as const;
 const TEST_KEYS = ['name', ...REQUEST_KEYS, 'expect'] as const;
@@ -306,6 +309,10 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
   if (!perm) p.at({ start: root.span.start, end: root.span.start + 1 }, 'a test file needs `permissions:`, the rules file to test (relative to the test file)');
   else if (permissions === undefined || permissions === '') p.at(perm.value.span, `\`permissions\` must be the path of a rules file, not ${kindOf(perm.value)}`);
 
+  const schemaEntry = keys.get('schema');
+  const schema = schemaEntry ? stringOf(schemaEntry.value) : undefined;
+  if (schemaEntry && (schema === undefined || schema === '')) p.at(schemaEntry.value.span, `\`schema\` must be the path of a schema file, not ${kindOf(schemaEntry.value)}`);
+
   const records = new Map<string, unknown>();
   const recordsEntry = keys.get('records');
   if (recordsEntry) {
@@ -344,7 +351,14 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
 
   if (p.count > 0 || permissions === undefined || !perm) return { errors: p.items };
   return {
-    suite: { file, permissions, permissionsAt: { start: p.pos(perm.value.span.start), end: p.pos(perm.value.span.end) }, records, tests },
+    suite: {
+      file,
+      permissions,
+      permissionsAt: { start: p.pos(perm.value.span.start), end: p.pos(perm.value.span.end) },
+      ...(schema && schemaEntry ? { schema, schemaAt: { start: p.pos(schemaEntry.value.span.start), end: p.pos(schemaEntry.value.span.end) } } : {}),
+      records,
+      tests,
+    },
     errors: [],
   };
 }

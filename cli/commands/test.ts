@@ -52,18 +52,29 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     for (const error of errors) problems.push({ error, source });
     if (!suite) continue;
     const path = permissionsPath(file, suite.permissions);
-    let rules = rulesByPath.get(path);
+    const schemaPath = suite.schema === undefined ? undefined : permissionsPath(file, suite.schema);
+    const cacheKey = `${path}\0${schemaPath ?? ''}`;
+    let rules = rulesByPath.get(cacheKey);
     if (!rules) {
       let text: string | undefined;
+      let schema: { text: string; file: string } | undefined;
       try {
         text = readSource(path);
       } catch (e) {
         problems.push({ error: { file, ...suite.permissionsAt, message: (e as Error).message }, source });
         continue;
       }
-      const { diagnostics, module } = compile(text, { file: path });
+      if (schemaPath !== undefined) {
+        try {
+          schema = { text: readSource(schemaPath), file: schemaPath };
+        } catch (e) {
+          problems.push({ error: { file, ...suite.schemaAt!, message: (e as Error).message }, source });
+          continue;
+        }
+      }
+      const { diagnostics, module } = compile(text, { file: path, ...(schema ? { schema } : {}) });
       rules = { file: path, source: text, module, diagnostics };
-      rulesByPath.set(path, rules);
+      rulesByPath.set(cacheKey, rules);
       if (!module || hasErrors(diagnostics)) {
         const errors = diagnostics.filter((d) => d.severity === 'error');
         ruleDiagnostics.push({ diagnostics: errors, source: text });

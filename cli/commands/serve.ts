@@ -1,0 +1,262 @@
+/**
+ * `valve serve`: a local deepstream server whose permissions are decided by Valve rules, through
+ * the same plugin a deepstream installation uses (runtime/deepstream-plugin.cjs). Records live in
+ * memory; the rules file is watched and reloaded; Ctrl-C stops the server.
+ *
+ * Only deepstream's `ws-binary` endpoint is started (uWebSockets.js is not used: the HTTP and
+ * uws endpoints are left out). Authentication is open (the login `username` becomes `user.id`)
+ * unless a users file is given, which switches to deepstream's file authentication.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import * as plugin from '../../runtime/deepstream.js';
+import { UsageError, useColor } from '../io.js';
+
+export interface ServeOptions {
+  /** Rules file (default: examples/permissions.yml). */
+  readonly permissions?: string;
+  /** Default 6020; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** A deepstream users file (YAML or JSON): `name: { password, serverData?, clientData? }`. */
+  readonly users?: string;
+  /** Reload the rules when the file changes (default true). */
+  readonly watch?: boolean;
+  /** deepstream log level: DEBUG, INFO, WARN, ERROR or OFF (default INFO). */
+  readonly logLevel?: string;
+  readonly maxRuleIterations?: number;
+  /** Extra deepstream configuration merged over the defaults here (tests use it for a logger). */
+  readonly deepstream?: Readonly<Record<string, unknown>>;
+}
+
+export interface RunningServer {
+  /** What clients connect to, e.g. `ws://127.0.0.1:6020/deepstream`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The absolute path of the rules file in use. */
+  readonly permissions: string;
+  /** The deepstream instance (its services, for tests and embedding). */
+  readonly server: DeepstreamServer;
+  /** Stops the server; resolves once it has stopped. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The part of deepstream's server class used here. */
+export interface DeepstreamServer {
+  start(): void;
+  stop(): void;
+  isRunning(): boolean;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  getServices(): Record<string, unknown>;
+}
+
+/** The server could not start (the reasons were logged by deepstream and the plugin). */
+export class ServeError extends Error {}
+
+export const DEFAULT_PORT = 6020;
+export const DEFAULT_HOST = '127.0.0.1';
+const LOG_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, OFF: 100 };
+const FATAL_EXCEPTION = 'FATAL_EXCEPTION';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** First existing path among candidates relative to this file (source: cli/commands, build: dist/cli/commands). */
+function packageFile(relativePath: string): string | undefined {
+  return [join(here, '..', '..', relativePath), join(here, '..', '..', '..', relativePath)].find((p) => existsSync(p));
+}
+
+/** Where runtime/deepstream-plugin.cjs looks for a Valve plugin module the process already loaded. */
+export const PLUGIN_REGISTRY = Symbol.for('valve-toolchain.deepstream-plugin');
+
+/** Lets the plugin loader use this process's copy of the plugin instead of importing a second one. */
+export function registerPlugin(): void {
+  (globalThis as Record<symbol, unknown>)[PLUGIN_REGISTRY] ??= plugin;
+}
+
+/** The file deepstream's `permission.path` points at. */
+export function pluginLoaderPath(): string {
+  const loader = packageFile(join('runtime', 'deepstream-plugin.cjs'));
+  if (!loader) throw new UsageError('the Valve deepstream plugin (runtime/deepstream-plugin.cjs) is missing from this installation');
+  return loader;
+}
+
+function rulesPath(given: string | undefined): string {
+  if (given !== undefined) {
+    const p = isAbsolute(given) ? given : resolve(given);
+    if (!existsSync(p)) throw new UsageError(`cannot read ${given}: no such file`);
+    return p;
+  }
+  const local = resolve('examples', 'permissions.yml');
+  const found = existsSync(local) ? local : packageFile(join('examples', 'permissions.yml'));
+  if (!found) throw new UsageError('no rules file given and examples/permissions.yml was not found; use --permissions FILE');
+  return found;
+}
+
+type Users = Record<string, { password: string; serverData?: unknown; clientData?: unknown }>;
+
+/** Reads a deepstream users file; every user needs a password. */
+export function readUsers(file: string): Users {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  let users: unknown;
+  try {
+    users = parseYaml(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (users === null || typeof users !== 'object' || Array.isArray(users) || Object.keys(users).length === 0) {
+    throw new UsageError(`${file} must map user names to { password, serverData?, clientData? }`);
+  }
+  for (const [name, entry] of Object.entries(users)) {
+    if (entry === null || typeof entry !== 'object' || typeof (entry as { password?: unknown }).password !== 'string') {
+      throw new UsageError(`${file}: user \`${name}\` needs a \`password\` string`);
+    }
+  }
+  return users as Users;
+}
+
+/** A port nobody listens on now (for port 0). */
+export function freePort(host = DEFAULT_HOST): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+function portInUse(port: number, host: string): Promise<boolean> {
+  return new Promise((resolveCheck) => {
+    const probe = createServer();
+    probe.once('error', () => resolveCheck(true));
+    probe.listen(port, host, () => probe.close(() => resolveCheck(false)));
+  });
+}
+
+/** deepstream's configuration for `valve serve`. */
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number }): Record<string, unknown> {
+  return {
+    serverName: 'valve-serve',
+    showLogo: false,
+    logLevel: o.logLevel,
+    exitOnFatalError: false,
+    // Loading the plugin from TypeScript sources (a checkout) takes a moment on the first start.
+    dependencyInitializationTimeout: 30_000,
+    logger: { type: 'default', options: { colors: useColor(process.stdout), logLevel: o.logLevel } },
+    httpServer: { type: 'default', options: { host: o.host, port: o.port } },
+    connectionEndpoints: [{ type: 'ws-binary', options: { urlPath: '/deepstream' } }],
+    auth: o.users ? [{ type: 'file', options: { users: o.users } }] : [{ type: 'none', options: {} }],
+    permission: {
+      path: pluginLoaderPath(),
+      options: { permissions: o.permissions, watch: o.watch, ...(o.maxRuleIterations !== undefined ? { maxRuleIterations: o.maxRuleIterations } : {}) },
+    },
+    cache: { type: 'default', options: {} },
+    storage: { type: 'default', options: {} },
+    monitoring: { type: 'none', options: {} },
+    telemetry: { type: 'deepstreamIO', options: { enabled: false } },
+  };
+}
+
+function merge(base: Record<string, unknown>, extra: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  if (!extra) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+async function loadDeepstream(): Promise<new (config: Record<string, unknown>) => DeepstreamServer> {
+  try {
+    const mod = (await import('@deepstream/server')) as unknown as { Deepstream: new (config: Record<string, unknown>) => DeepstreamServer };
+    return mod.Deepstream;
+  } catch (e) {
+    throw new UsageError(`valve serve needs @deepstream/server 7 (npm install @deepstream/server): ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Starts the server; rejects with UsageError (bad options) or ServeError (it did not start). */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const permissions = rulesPath(options.permissions);
+  const host = options.host ?? DEFAULT_HOST;
+  const requested = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new UsageError(`invalid port ${requested}`);
+  const logLevel = LOG_LEVELS[(options.logLevel ?? 'INFO').toUpperCase()];
+  if (logLevel === undefined) throw new UsageError(`invalid log level ${options.logLevel}; use DEBUG, INFO, WARN, ERROR or OFF`);
+  const users = options.users !== undefined ? readUsers(options.users) : undefined;
+  const port = requested === 0 ? await freePort(host) : requested;
+  if (requested !== 0 && (await portInUse(port, host))) throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
+  const Deepstream = await loadDeepstream();
+  registerPlugin();
+
+  const config = merge(serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations }), options.deepstream);
+  const server = new Deepstream(config);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((done) => {
+      server.once('stopped', () => done());
+      try {
+        server.stop();
+      } catch {
+        done(); // already stopped
+      }
+    });
+    return stopping;
+  };
+
+  await new Promise<void>((started, failed) => {
+    const onFatal = (): void => failed(new ServeError('deepstream did not start (see the messages above)'));
+    server.once(FATAL_EXCEPTION, onFatal);
+    server.once('started', () => {
+      server.on(FATAL_EXCEPTION, () => undefined); // later fatal events are logged by deepstream itself
+      started();
+    });
+    server.start();
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  return { url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}/deepstream`, host, port, permissions, server, stop };
+}
+
+/** The command: start, print where to connect, run until SIGINT/SIGTERM. Returns the exit code. */
+export async function runServe(options: ServeOptions = {}): Promise<number> {
+  let running: RunningServer;
+  try {
+    running = await startServer(options);
+  } catch (e) {
+    process.stderr.write(`valve: ${e instanceof Error ? e.message : String(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  const watching = options.watch ?? true;
+  process.stdout.write(
+    [
+      `valve serve: deepstream with Valve permissions from ${running.permissions}`,
+      `  connect clients to ${running.url}`,
+      `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
+      `  ${watching ? 'rules reload when the file changes' : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((signalled) => {
+    process.once('SIGINT', () => signalled());
+    process.once('SIGTERM', () => signalled());
+  });
+  process.stdout.write('valve serve: stopping\n');
+  await running.stop();
+  return 0;
+}
