@@ -7,10 +7,8 @@ import { walk, type Expr } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/span.js';
 import type { CheckedRule, RuleProgram } from '../compiler/program.js';
 import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './evaluate.js';
-import { interpret, type TraceEntry } from './interpret.js';
-import type { RuntimeRule } from './module.js';
+import { interpretedRules, type TraceEntry } from './interpret.js';
 import { describe, RegexValue } from './stdlib.js';
-import type { RuleContext } from './stdlib.js';
 
 export interface ExplainStep {
   /** The sub-expression as written in the file. */
@@ -47,35 +45,11 @@ export function showValue(v: unknown): string {
 
 export async function explain(program: RuleProgram, source: string, request: CheckRequest, options: CheckOptions = {}): Promise<Explanation> {
   let lastTrace: TraceEntry[] = [];
-  const traced: RuntimeRule[] = program.rules.map((r) => toTracedRule(r, (t) => (lastTrace = t)));
+  const traced = interpretedRules(program.rules, (t) => (lastTrace = t));
   const decision = await new RuleSet(program.file, traced).check(request, options);
   const rule = program.rules.find((r) => r.section === decision.section && r.action === decision.action && r.pattern === decision.pattern);
   if (!rule || rule.body.kind !== 'expression') return { decision, steps: [] };
   return { decision, ruleText: rule.body.text, steps: steps(rule, rule.body.expr, lastTrace, new LineIndex(source), source) };
-}
-
-function toTracedRule(r: CheckedRule, keep: (t: TraceEntry[]) => void): RuntimeRule {
-  const body = r.body;
-  return {
-    section: r.section,
-    pattern: r.pattern,
-    action: r.action,
-    order: r.order,
-    variables: r.variables,
-    parts: r.parts,
-    location: r.location,
-    uses: r.usage,
-    rule:
-      body.kind === 'constant'
-        ? body.value
-        : (c: RuleContext) => {
-            // Each attempt starts a fresh trace; the last attempt (after all loads) is the one shown.
-            const trace: TraceEntry[] = [];
-            keep(trace);
-            return interpret(body.expr, c, r.variables, trace);
-          },
-    refs: r.refArgs.map((a) => (c: RuleContext) => interpret(a, c, r.variables)),
-  };
 }
 
 /** One sub-expression explain() shows: where it is and how deep, among the shown steps. */

@@ -114,8 +114,12 @@ function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: unknown, r: unkn
   }
 }
 
-/** Checked rules as runtime rules backed by the interpreter, so a RuleSet can run either form. */
-export function interpretedRules(rules: readonly CheckedRule[]): RuntimeRule[] {
+/**
+ * Checked rules as runtime rules backed by the interpreter, so a RuleSet can run either form.
+ * With `onTrace`, each evaluation of a rule starts a fresh trace and hands it over first (the
+ * last one, after all record loads, is the one explain() shows).
+ */
+export function interpretedRules(rules: readonly CheckedRule[], onTrace?: (trace: TraceEntry[]) => void): RuntimeRule[] {
   return rules.map((r) => {
     const body = r.body;
     return {
@@ -127,7 +131,15 @@ export function interpretedRules(rules: readonly CheckedRule[]): RuntimeRule[] {
       parts: r.parts,
       location: r.location,
       uses: r.usage,
-      rule: body.kind === 'constant' ? body.value : (c: S.RuleContext) => interpret(body.expr, c, r.variables),
+      rule:
+        body.kind === 'constant'
+          ? body.value
+          : (c: S.RuleContext) => {
+              if (!onTrace) return interpret(body.expr, c, r.variables);
+              const trace: TraceEntry[] = [];
+              onTrace(trace);
+              return interpret(body.expr, c, r.variables, trace);
+            },
       refs: r.refArgs.map((a) => (c: S.RuleContext) => interpret(a, c, r.variables)),
     };
   });

@@ -98,7 +98,7 @@ tests:
     expect: deny
 `),
     ).toEqual([
-      '2:1 unknown key `colour` in a test file; the keys are `permissions`, `records`, `users`, `now`, `tests`',
+      '2:1 unknown key `colour` in a test file; the keys are `permissions`, `schema`, `records`, `users`, `now`, `tests`',
       '5:5 a test gives both `record` and `event`; it requests exactly one of `record`, `event`, `rpc`, `presence`',
       '8:5 a test needs `expect: allow` or `expect: deny`',
       '12:5 unknown key `exepct` in a test; did you mean `expect`?',
@@ -216,6 +216,15 @@ describe('valve test', () => {
     expect(broken.stderr).toContain('test/cli/fixtures/broken-rules.test.yml:1:14: error: the rules file test/cli/fixtures/broken.yml has 1 error');
 
     await expect(valveTest([fixture('nope.test.yml')])).rejects.toThrow(/cannot read .*nope\.test\.yml: no such file/);
+  });
+
+  it('`schema:` type-checks the rules first: a clean schema runs the tests, a contradicting one stops with exit 2', async () => {
+    const ok = await valveTest([fixture('schema.test.yml')]);
+    expect(lastLine(ok.stdout)).toMatch(/^\d+ passed, 0 failed$/);
+    expect(ok.code).toBe(0);
+    const wrong = await valveTest([fixture('wrong-schema.test.yml')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/rules\.yml:\d+:\d+: error VLV0501: `(data|oldData)` has no property `owner`/);
   });
 
   it('json: every test with request, expected, actual, rule; explanation steps for failures', async () => {
