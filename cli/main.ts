@@ -23,10 +23,21 @@ program
   .command('check')
   .description('report every problem in rules files as FILE:LINE:COL: severity CODE: message')
   .argument('<files...>', 'permissions.yml / .json files')
-  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .addOption(new Option('--format <format>', 'output format: text, json, sarif (GitHub code scanning), github (workflow annotations)').choices(['text', 'json', 'sarif', 'github']).default('text'))
   .option('--max-warnings <n>', 'fail when there are more warnings than this', count)
   .option('--deny-warnings', 'fail on any warning')
-  .action((files: string[], o: { format: 'text' | 'json'; maxWarnings?: number; denyWarnings?: boolean }) => {
+  .option('--schema <file>', 'type-check against a schema file (JSON Schema of user.data, records, events and RPC payloads)')
+  .addHelpText('after', `
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors, 2 usage or unreadable input.
+
+Examples:
+  $ valve check permissions.yml
+  $ valve check rules/*.yml --deny-warnings
+  $ valve check permissions.yml --format json
+  $ valve check permissions.yml --schema permissions.schema.yml
+  $ valve check permissions.yml --format sarif > valve.sarif     # upload with github/codeql-action/upload-sarif
+  $ valve check permissions.yml --format github                 # annotations in a GitHub Actions run`)
+  .action((files: string[], o: { format: 'text' | 'json' | 'sarif' | 'github'; maxWarnings?: number; denyWarnings?: boolean; schema?: string }) => {
     exitCode = runCheck(files, o);
   });
 
@@ -35,6 +46,13 @@ program
   .description('write the compiled rules as an ES module')
   .argument('<file>', 'permissions.yml / .json file')
   .option('-o, --out <file>', 'output file (default: standard output)')
+  .addHelpText('after', `
+The module's default export is a factory; load it with no eval at run time:
+  createEngine({ rules: await import('./permissions.rules.mjs') })
+
+Examples:
+  $ valve compile permissions.yml -o permissions.rules.mjs
+  $ valve compile permissions.yml > permissions.rules.mjs`)
   .action((file: string, o: { out?: string }) => {
     exitCode = runCompile(file, o);
   });
@@ -43,12 +61,115 @@ program
   .command('explain')
   .description('list every diagnostic code, or explain one')
   .argument('[code]', 'a code such as VLV0301')
+  .addHelpText('after', `
+Examples:
+  $ valve explain
+  $ valve explain VLV0301`)
   .action((code: string | undefined) => {
     exitCode = runExplain(code);
   });
 
+// ---- `valve test` and `valve eval` (cli/commands/test.ts, eval.ts) -----------------------------
+const percent = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected a percentage from 0 to 100');
+  return n;
+};
+
+program
+  .command('test')
+  .description('run rule tests (*.test.yml): requests with the decision each must get')
+  .argument('<files...>', '*.test.yml files')
+  .option('--coverage', 'report which rules, outcomes and sub-expressions the tests exercised')
+  .option('--coverage-threshold <pct>', 'fail (exit 1) when fewer than PCT% of the rules were seen both allowing and denying (implies --coverage)', percent)
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .addHelpText('after', `
+Prints one line per failing test and ends with the line "N passed, N failed".
+Exit codes: 0 all passed, 1 a test failed or coverage is below the threshold, 2 an invalid test file.
+
+Examples:
+  $ valve test examples/permissions.test.yml
+  $ valve test tests/*.test.yml --coverage
+  $ valve test permissions.test.yml --coverage-threshold 90
+  $ valve test permissions.test.yml --format json`)
+  .action(async (files: string[], o: { coverage?: boolean; coverageThreshold?: number; format: 'text' | 'json' }) => {
+    const { runTest } = await import('./commands/test.js');
+    exitCode = await runTest(files, o);
+  });
+
+program
+  .command('eval')
+  .description('decide one request and print the decision as JSON (--explain: why)')
+  .requiredOption('--permissions <file>', 'permissions.yml / .json file')
+  .requiredOption('--request <json>', 'the request as JSON, or @file.json, e.g. {"record":"profile/alice","action":"read","user":{"id":"alice"}}')
+  .option('--records <json>', 'records that _() and oldData see, as JSON {"name": data} or @file.json')
+  .option('--explain', 'show the chosen pattern and rule, the $variables and the value of every sub-expression')
+  .addOption(new Option('--format <format>', 'output format (default: json; text with --explain)').choices(['json', 'text']))
+  .addHelpText('after', `
+A request names exactly one of record / event / rpc / presence, as in a test file
+(or gives "type" and "name" as the library's CheckRequest does); "user" omitted means an
+unauthenticated connection. Exit codes: 0 a decision was printed (allow or deny), 2 invalid input.
+
+Examples:
+  $ valve eval --permissions permissions.yml --request '{"record":"profile/alice","action":"read","user":{"id":"alice"}}'
+  $ valve eval --permissions permissions.yml --request @request.json --records @records.json --explain
+  $ valve eval --permissions permissions.yml --request '{"event":"chat/dev/typing","action":"publish","user":{"id":"bob"},"data":{"userId":"bob"}}' --explain --format json`)
+  .action(async (o: { permissions: string; request: string; records?: string; explain?: boolean; format?: 'json' | 'text' }) => {
+    const { runEval } = await import('./commands/eval.js');
+    exitCode = await runEval(o);
+  });
+
+program.addHelpText('after', `
+Examples:
+  $ valve check permissions.yml                         # every problem, with line:column and a hint
+  $ valve check permissions.yml --format github         # annotations in GitHub Actions (also: json, sarif)
+  $ valve test permissions.test.yml --coverage          # run rule tests, show what they exercised
+  $ valve eval --permissions permissions.yml --request '{"record":"a/b","action":"read"}' --explain
+  $ valve compile permissions.yml -o permissions.rules.mjs
+  $ valve explain VLV0301
+
+Run \`valve help <command>\` for a command's options and examples.`);
+// ---- end of `valve test` and `valve eval` ----------------------------------------------------
+
+// ---- `valve serve` (cli/commands/serve.ts): a deepstream server with the Valve plugin ----------
+program
+  .command('serve')
+  .description('run a local deepstream server (ws://127.0.0.1:6020/deepstream) whose permissions are Valve rules')
+  .option('--permissions <file>', 'rules file: .yml/.json, or a module written by `valve compile` (default: examples/permissions.yml)')
+  .option('--port <n>', 'port to listen on (0 picks a free one)', (v: string) => count(v), 6020)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--users <file>', 'deepstream users file (YAML/JSON): file authentication; serverData becomes user.data')
+  .option('--log-level <level>', 'deepstream log level: DEBUG, INFO, WARN, ERROR, OFF', 'INFO')
+  .option('--no-watch', 'do not reload the rules when the file changes')
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean }) => {
+    void import('./commands/serve.js')
+      .then(({ runServe }) => runServe(o))
+      .then((code) => process.exit(code), (e: unknown) => {
+        process.stderr.write(`valve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(70);
+      });
+  });
+// ---- end of `valve serve` ---------------------------------------------------------------------
+
+// ---- `valve playground` (cli/commands/playground.ts): the rules playground in a browser -------
+program
+  .command('playground')
+  .description('edit, check and try rules in the browser: builds the playground if needed and serves it on 127.0.0.1')
+  .argument('[file]', 'rules file to open (default: examples/permissions.yml); FILE.test.yml and FILE.schema.yml beside it are loaded too')
+  .option('--port <n>', 'first port to try; the next free one is used (0 picks any)', (v: string) => count(v), 5173)
+  .option('--rebuild', 'rebuild the playground even when the build is up to date')
+  .addHelpText('after', `
+Examples:
+  $ valve playground                       # examples/permissions.yml at http://127.0.0.1:5173/
+  $ valve playground permissions.yml --port 8080`)
+  .action(async (file: string | undefined, o: { port: number; rebuild?: boolean }) => {
+    const { runPlayground } = await import('./commands/playground.js');
+    exitCode = await runPlayground(file, o);
+  });
+// ---- end of `valve playground` ----------------------------------------------------------------
+
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? 0 : 2;
   else if (e instanceof UsageError) {

@@ -3,6 +3,7 @@
  * and action, every call must be `_()` or an allowed method, and no property may lead into
  * JavaScript internals. Reports through the rule's own offset map so positions are exact.
  */
+import { RE2JS } from 're2js';
 import { walk, type Call, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { METHOD_NAMES, methodSpec } from './builtins.js';
@@ -24,6 +25,8 @@ export interface RuleContext {
   readonly pattern: string;
   /** Undefined when the pattern is invalid: `$variables` are not judged. */
   readonly variables?: readonly string[];
+  /** Largest regular-expression program allowed (compiler/limits.ts maxRegexSize); unlimited when absent. */
+  readonly maxRegexSize?: number;
 }
 
 const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
@@ -42,14 +45,14 @@ export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): R
         }
         break;
       case 'call':
-        checkCall(node, report, usage);
+        checkCall(node, report, usage, ctx);
         break;
       case 'regex': {
         const t = translateRegex(node.pattern, node.flags);
         if (!t.ok) {
           if (t.unsupported) report('VLV0311', node.span, { feature: t.unsupported });
           else report('VLV0204', node.span, { detail: t.error });
-        }
+        } else checkRegexSize(t.re2, node.span, ctx, report);
         break;
       }
       default:
@@ -99,7 +102,14 @@ function checkIdentifier(
   report('VLV0301', span, { name, available }, lookalike ?? didYouMean(name, available.filter((n) => n !== '_()')));
 }
 
-function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void {
+/** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
+function checkRegexSize(re2: { readonly source: string; readonly flags: number }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
+  if (ctx.maxRegexSize === undefined) return;
+  const size = RE2JS.compile(re2.source, re2.flags).programSize();
+  if (size > ctx.maxRegexSize) report('VLV0313', span, { size, max: ctx.maxRegexSize }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
+}
+
+function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleContext): void {
   const callee = node.callee;
   if (callee.kind === 'identifier' && callee.name === '_') {
     usage.refs = true;
@@ -116,12 +126,14 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }): void
     if (node.args.length < spec.minArgs || node.args.length > spec.maxArgs) {
       report('VLV0312', node.span, { method, min: spec.minArgs, max: spec.maxArgs, count: node.args.length });
     }
+    if (method === 'match' && node.args.length === 0) report('VLV0310', node.span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
     if (method === 'match' && node.args[0] && node.args[0].kind !== 'error' && node.args[0].kind !== 'regex' && !(node.args[0].kind === 'literal' && typeof node.args[0].value === 'string')) {
       report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
     }
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
       const t = translateRegex(node.args[0].value, '');
       if (!t.ok) report(t.unsupported ? 'VLV0311' : 'VLV0204', node.args[0].span, t.unsupported ? { feature: t.unsupported } : { detail: t.error });
+      else checkRegexSize(t.re2, node.args[0].span, ctx, report);
     }
     return;
   }

@@ -12,7 +12,7 @@ import type { PathPattern } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';
 import type { Span } from '../grammar/span.js';
 import { methodSpec } from './builtins.js';
-import { recordCandidates, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
+import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
 import * as T from './types.js';
@@ -193,9 +193,12 @@ export class TypeChecker {
       this.say('VLV0509', e.property.span, { prop: prop ?? '…', what, type: T.show(obj) });
       return T.UNKNOWN;
     }
-    if (nullish.length) this.say('VLV0504', e.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, `guard it first: \`${what} !== null && …\``);
+    if (nullish.length) this.say('VLV0504', e.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, guardHint(what, nullish));
     const out: Type[] = [];
-    for (const m of rest) out.push(this.memberOf(m, prop, e, what));
+    // Of several possible shapes (e.g. a `_()` name that can select several record schemas), a
+    // property one of them has is fine; the others contribute `undefined`.
+    const someHave = prop !== undefined && rest.length > 1 && rest.some((m) => m.kind === 'object' && m.properties.has(prop));
+    for (const m of rest) out.push(someHave && m.kind === 'object' && !m.properties.has(prop!) ? T.UNDEFINED : this.memberOf(m, prop, e, what));
     return T.union(...out);
   }
 
@@ -248,7 +251,7 @@ export class TypeChecker {
     const wrong = T.members(recv).filter((m) => m.kind !== 'null' && m.kind !== 'undefined' && !(spec.on as readonly string[]).includes(m.kind));
     const on = spec.on.length > 1 ? 'a string and array' : 'a string';
     if (wrong.length || nullish.length === T.members(recv).length) this.say('VLV0503', callee.property.span, { method, on, what, type: article(recv) });
-    else if (nullish.length) this.say('VLV0504', callee.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, `guard it first: \`${what} !== null && …\``);
+    else if (nullish.length) this.say('VLV0504', callee.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, guardHint(what, nullish));
     return ret;
   }
 
@@ -256,6 +259,12 @@ export class TypeChecker {
   private reference(arg: Expr | undefined): Type {
     const schema = this.scope.schema;
     if (!schema || !arg) return T.UNKNOWN;
+    // Literals and `$variables` (one segment, never a `/`) make a name shape that selects one schema.
+    const shape = nameShape(arg);
+    if (shape !== undefined) {
+      const entry = schemaFor(schema, 'record', shape);
+      return entry ? T.union(entry.type, T.NULL) : T.UNKNOWN;
+    }
     const { prefix, exact } = staticPrefix(arg);
     const candidates = recordCandidates(schema, prefix, exact);
     if (!candidates.length) return T.UNKNOWN;
@@ -267,9 +276,13 @@ export class TypeChecker {
     const r = this.type(e.right, facts);
     switch (e.op) {
       case '===':
-      case '!==':
-        if (!T.overlaps(l, r)) this.neverEqual(e, l, r);
+      case '!==': {
+        // A repeated guard (`x !== null` where x is known non-null) and comparisons in a branch the
+        // types prove dead (`never`) are not mistakes worth an error.
+        const nullishLiteral = (x: Expr): boolean => x.kind === 'literal' && (x.value === null || x.value === undefined);
+        if (!T.overlaps(l, r) && !nullishLiteral(e.left) && !nullishLiteral(e.right) && !T.isNever(l) && !T.isNever(r)) this.neverEqual(e, l, r);
         return T.BOOLEAN;
+      }
       case '==':
       case '!=':
       case 'in':
@@ -320,6 +333,10 @@ export class TypeChecker {
     this.say('VLV0506', e.span, { left: article(l), right: article(r), op: e.op });
   }
 
+  private narrowIn(e: Extract<Expr, { kind: 'binary' }>, facts: Facts, truthy: boolean): Facts {
+    return truthy ? narrowInFacts(this, e, facts) : facts;
+  }
+
   /** The facts that hold when `e` is truthy (or falsy). */
   narrow(e: Expr, facts: Facts, truthy: boolean): Facts {
     switch (e.kind) {
@@ -340,6 +357,7 @@ export class TypeChecker {
   }
 
   private narrowComparison(e: Extract<Expr, { kind: 'binary' }>, facts: Facts, truthy: boolean): Facts {
+    if (e.op === 'in') return this.narrowIn(e, facts, truthy);
     if (!['===', '!==', '==', '!='].includes(e.op)) return facts;
     const equal = (e.op === '===' || e.op === '==') === truthy;
     const loose = e.op === '==' || e.op === '!=';
@@ -352,11 +370,13 @@ export class TypeChecker {
       if (key === undefined) return facts;
       const kind = other.value;
       const current = this.type(typeofSide.operand, facts);
-      if (T.isUnknown(current)) {
-        const known: Record<string, Type> = { string: T.STRING, number: T.NUMBER, boolean: T.BOOLEAN, undefined: T.UNDEFINED };
-        return equal && known[kind] ? with_(facts, key, known[kind]) : facts;
-      }
-      return with_(facts, key, T.filter(current, (m) => (T.TYPEOF[m.kind] === kind) === equal));
+      const known: Record<string, Type> = { string: T.STRING, number: T.NUMBER, boolean: T.BOOLEAN, undefined: T.UNDEFINED };
+      if (T.isUnknown(current)) return equal && known[kind] ? with_(facts, key, known[kind]) : facts;
+      const narrowed = T.filter(current, (m) => (T.TYPEOF[m.kind] === kind) === equal);
+      // A test the types call impossible: check the branch as if the value were of the tested
+      // kind, so a schema never hides what the same rule shows without one.
+      if (T.isNever(narrowed)) return equal && known[kind] ? with_(facts, key, known[kind]) : facts;
+      return with_(facts, key, narrowed);
     }
     const [subject, value] = isNullish(e.right) ? [e.left, e.right] : isNullish(e.left) ? [e.right, e.left] : [undefined, undefined];
     if (!subject || value?.kind !== 'literal') return facts;
@@ -369,10 +389,49 @@ export class TypeChecker {
   }
 }
 
+/** The guard that removes exactly the nullish kinds a value may have. */
+function guardHint(what: string, nullish: readonly Type[]): string {
+  const kinds = new Set(nullish.map((n) => n.kind));
+  const guard = kinds.size > 1 ? `${what} && …` : kinds.has('null') ? `${what} !== null && …` : `${what} !== undefined && …`;
+  return `guard it first: \`${guard}\``;
+}
+
 function with_(facts: Facts, key: string, t: Type): Facts {
   const next = new Map(facts);
   next.set(key, t);
   return next;
+}
+
+/** `'p' in x` (true): x is an object and `x.p` is present. */
+function narrowInFacts(checker: TypeChecker, e: Extract<Expr, { kind: 'binary' }>, facts: Facts): Facts {
+  const base = keyOf(e.right);
+  if (base === undefined || e.left.kind !== 'literal' || typeof e.left.value !== 'string') return facts;
+  const prop = e.left.value;
+  const objectType = T.withoutNullish(checker.type(e.right, facts));
+  const propTypes = T.members(objectType).flatMap((m) => (m.kind === 'object' && m.properties.has(prop) ? [m.properties.get(prop)!.type] : []));
+  const next = with_(facts, base, objectType);
+  return propTypes.length ? with_(next, `${base}[${JSON.stringify(prop)}]`, T.withoutNullish(T.union(...propTypes))) : next;
+}
+
+/** `'doc/' + $id` → `doc/\u0001` (a typical name); undefined when a part is neither literal nor a `$variable`. */
+function nameShape(e: Expr): string | undefined {
+  if (e.kind === 'literal' && typeof e.value === 'string') return e.value;
+  if (e.kind === 'identifier' && e.name.startsWith('$')) return '\u0001';
+  if (e.kind === 'binary' && e.op === '+') {
+    const l = nameShape(e.left);
+    const r = l === undefined ? undefined : nameShape(e.right);
+    return l === undefined || r === undefined ? undefined : l + r;
+  }
+  if (e.kind === 'template') {
+    let out = e.quasis[0];
+    for (let i = 0; i < e.exprs.length; i++) {
+      const part = nameShape(e.exprs[i]);
+      if (part === undefined) return undefined;
+      out += part + e.quasis[i + 1];
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** The literal text a record name starts with: `'profile/' + x` → `profile/`. */

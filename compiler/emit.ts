@@ -67,7 +67,8 @@ class Emitter {
 
   private call(e: Extract<Expr, { kind: 'call' }>): string {
     const callee = e.callee;
-    if (callee.kind === 'identifier' && callee.name === '_') return `r.ref(c, ${this.expr(e.args[0])})`;
+    // deepstream ignores extra arguments; a missing one is undefined.
+    if (callee.kind === 'identifier' && callee.name === '_') return `r.ref(c, ${e.args[0] ? this.expr(e.args[0]) : '(void 0)'})`;
     if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
       const method = String(callee.property.value);
       const args = e.args.map((a, i) =>

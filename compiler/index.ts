@@ -10,6 +10,7 @@ import { LineIndex, type Span } from '../grammar/span.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
 import { TypeChecker } from './checker.js';
+import { resolveCompileLimits, scanRules, tooDeep, yamlTooDeep, type CompileLimits } from './limits.js';
 import { lintFile, lintRule } from './lints.js';
 import { loadSchema, type Schema } from './schema.js';
 import { applySuppressions } from './suppress.js';
@@ -21,12 +22,25 @@ export interface CompileOptions {
   readonly file?: string;
   /** Optional schema file (YAML/JSON) describing user.data, records, events and RPC payloads. */
   readonly schema?: { readonly text: string; readonly file?: string } | Schema;
+  /** Compile-time limits (compiler/limits.ts); each one left out keeps its default. Invalid values throw. */
+  readonly limits?: Partial<CompileLimits>;
 }
 
-function readSchema(option: CompileOptions['schema']): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
+function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
   if (!option) return { diagnostics: [] };
   if ('sections' in option) return { schema: option, diagnostics: [] };
-  return loadSchema(option.text, option.file ?? 'permissions.schema.yml');
+  const file = option.file ?? 'permissions.schema.yml';
+  const tooBig = yamlLimits(option.text, file, limits);
+  if (tooBig) return { diagnostics: [tooBig] };
+  return loadSchema(option.text, file);
+}
+
+/** A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded. */
+function yamlLimits(text: string, file: string, limits: CompileLimits): Diagnostic | undefined {
+  if (text.length > limits.maxFileSize) return new DiagnosticSink(file, text).report('VLV0007', { start: 0, end: 0 }, { size: text.length, max: limits.maxFileSize });
+  const deep = yamlTooDeep(text, limits.maxYamlDepth);
+  if (deep) return new DiagnosticSink(file, text).report('VLV0008', { start: deep.offset, end: deep.offset + 1 }, { max: limits.maxYamlDepth });
+  return undefined;
 }
 
 export interface ProgramResult {
@@ -44,7 +58,7 @@ const NO_USAGE: RuleUsage = { data: false, oldData: false, refs: false };
 function refArguments(expr: Expr): Expr[] {
   const args: Expr[] = [];
   walk(expr, (n) => {
-    if (n.kind === 'call' && n.callee.kind === 'identifier' && n.callee.name === '_' && n.args.length === 1) args.push(n.args[0]);
+    if (n.kind === 'call' && n.callee.kind === 'identifier' && n.callee.name === '_' && n.args.length >= 1) args.push(n.args[0]);
   });
   return args;
 }
@@ -66,10 +80,29 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
+/**
+ * Never throws for any text: every problem is a diagnostic. The limits are checked before the
+ * file is parsed (size, rule length, bracket nesting) and before a rule is walked (expression depth).
+ */
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
+  const limits = resolveCompileLimits(options.limits);
+  const tooBig = yamlLimits(text, file, limits);
+  if (tooBig) return { diagnostics: [tooBig] };
+  const scan = scanRules(text, file, limits);
+  if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
+  try {
+    return compileWithin(text, options, file, limits);
+  } catch (e) {
+    // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    return { diagnostics: [new DiagnosticSink(file, text).report('VLV0219', scan.suspect ?? { start: 0, end: 0 }, { max: limits.maxExpressionDepth })] };
+  }
+}
+
+function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits): ProgramResult {
   const parsed = parseRuleFile(text, file);
-  const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema);
+  const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);
   const lines = new LineIndex(text);
@@ -79,11 +112,13 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
     const { rule } = site;
     const report: Reporter = (code, where, params, hint, severity) => sink.report(code, rule.toFileSpan(where), params, hint, severity);
     let usage = NO_USAGE;
-    if (rule.expr) {
+    const deep = rule.expr && tooDeep(rule.expr, limits.maxExpressionDepth);
+    if (deep) sink.report('VLV0219', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth }, 'split the rule into simpler conditions');
+    if (rule.expr && !deep) {
       const before = sink.items.length;
       usage = checkRuleExpr(
         rule.expr,
-        { section: site.section, action: site.actionKnown ? rule.action : undefined, pattern: site.patternAst.text, variables: site.pattern?.variables },
+        { section: site.section, action: site.actionKnown ? rule.action : undefined, pattern: site.patternAst.text, variables: site.pattern?.variables, maxRegexSize: limits.maxRegexSize },
         report,
       );
       // Types and lints only speak about rules that are otherwise sound.
@@ -105,19 +140,25 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
       body: rule.expr && rule.text !== undefined ? { kind: 'expression', text: rule.text, expr: rule.expr } : { kind: 'constant', value: rule.node.kind === 'scalar' && rule.node.value === true },
       location: { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column },
       usage,
-      refArgs: rule.expr ? refArguments(rule.expr) : [],
+      refArgs: rule.expr && !deep ? refArguments(rule.expr) : [],
       toFileSpan: (s: Span) => rule.toFileSpan(s),
     });
   }
-  if (!sink.hasErrors && !parsed.diagnostics.some((d) => d.severity === 'error')) lintFile(sites, sink);
+  // File-level lints need a sound structure; type errors (05xx) do not stop them.
+  const blocking = (d: Diagnostic): boolean => d.severity === 'error' && !d.code.startsWith('VLV05');
+  if (!sink.items.some(blocking) && !parsed.diagnostics.some(blocking)) lintFile(sites, sink);
   const own = applySuppressions(text, dedupe([...parsed.diagnostics, ...sink.items]));
   const diagnostics = sortDiagnostics([...schemaDiagnostics, ...own]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const program: RuleProgram = { file, rules };
   const factorySource = emitFactory(program);
-  return { diagnostics, program, factorySource, moduleSource: emitModule(program, factorySource) };
+  // U+2028 / U+2029 end a `//` comment in JavaScript: the file name in the module's header comment
+  // must not become code. Everywhere else they sit in JSON strings, where the escape means the same.
+  const moduleSource = emitModule(program, factorySource).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return { diagnostics, program, factorySource, moduleSource };
 }
 
 export type { CheckedRule, RuleLocation, RuleProgram } from './program.js';
 export type { RuleUsage } from './check-rule.js';
 export { loadSchema, type Schema } from './schema.js';
+export { COMPILE_LIMITS, type CompileLimits } from './limits.js';

@@ -43,7 +43,8 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
     else {
       seen.add(known);
       if (section.isMap && section.patterns.length === 0) sink.report('VLV0103', section.keySpan, { section: known }, 'add `"*":` with the default rules');
-      else if (section.isMap && !section.patterns.some((p) => p.text === '*')) {
+      // deepstream wants a truthy root: `"*": null`, `false`, `""` or `0` count as missing.
+      else if (section.isMap && !section.patterns.some((p) => p.text === '*' && !(p.node.kind === 'scalar' && !p.node.value))) {
         sink.report('VLV0104', section.keySpan, { section: known }, 'add `"*":` with the default rules for names no other pattern matches');
       }
     }
@@ -75,9 +76,11 @@ function checkValue(rule: RuleAst, sink: DiagnosticSink): boolean {
     sink.report('VLV0106', n.kind === 'scalar' && n.value === null ? rule.keySpan : n.span, { found: describeValue(rule) }, 'write `true`, `false` or an expression in quotes');
     return false;
   }
-  if (typeof n.value === 'string' && n.value.trim() === '') {
+  if (n.value === '') {
     sink.report('VLV0107', n.span, {}, 'write `false` to deny, `true` to allow');
     return false;
   }
+  // deepstream accepts a rule of only white space (it yields `undefined`); it denies every request.
+  if (typeof n.value === 'string' && n.value.trim() === '') sink.report('VLV0115', n.span, {}, 'write `false` to deny, `true` to allow');
   return true;
 }

@@ -219,10 +219,7 @@ export class CstToAst {
     const tok = ordered(node).find(isToken);
     if (c.template) return this.template(c.template[0] as CstNode, span);
     if (c.parenthesized) return this.parenthesized(c.parenthesized[0] as CstNode, span);
-    if (c.arrayLiteral) {
-      const items = (c.arrayLiteral[0] as CstNode).children.assignment ?? [];
-      return { kind: 'array', elements: (items as CstNode[]).map((i) => this.expr(i, span)), span };
-    }
+    if (c.arrayLiteral) return this.arrayLiteral(c.arrayLiteral[0] as CstNode, span);
     if (c.objectLiteral) {
       this.report('VLV0212', span, {});
       return this.error(span);
@@ -270,6 +267,24 @@ export class CstToAst {
     }
   }
 
+  /** `[a, , b,]`: a comma after a comma (or first) leaves a hole (undefined); a last comma adds nothing. */
+  private arrayLiteral(node: CstNode, span: Span): Expr {
+    const elements: Expr[] = [];
+    let expectElement = true;
+    for (const part of ordered(node)) {
+      if (isToken(part)) {
+        if (part.image !== ',') continue;
+        if (expectElement) elements.push({ kind: 'literal', value: undefined, span: tokenSpan(part) });
+        expectElement = true;
+      } else {
+        if (!expectElement) this.report('VLV0201', nodeSpan(part), { detail: 'expected `,` between the elements of a list' });
+        elements.push(this.expr(part, span));
+        expectElement = false;
+      }
+    }
+    return { kind: 'array', elements, span };
+  }
+
   private parenthesized(node: CstNode, span: Span): Expr {
     const inner = node.children.sequence?.[0] as CstNode | undefined;
     if (!inner) {
@@ -313,5 +328,5 @@ export class CstToAst {
 }
 
 function parseNumber(image: string): number {
-  return Number(image);
+  return Number(image.replace(/_/g, ''));
 }

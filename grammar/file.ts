@@ -30,6 +30,8 @@ export interface PatternAst {
   readonly pattern?: PathPattern;
   readonly rules: readonly RuleAst[];
   readonly isMap: boolean;
+  /** The rule set as written (a mapping when valid). */
+  readonly node: YNode;
 }
 
 export interface SectionAst {
@@ -94,12 +96,16 @@ function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: strin
   const pattern = parsePattern(key, offsetReporter(sink, patternSpan));
   const rules: RuleAst[] = [];
   if (value.kind !== 'map') {
-    // deepstream accepts such a pattern (it defines nothing), so this is only a warning.
-    sink.report('VLV0114', value.kind === 'scalar' && value.value === null ? keySpan : value.span, { pattern: key, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
-    return { text: key, keySpan, pattern, rules, isMap: false };
+    // deepstream iterates the keys of whatever is there: a non-empty string or list yields key
+    // "0", an unknown action (an error there too); anything else defines nothing (a warning).
+    const iterable = (value.kind === 'scalar' && typeof value.value === 'string' && value.value !== '') || (value.kind === 'seq' && value.items.length > 0);
+    const at = value.kind === 'scalar' && value.value === null ? keySpan : value.span;
+    if (iterable) sink.report('VLV0111', at, { what: `the rules of pattern \`${key}\``, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
+    else sink.report('VLV0114', at, { pattern: key, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
+    return { text: key, keySpan, pattern, rules, isMap: false, node: value };
   }
   for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));
-  return { text: key, keySpan, pattern, rules, isMap: true };
+  return { text: key, keySpan, pattern, rules, isMap: true, node: value };
 }
 
 function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink): RuleAst {

@@ -30,6 +30,8 @@ export const MESSAGES = {
   VLV0004: def<{ tag: string }>('error', 'custom YAML tags are not allowed', (p) => `the YAML tag \`${p.tag}\` is not allowed in a permissions file`),
   VLV0005: def('error', 'the file is empty', () => 'the permissions file is empty'),
   VLV0006: def<{ what: string }>('error', 'the file holds more than one YAML document', (p) => `the permissions file must hold one YAML document, found ${p.what}`),
+  VLV0007: def<{ size: number; max: number }>('error', 'the file is larger than the compiler reads (maxFileSize)', (p) => `the permissions file has ${p.size} characters, more than the limit of ${p.max} (maxFileSize)`),
+  VLV0008: def<{ max: number }>('error', 'YAML collections nest more deeply than the limit (maxYamlDepth)', (p) => `mappings and lists nest more than ${p.max} deep here (maxYamlDepth)`),
 
   // ── 01xx: file structure and path patterns ───────────────────────────────────────
   VLV0101: def<{ section: string }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`),
@@ -45,6 +47,8 @@ export const MESSAGES = {
   VLV0111: def<{ what: string; found: string }>('error', 'a mapping was expected', (p) => `${p.what} must be a mapping, not ${p.found}`),
   VLV0112: def<{ chars: string; count: number }>('warning', 'a path pattern contains regular-expression characters, which match literally', (p) => `${p.chars} in a path pattern ${p.count === 1 ? 'matches only itself' : 'match only themselves'} here (deepstream treated ${p.count === 1 ? 'it' : 'them'} as regular-expression syntax)`),
   VLV0113: def('warning', 'a pattern defines no actions', () => 'this pattern defines no actions, so it never applies'),
+  VLV0115: def('warning', 'a rule of only white space', () => 'this rule is only white space: it yields `undefined` and denies every request'),
+  VLV0116: def('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it'),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
 
   // ── 02xx: rule syntax ────────────────────────────────────────────────────────────
@@ -64,6 +68,9 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+  VLV0217: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
+  VLV0218: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),
+  VLV0219: def<{ max: number }>('error', 'an expression nests more deeply than the limit (maxExpressionDepth)', (p) => `this expression nests operators, calls and property reads more than ${p.max} deep (maxExpressionDepth)`),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
@@ -73,11 +80,12 @@ export const MESSAGES = {
   VLV0305: def<{ method: string; allowed: readonly string[] }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`),
   VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
   VLV0307: def<{ name: string; pattern: string; declared: readonly string[] }>('error', 'a `$variable` that the pattern does not declare', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? `; its variables are ${list(p.declared)}` : ', which declares none'}`),
-  VLV0308: def<{ count: number }>('error', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
+  VLV0308: def<{ count: number }>('warning', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
   VLV0309: def('error', '`_` used other than as a call', () => '`_` only exists as a call: `_(recordName)`'),
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
-  VLV0312: def<{ method: string; min: number; max: number; count: number }>('error', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
+  VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
+  VLV0313: def<{ size: number; max: number }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
   VLV0401: def<{ what: string }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`),
@@ -114,8 +122,11 @@ export const MESSAGES = {
   VLV0904: def<{ name: string; detail: string }>('error', 'a record needed by `_()` or `oldData` failed to load', (p) => `loading record \`${p.name}\` failed: ${p.detail}`),
   VLV0905: def<{ found: string }>('error', '`_()` was given something other than a string', (p) => `\`_()\` needs a record name string, got ${p.found}`),
   VLV0906: def<{ found: string }>('info', 'the rule yielded something other than `true`', (p) => `the rule yielded ${p.found}`),
-  VLV0907: def<{ name: string }>('error', 'a patch was sent for a record that does not exist', (p) => `patch of record \`${p.name}\`, which does not exist`),
+  // VLV0907 is retired: a patch of a missing record now merges into an empty record, as deepstream does.
   VLV0908: def<{ path: string }>('error', 'a patch path is malformed or reaches into JavaScript internals', (p) => `invalid patch path \`${p.path}\``),
+  VLV0909: def<{ count: number; max: number }>('error', 'a check referenced more records than allowed (maxReferences)', (p) => `the rule referenced ${p.count} records with \`_()\`, more than the limit of ${p.max} (maxReferences)`),
+  VLV0910: def<{ what: string; max: number }>('error', 'a value is larger than a check considers (maxRecordSize)', (p) => `${p.what} is larger than the limit of ${p.max} (maxRecordSize); it was not read`),
+  VLV0911: def<{ length: number; regex: string; max: number }>('error', 'a `match` would do more work than allowed (maxRegexWork)', (p) => `\`match\` with ${p.regex} on ${p.length} characters would do more work than the limit of ${p.max} (maxRegexWork)`),
 } as const;
 
 export type Code = keyof typeof MESSAGES;

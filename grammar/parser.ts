@@ -244,9 +244,10 @@ class RuleParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
+  /** Elements and commas in any order: holes (`[1,,2]`) and a trailing comma are JavaScript. */
   readonly arrayLiteral = this.RULE('arrayLiteral', () => {
     this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.assignment) });
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.assignment) }]));
     this.CONSUME(T.RBracket);
   });
 

@@ -41,6 +41,12 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
       if (parts[parts.length - 1]?.kind !== 'wildcard') parts.push({ kind: 'wildcard' });
     } else if (c === '$') {
       const m = /^[A-Za-z0-9]+/.exec(text.slice(i + 1));
+      if (!m && i === text.length - 1 && i > 0) {
+        // deepstream's pattern is a regular expression, where a final `$` is the end anchor: it
+        // matches nothing more.
+        report('VLV0116', { start: i, end: i + 1 }, {});
+        continue;
+      }
       if (!m) {
         report('VLV0109', { start: i, end: Math.min(text.length, i + 2) }, { text: text.slice(i, i + 2) });
         ok = false;
@@ -70,7 +76,8 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\
 
 /** Pattern parts → anchored RegExp; every literal character is escaped (no regex meaning leaks). */
 export function patternRegExp(parts: readonly PatternPart[]): RegExp {
-  const body = parts.map((p) => (p.kind === 'literal' ? escapeRegExp(p.text) : p.kind === 'variable' ? '([^/]+)' : '[\\s\\S]*')).join('');
+  // `*` is deepstream's `.*`: any run of characters except line terminators.
+  const body = parts.map((p) => (p.kind === 'literal' ? escapeRegExp(p.text) : p.kind === 'variable' ? '([^/]+)' : '.*')).join('');
   return new RegExp(`^${body}$`);
 }
 

@@ -62,7 +62,8 @@ export const KEYWORDS = [True, False, Null, Undefined, Typeof, Instanceof, In, N
 
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
-  pattern: /(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![A-Za-z0-9_$])/,
+  // `_` separates digits as in JavaScript (1_000).
+  pattern: /(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)(?![A-Za-z0-9_$])/,
   label: 'a number',
 });
 export const BadNumber = createToken({ name: 'BadNumber', pattern: /\d[\w$.]*/, label: 'a number' });

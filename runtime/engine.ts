@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
 import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './evaluate.js';
+import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
 import { compile, type RulesModule } from './rules-module.js';
 
@@ -33,6 +34,8 @@ export interface EngineOptions {
   readonly loadRecord?: LoadRecord;
   readonly maxRuleIterations?: number;
   readonly loadTimeoutMs?: number;
+  /** Run-time limits (runtime/limits.ts); each one left out keeps its default. Invalid values throw here. */
+  readonly limits?: Partial<RuntimeLimits>;
 }
 
 export interface Engine {
@@ -58,7 +61,8 @@ export function toRuleSet(input: RulesInput): RuleSet {
 
 export function createEngine(options: EngineOptions): Engine {
   let current = toRuleSet(options.rules);
-  const checkOptions = { loadRecord: options.loadRecord, maxRuleIterations: options.maxRuleIterations, loadTimeoutMs: options.loadTimeoutMs };
+  const limits = resolveLimits(options.limits);
+  const checkOptions = { loadRecord: options.loadRecord, maxRuleIterations: options.maxRuleIterations, loadTimeoutMs: options.loadTimeoutMs, limits };
   return {
     check: (request, overrides) => {
       try {

@@ -6,11 +6,11 @@
  */
 import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
 import type { Section } from '../compiler/scope.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, measure, resolveLimits, type RuntimeLimits } from './limits.js';
 import { PatternList } from './matcher.js';
 import type { RuntimeRule } from './module.js';
 import { applyPatch, PatchError } from './patch.js';
-import { describe, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
+import { applyWithLimits, describe, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
 
 export interface RequestUser {
   readonly id: string;
@@ -42,6 +42,8 @@ export interface CheckOptions {
   readonly maxRuleIterations?: number;
   /** A record load slower than this denies (default 5 s). */
   readonly loadTimeoutMs?: number;
+  /** Run-time limits (runtime/limits.ts); each one left out keeps its default. */
+  readonly limits?: Partial<RuntimeLimits>;
 }
 
 const DEFAULT_LOAD_TIMEOUT_MS = 5000;
@@ -77,69 +79,127 @@ const reason = <C extends Code>(code: C, params: MessageParams<C>): Decision['re
 const isPromise = (v: unknown): v is PromiseLike<unknown> => v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 
 export class RuleSet {
-  private readonly lists = new Map<string, PatternList<RuntimeRule>>();
+  /** section → action → the patterns defining it (no string key built per check). */
+  private readonly lists = new Map<string, Map<string, PatternList<RuntimeRule>>>();
+  private readonly locations = new Map<RuntimeRule, string>();
 
   constructor(
     readonly file: string,
     readonly rules: readonly RuntimeRule[],
   ) {
-    const groups = new Map<string, RuntimeRule[]>();
+    const groups = new Map<string, Map<string, RuntimeRule[]>>();
     for (const r of rules) {
-      const key = `${r.section}\0${r.action}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      let bySection = groups.get(r.section);
+      if (!bySection) groups.set(r.section, (bySection = new Map()));
+      const group = bySection.get(r.action);
+      if (group) group.push(r);
+      else bySection.set(r.action, [r]);
     }
-    for (const [key, list] of groups) this.lists.set(key, new PatternList(list));
+    for (const [section, actions] of groups) this.lists.set(section, new Map([...actions].map(([action, list]) => [action, new PatternList(list)])));
   }
 
   /** The rule that decides a request, and its `$variable` values. */
-  select(section: Section, action: string, name: string | undefined): { rule: RuntimeRule; vars: string[] } | undefined {
-    const found = this.lists.get(`${section}\0${action}`)?.match(name);
+  select(section: Section, action: string, name: string | undefined): { rule: RuntimeRule; vars: readonly string[] } | undefined {
+    const found = this.lists.get(section)?.get(action)?.match(name);
     return found && { rule: found.item, vars: found.vars };
   }
 
   check(request: CheckRequest, options: CheckOptions = {}): Decision | Promise<Decision> {
     const { type: section, action, name } = request;
-    const selected = this.select(section, action, name);
-    const base = { section, action, name, rounds: 0 };
-    if (!selected) return { ...base, allowed: false, reason: reason('VLV0902', { section, action, name: name ?? '' }) };
-    const { rule, vars } = selected;
-    const where = {
-      ...base,
-      pattern: rule.pattern,
-      location: `${this.file}:${rule.location.line}:${rule.location.column}`,
-      variables: Object.fromEntries(rule.variables.map((v, i) => [v, vars[i]])),
-    };
+    const found = this.lists.get(section)?.get(action)?.match(name);
+    // Decisions are built as literals, never as `{ ...base, more }`: V8 (Node 20) takes a slow
+    // path, microseconds per object, when a spread object gets new properties (bench/, issue #9).
+    if (!found) return { section, action, name, rounds: 0, allowed: false, reason: reason('VLV0902', { section, action, name: name ?? '' }) };
+    const { item: rule, vars } = found;
+    const where: Where = { section, action, name, rounds: 0, pattern: rule.pattern, location: this.locationOf(rule), variables: variablesOf(rule.variables, vars) };
     const constant = rule.rule;
     if (typeof constant === 'boolean') {
       // A patch is still merged into the stored record (and refused when malformed or missing),
       // whatever the rule says.
-      if (!request.patch) return { ...where, allowed: constant, reason: reason('VLV0906', { found: String(constant) }) };
+      if (!request.patch) return decided(where, 0, constant, constant ? YIELDED_TRUE : YIELDED_FALSE);
       return new Evaluation(rule, () => constant, vars, request, options, where).run();
     }
     return new Evaluation(rule, constant, vars, request, options, where).run();
   }
+
+  /** `file:line:column` of a rule, computed once per rule. */
+  private locationOf(rule: RuntimeRule): string {
+    let location = this.locations.get(rule);
+    if (location === undefined) this.locations.set(rule, (location = `${this.file}:${rule.location.line}:${rule.location.column}`));
+    return location;
+  }
+}
+
+/** `$variable` → value, in declaration order. */
+function variablesOf(names: readonly string[], values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) out[names[i]] = values[i];
+  return out;
+}
+
+/** The reasons of the common outcomes, made once (decisions are read-only). */
+const YIELDED_TRUE: Decision['reason'] = Object.freeze(reason('VLV0906', { found: 'true' }));
+const YIELDED_FALSE: Decision['reason'] = Object.freeze(reason('VLV0906', { found: 'false' }));
+
+/** A decision of the rule at `w` (same keys, in the same order, as `{ ...where, rounds, allowed, reason }`). */
+function decided(w: Where, rounds: number, allowed: boolean, why: Decision['reason']): Decision {
+  return { section: w.section, action: w.action, name: w.name, rounds, pattern: w.pattern, location: w.location, variables: w.variables, allowed, reason: why };
+}
+
+/** A deny for a failure: the decision plus `error`. */
+function failed(w: Where, rounds: number, why: Decision['reason']): Decision {
+  return { section: w.section, action: w.action, name: w.name, rounds, pattern: w.pattern, location: w.location, variables: w.variables, allowed: false, reason: why, error: why.message };
+}
+
+/**
+ * resolveLimits, remembered for frozen limits objects (an engine hands every check the same
+ * frozen object; resolving it again copied and validated it on every check).
+ */
+const resolvedLimits = new WeakMap<object, RuntimeLimits>();
+function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
+  if (overrides === undefined) return LIMITS;
+  const known = resolvedLimits.get(overrides);
+  if (known !== undefined) return known;
+  const resolved = resolveLimits(overrides);
+  if (Object.isFrozen(overrides)) resolvedLimits.set(overrides, resolved);
+  return resolved;
 }
 
 type Where = Omit<Decision, 'allowed' | 'reason' | 'error'>;
 
+const NO_RECORDS: Map<string, RecordSlot> = new Map();
+/** The stored record before it is loaded (shared: `current` is replaced, never changed). */
+const NOT_LOADED: { readonly loaded: boolean; readonly value: unknown } = Object.freeze({ loaded: false, value: null });
+
 /** One check's evaluation state: the records loaded so far and the rounds used. */
 class Evaluation {
-  private readonly records = new Map<string, RecordSlot>();
+  /** Loaded records; a check that loads none shares the empty NO_RECORDS (never written). */
+  private records: Map<string, RecordSlot> = NO_RECORDS;
   private rounds = 0;
   private readonly now: number;
-  private current: { loaded: boolean; value: unknown };
-  private currentError: string | undefined;
+  private current: { readonly loaded: boolean; readonly value: unknown };
+  private currentError: { readonly message: string; readonly code?: 'VLV0910' } | undefined;
+  private readonly limits: RuntimeLimits;
+  private readonly limitsError: string | undefined;
+  /** Record names `_()` asked for in this check (maxReferences). */
+  private referenced: Set<string> | undefined;
 
   constructor(
     private readonly rule: RuntimeRule,
     private readonly fn: (c: RuleContext) => unknown,
-    private readonly vars: string[],
+    private readonly vars: readonly string[],
     private readonly request: CheckRequest,
     private readonly options: CheckOptions,
     private readonly where: Where,
   ) {
     this.now = request.now ?? Date.now();
-    this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : { loaded: false, value: null };
+    this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : NOT_LOADED;
+    try {
+      this.limits = limitsOf(options.limits);
+    } catch (e) {
+      this.limits = LIMITS;
+      this.limitsError = e instanceof Error ? e.message : String(e);
+    }
   }
 
   /** Never throws and never rejects: an unexpected failure is a deny like any other. */
@@ -157,6 +217,9 @@ class Evaluation {
   }
 
   private runUnguarded(): Decision | Promise<Decision> {
+    if (this.limitsError !== undefined) return this.deny('VLV0901', { detail: `invalid limits: ${this.limitsError}` });
+    const tooLarge = this.oversizedInput();
+    if (tooLarge) return tooLarge;
     const needsCurrent = (this.rule.uses.oldData || this.request.patch !== undefined) && !this.current.loaded;
     let waiting: string | undefined;
     if (!needsCurrent) {
@@ -167,14 +230,41 @@ class Evaluation {
     return this.runAsync(needsCurrent, waiting);
   }
 
+  /** The request's own values (payload, patch value, `oldData` given, `user.data`) within maxRecordSize, without getters where they would be copied. */
+  private oversizedInput(): Decision | undefined {
+    const { request, rule } = this;
+    const patching = request.patch !== undefined;
+    // Each input: read by this check? copied by a patch (structuredClone would run a getter)?
+    // One call per input rather than a table of them: this runs on every check.
+    return (
+      this.oversized('the payload (`data`)', request.data, rule.uses.data && !patching, false) ??
+      this.oversized('the patch value', request.patch?.value, patching, true) ??
+      this.oversized('the stored record (`oldData`)', request.oldData, rule.uses.oldData || patching, patching) ??
+      this.oversized('`user.data`', request.user?.data, true, false)
+    );
+  }
+
+  private oversized(what: string, value: unknown, used: boolean, copied: boolean): Decision | undefined {
+    if (!used || value === null || typeof value !== 'object') return undefined;
+    const max = this.limits.maxRecordSize;
+    const m = measure(value, max);
+    if (m.size > max) return this.deny('VLV0910', { what, max });
+    if (m.accessor && copied) return this.deny('VLV0901', { detail: `${what} holds a getter, which can not be copied to apply the patch` });
+    return undefined;
+  }
+
   private async runAsync(needsCurrent: boolean, waiting: string | undefined): Promise<Decision> {
-    const max = this.options.maxRuleIterations ?? LIMITS.maxRuleIterations;
+    const max = this.options.maxRuleIterations ?? this.limits.maxRuleIterations;
     let pendingCurrent = needsCurrent;
     for (;;) {
       const names = this.pendingReferences();
       if (waiting !== undefined && !names.includes(waiting) && !this.records.has(waiting)) names.push(waiting);
       if (names.length === 0 && !pendingCurrent) return this.deny('VLV0901', { detail: 'a record reference could not be resolved' });
-      if (++this.rounds > max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern ?? ''}\` ${this.where.action} at ${this.where.location ?? ''}` });
+      // deepstream counts rule runs, the first included: a limit of N leaves N-1 rounds of loads.
+      if (++this.rounds >= max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern ?? ''}\` ${this.where.action} at ${this.where.location ?? ''}` });
+      const referenced = (this.referenced ??= new Set());
+      for (const n of names) referenced.add(n);
+      if (referenced.size > this.limits.maxReferences) return this.deny('VLV0909', { count: referenced.size, max: this.limits.maxReferences });
       await this.load(names, pendingCurrent);
       pendingCurrent = false;
       const result = this.attempt();
@@ -191,7 +281,7 @@ class Evaluation {
     if (c instanceof RuleError) return [];
     for (const arg of this.rule.refs) {
       try {
-        const v = arg(c);
+        const v = applyWithLimits(this.limits, arg, c);
         if (typeof v === 'string' && !v.includes('undefined') && !this.records.has(v)) names.add(v);
       } catch {
         // Unreachable here or waiting for another record: evaluation proper decides.
@@ -204,12 +294,16 @@ class Evaluation {
   private async load(names: string[], current: boolean): Promise<void> {
     const name = this.request.name;
     const wanted = new Set(names);
+    if (this.records === NO_RECORDS) this.records = new Map();
     if (current && name !== undefined && !this.records.has(name)) wanted.add(name);
     await Promise.all([...wanted].map(async (n) => this.records.set(n, await this.loadOne(n))));
     if (current) {
       const slot = name === undefined ? { value: null } : this.records.get(name);
       this.current = { loaded: true, value: slot && 'value' in slot ? slot.value : null };
-      if (slot && 'error' in slot) this.currentError = slot.error;
+      if (slot && 'error' in slot) this.currentError = { message: slot.error, ...(slot.code ? { code: slot.code } : {}) };
+      else if (this.request.patch !== undefined && measure(this.current.value, this.limits.maxRecordSize).accessor) {
+        this.currentError = { message: 'it holds a getter, which can not be copied to apply the patch' };
+      }
     }
   }
 
@@ -219,12 +313,12 @@ class Evaluation {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const v = loadRecord(n);
-      if (!isPromise(v)) return { value: v === undefined ? null : v };
+      if (!isPromise(v)) return this.sized(n, v);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`timed out after ${loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS} ms`)), loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS);
       });
       const value = await Promise.race([v, timeout]);
-      return { value: value === undefined ? null : value };
+      return this.sized(n, value);
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     } finally {
@@ -232,14 +326,31 @@ class Evaluation {
     }
   }
 
+  /** A loaded record, or a VLV0910 failure when it is larger than maxRecordSize. */
+  private sized(n: string, value: unknown): RecordSlot {
+    const max = this.limits.maxRecordSize;
+    if (value !== null && typeof value === 'object' && measure(value, max).size > max) {
+      return { error: MESSAGES.VLV0910.message({ what: `record \`${n}\``, max }), code: 'VLV0910' };
+    }
+    return { value: value === undefined ? null : value };
+  }
+
   private context(prepass = false): RuleContext | RuleError {
     const { request } = this;
     const user = request.user ?? { id: 'open' };
     let data = request.data;
     if (request.patch && !(prepass && !this.current.loaded)) {
-      if (this.current.value === null || this.current.value === undefined) return new RuleError(MESSAGES.VLV0907.message({ name: request.name ?? '' }), 'VLV0907');
+      // A patch of a record that does not exist (also create-and-patch): deepstream runs the rule
+      // with `data` undefined, so a rule that does not read `data` still decides. The path is
+      // still checked.
       try {
-        data = applyPatch(this.current.value, request.patch.path, request.patch.value);
+        const missing = this.current.value === null || this.current.value === undefined;
+        data = applyPatch(missing ? {} : this.current.value, request.patch.path, request.patch.value);
+        if (missing) data = undefined;
+        // e.g. `list[999999999]` makes a sparse array of a billion slots
+        if (measure(data, this.limits.maxRecordSize).size > this.limits.maxRecordSize) {
+          return new RuleError(MESSAGES.VLV0910.message({ what: 'the record after the patch', max: this.limits.maxRecordSize }), 'VLV0910');
+        }
       } catch (e) {
         if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: request.patch.path }), 'VLV0908');
         // e.g. an invalid array length, or a value nested too deeply to copy
@@ -260,12 +371,13 @@ class Evaluation {
 
   /** One evaluation: a decision, or the record it is waiting for. */
   private attempt(): Decision | NeedRecord {
-    if (this.currentError !== undefined) return this.deny('VLV0904', { name: this.request.name ?? '', detail: this.currentError });
+    const failed = this.currentError;
+    if (failed !== undefined) return failed.code ? this.denyWith({ code: failed.code, message: failed.message }) : this.deny('VLV0904', { name: this.request.name ?? '', detail: failed.message });
     const c = this.context();
     if (c instanceof RuleError) return this.denyWith({ code: c.code, message: c.message });
     try {
-      const result = this.fn(c);
-      return { ...this.where, rounds: this.rounds, allowed: result === true, reason: reason('VLV0906', { found: result === true || result === false ? String(result) : describe(result) }) };
+      const result = applyWithLimits(this.limits, this.fn, c);
+      return decided(this.where, this.rounds, result === true, result === true ? YIELDED_TRUE : result === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(result) }));
     } catch (e) {
       if (e instanceof NeedRecord) return e;
       if (e instanceof RuleError && e.code !== 'VLV0901') return this.denyWith({ code: e.code, message: e.message });
@@ -279,6 +391,6 @@ class Evaluation {
   }
 
   private denyWith(r: Decision['reason']): Decision {
-    return { ...this.where, rounds: this.rounds, allowed: false, reason: r, error: r.message };
+    return failed(this.where, this.rounds, r);
   }
 }

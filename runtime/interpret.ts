@@ -84,7 +84,7 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
 
 function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readonly string[], ev: (x: Expr) => unknown): unknown {
   const callee = e.callee;
-  if (callee.kind === 'identifier' && callee.name === '_') return S.ref(c, ev(e.args[0]));
+  if (callee.kind === 'identifier' && callee.name === '_') return S.ref(c, e.args[0] ? ev(e.args[0]) : undefined);
   if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
     const method = String(callee.property.value) as S.MethodName;
     const receiver = ev(callee.object);

@@ -7,6 +7,11 @@
  * characters). A lookup simulates the trie as an automaton over the name, so its cost depends
  * on the name and the trie's shape, not on how many patterns there are. Only the winner's own
  * RegExp runs afterwards, to read its `$variable` values.
+ *
+ * The automaton works on UTF-16 code units, as the patterns' RegExps do. A lookup allocates
+ * nothing but its result: the active states live in two arrays reused from lookup to lookup, and
+ * a state already added in a step is recognised by a stamp instead of a Set (measured in bench/,
+ * issue #9: Sets per character made a lookup cost microseconds).
  */
 import { patternRegExp, type PatternPart } from '../grammar/pattern.js';
 
@@ -18,28 +23,49 @@ export interface Selectable {
   readonly parts: readonly PatternPart[];
 }
 
+const NONE = 0;
+/** After a `$variable`: loops on non-`/` characters. */
+const SEGMENT = 1;
+/** After a `*`: loops on every character. */
+const ANY = 2;
+const SLASH = 0x2f;
 
 interface TrieNode<T> {
-  readonly literal: Map<string, TrieNode<T>>;
-  /** After a `$variable`: loops on non-`/` characters. */
+  /** Literal edges by UTF-16 code unit. */
+  readonly literal: Map<number, TrieNode<T>>;
   variable?: TrieNode<T>;
-  /** After a `*`: loops on every character. */
   wildcard?: TrieNode<T>;
   /** The best pattern ending exactly here. */
   best?: { readonly item: T; readonly re: RegExp };
-  readonly loops: 'none' | 'segment' | 'any';
+  readonly loops: typeof NONE | typeof SEGMENT | typeof ANY;
+  /** The lookup step that last added this state (dedupes the active states). */
+  mark: number;
 }
 
-const node = <T>(loops: TrieNode<T>['loops'] = 'none'): TrieNode<T> => ({ literal: new Map(), loops });
+const node = <T>(loops: TrieNode<T>['loops'] = NONE): TrieNode<T> => ({ literal: new Map(), loops, mark: 0 });
 
 const better = (a: Selectable, b: Selectable): boolean => a.pattern.length > b.pattern.length || (a.pattern.length === b.pattern.length && a.order > b.order);
+
+/** A lookup's answer: the rule and its `$variable` values in declaration order. Read-only (it is cached and shared). */
+export interface Match<T> {
+  readonly item: T;
+  readonly vars: readonly string[];
+}
+
+const NO_VARS: readonly string[] = Object.freeze([]);
+
+const isLineTerminator = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /** Bounded memo of recent lookups (names repeat: a record is read by many clients). */
 const CACHE_SIZE = 1024;
 
 export class PatternList<T extends Selectable> {
   private readonly root: TrieNode<T> = node();
-  private readonly cache = new Map<string, { item: T; re: RegExp } | null>();
+  private readonly cache = new Map<string, Match<T> | null>();
+  /** Active states of the current and the next step (reused; lookups are synchronous). */
+  private active: TrieNode<T>[] = [];
+  private next: TrieNode<T>[] = [];
+  private stamp = 0;
 
   constructor(items: readonly T[]) {
     for (const item of items) this.insert(item);
@@ -49,57 +75,79 @@ export class PatternList<T extends Selectable> {
     let at = this.root;
     for (const part of item.parts) {
       if (part.kind === 'literal') {
-        for (const ch of part.text) {
+        for (let i = 0; i < part.text.length; i++) {
+          const ch = part.text.charCodeAt(i);
           let next = at.literal.get(ch);
           if (!next) at.literal.set(ch, (next = node()));
           at = next;
         }
-      } else if (part.kind === 'variable') at = at.variable ??= node('segment');
-      else at = at.wildcard ??= node('any');
+      } else if (part.kind === 'variable') at = at.variable ??= node(SEGMENT);
+      else at = at.wildcard ??= node(ANY);
     }
     if (!at.best || better(item, at.best.item)) at.best = { item, re: patternRegExp(item.parts) };
   }
 
   /** The chosen rule and the values of its `$variables` in declaration order. */
-  match(name: string | undefined): { item: T; vars: string[] } | undefined {
-    // A name-less request (presence query of all users) only ever meets the root pattern.
-    if (name === undefined) {
-      const star = this.root.wildcard?.best;
-      return star && star.item.pattern === '*' ? { item: star.item, vars: [] } : undefined;
-    }
+  match(given: string | undefined): Match<T> | undefined {
+    // A name-less request (presence query of all users) is matched as the text "undefined", as
+    // deepstream does; the rule itself still sees `name` as undefined.
+    const name = given ?? 'undefined';
     let found = this.cache.get(name);
     if (found === undefined) {
-      found = this.run(name);
+      found = this.lookup(name);
       if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(name, found);
     }
-    if (!found) return undefined;
-    const m = found.re.exec(name);
+    return found ?? undefined;
+  }
+
+  private lookup(name: string): Match<T> | null {
+    const best = this.run(name);
+    if (!best) return null;
+    if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS };
+    const m = best.re.exec(name);
     // INVARIANT: the automaton and the RegExp accept the same names.
-    return m ? { item: found.item, vars: m.slice(1) } : undefined;
+    return m ? { item: best.item, vars: m.slice(1) } : null;
+  }
+
+  /** Adds a state (and, as `*` may match nothing, the states after its `*` edges) once per step. */
+  private static enter<T>(n: TrieNode<T>, into: TrieNode<T>[], stamp: number): void {
+    for (let at: TrieNode<T> | undefined = n; at !== undefined && at.mark !== stamp; at = at.wildcard) {
+      at.mark = stamp;
+      into.push(at);
+    }
   }
 
   private run(name: string): { item: T; re: RegExp } | null {
-    let active = new Set<TrieNode<T>>();
-    const enter = (n: TrieNode<T>, into: Set<TrieNode<T>>): void => {
-      if (into.has(n)) return;
-      into.add(n);
-      if (n.wildcard) enter(n.wildcard, into); // `*` may match nothing
-    };
-    enter(this.root, active);
-    for (const ch of name) {
-      const next = new Set<TrieNode<T>>();
-      for (const n of active) {
-        const lit = n.literal.get(ch);
-        if (lit) enter(lit, next);
-        if (ch !== '/' && n.variable) enter(n.variable, next);
-        if (n.loops === 'any' || (n.loops === 'segment' && ch !== '/')) enter(n, next);
+    let active = this.active;
+    let next = this.next;
+    active.length = 0;
+    PatternList.enter(this.root, active, ++this.stamp);
+    for (let i = 0; i < name.length; i++) {
+      const ch = name.charCodeAt(i);
+      const stamp = ++this.stamp;
+      next.length = 0;
+      for (let k = 0; k < active.length; k++) {
+        const n = active[k];
+        const lit = n.literal.size > 0 ? n.literal.get(ch) : undefined;
+        if (lit) PatternList.enter(lit, next, stamp);
+        if (ch !== SLASH && n.variable) PatternList.enter(n.variable, next, stamp);
+        // `*` is deepstream's `.*`: it stops at line terminators.
+        if ((n.loops === ANY && !isLineTerminator(ch)) || (n.loops === SEGMENT && ch !== SLASH)) PatternList.enter(n, next, stamp);
       }
-      if (next.size === 0) return null;
+      const swap = active;
       active = next;
+      next = swap;
+      if (active.length === 0) break;
     }
+    this.active = active;
+    this.next = next;
     let best: { item: T; re: RegExp } | null = null;
-    for (const n of active) if (n.best && (!best || better(n.best.item, best.item))) best = n.best;
+    for (let k = 0; k < active.length; k++) {
+      const b = active[k].best;
+      if (b && (!best || better(b.item, best.item))) best = b;
+    }
+    active.length = 0;
     return best;
   }
 }

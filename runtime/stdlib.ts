@@ -7,14 +7,39 @@
 import { RE2JS } from 're2js';
 import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 import { MESSAGES } from '../grammar/messages.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, type RuntimeLimits } from './limits.js';
+
+/** The limits of the check being evaluated (evaluation is synchronous: see withLimits). */
+let active: RuntimeLimits = LIMITS;
+
+/** Runs `fn` (one synchronous evaluation) under `limits`. */
+export function withLimits<T>(limits: RuntimeLimits, fn: () => T): T {
+  const previous = active;
+  active = limits;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
+
+/** `withLimits(limits, () => fn(arg))` without a closure per call (a rule runs once per check). */
+export function applyWithLimits<A, T>(limits: RuntimeLimits, fn: (a: A) => T, arg: A): T {
+  const previous = active;
+  active = limits;
+  try {
+    return fn(arg);
+  } finally {
+    active = previous;
+  }
+}
 
 export class RuleError extends Error {
   override readonly name = 'RuleError';
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
   constructor(
     message: string,
-    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0907' | 'VLV0908' = 'VLV0901',
+    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0908' | 'VLV0910' | 'VLV0911' = 'VLV0901',
   ) {
     super(message);
   }
@@ -30,16 +55,22 @@ export class RegexValue {
   readonly #re: RE2JS;
   readonly #global: boolean;
   readonly #text: string;
+  /** Instructions in the compiled program: matching costs about input length × this. */
+  readonly #size: number;
   constructor(source: string, flags: number, global: boolean, text: string) {
     this.#re = RE2JS.compile(source, flags);
     this.#global = global;
     this.#text = text;
+    this.#size = Math.max(1, this.#re.programSize());
     Object.freeze(this);
   }
   get text(): string {
     return this.#text;
   }
   match(input: string): string[] | null {
+    if (input.length * this.#size > active.maxRegexWork) {
+      throw new RuleError(MESSAGES.VLV0911.message({ length: input.length, regex: this.#text, max: active.maxRegexWork }), 'VLV0911');
+    }
     const m = this.#re.matcher(input);
     if (this.#global) {
       const all: string[] = [];
@@ -72,14 +103,14 @@ type Primitive = string | number | boolean | null | undefined | bigint | symbol;
 /** JavaScript's ToPrimitive for rule values, computed without calling any method of the value. */
 export function toPrimitive(v: unknown, depth = 0): Primitive {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v as Primitive;
-  if (depth > LIMITS.maxDepth) throw new RuleError('value nested too deeply to convert');
+  if (depth > active.maxDepth) throw new RuleError('value nested too deeply to convert');
   if (Array.isArray(v)) {
     let out = '';
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = ownValue(v, String(i));
       if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
-      if (out.length > LIMITS.maxStringLength) throw new RuleError('string too long');
+      if (out.length > active.maxStringLength) throw new RuleError('string too long');
     }
     return out;
   }
@@ -130,7 +161,7 @@ export function add(a: unknown, b: unknown): string | number {
   const pb = toPrimitive(b);
   if (typeof pa === 'string' || typeof pb === 'string') {
     const s = toStr(pa) + toStr(pb);
-    if (s.length > LIMITS.maxStringLength) throw new RuleError('string too long');
+    if (s.length > active.maxStringLength) throw new RuleError('string too long');
     return s;
   }
   return toNum(pa) + toNum(pb);
@@ -186,14 +217,42 @@ function textArg(method: string, v: unknown): string {
 }
 const optNum = (v: unknown): number | undefined => (v === undefined ? undefined : toNum(v));
 
+/** Where an array search starts, as Array.prototype.includes / indexOf compute it. */
+function searchStart(length: number, from: unknown): number {
+  const n = from === undefined ? 0 : Math.trunc(toNum(from));
+  if (Number.isNaN(n)) return 0;
+  return n >= 0 ? n : Math.max(length + n, 0);
+}
+
+/**
+ * `includes` / `indexOf` on an array, reading own data elements only (the built-ins would run an
+ * element getter of an array handed over by a plugin, or find an element on Array.prototype).
+ */
+function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, sameValueZero: boolean): number {
+  const length = a.length;
+  if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
+  for (let i = searchStart(length, from); i < length; i++) {
+    const d = Object.getOwnPropertyDescriptor(a, i);
+    if (d === undefined) {
+      if (sameValueZero && wanted === undefined) return i; // includes() sees a hole as undefined
+      continue;
+    }
+    if (!('value' in d)) throw new RuleError(`element ${i} is a getter, which rules can not read`);
+    const v: unknown = d.value;
+    if (v === wanted || (sameValueZero && v !== v && wanted !== wanted)) return i; // eslint-disable-line no-self-compare
+  }
+  return -1;
+}
+
 /** The allowed methods, keyed by the names in compiler/builtins.ts. */
 export const methods = Object.freeze({
   startsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('startsWith', s).startsWith(textArg('startsWith', a), optNum(p)),
   endsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('endsWith', s).endsWith(textArg('endsWith', a), optNum(p)),
   includes: (s: unknown, a: unknown, p?: unknown): boolean =>
-    Array.isArray(s) ? Array.prototype.includes.call(s, a, optNum(p)) : needString('includes', s).includes(textArg('includes', a), optNum(p)),
+    Array.isArray(s) ? searchArray(s, a, p, true) >= 0 : needString('includes', s).includes(textArg('includes', a), optNum(p)),
   indexOf: (s: unknown, a: unknown, p?: unknown): number =>
-    Array.isArray(s) ? Array.prototype.indexOf.call(s, a, optNum(p)) : needString('indexOf', s).indexOf(textArg('indexOf', a), optNum(p)),
+    // Unlike startsWith/endsWith/includes, JavaScript's indexOf turns a regular expression into its text.
+    Array.isArray(s) ? searchArray(s, a, p, false) : needString('indexOf', s).indexOf(toStr(a), optNum(p)),
   match: (s: unknown, re: unknown): string[] | null => {
     const text = needString('match', s);
     if (!(re instanceof RegexValue)) throw new RuleError('`match` needs a regular expression');
@@ -206,8 +265,8 @@ export const methods = Object.freeze({
 
 export type MethodName = keyof typeof methods;
 
-/** Records loaded for one check: a value (null when missing) or the load's failure. */
-export type RecordSlot = { readonly value: unknown } | { readonly error: string };
+/** Records loaded for one check: a value (null when missing) or the load's failure (VLV0904 unless `code` says otherwise). */
+export type RecordSlot = { readonly value: unknown } | { readonly error: string; readonly code?: 'VLV0910' };
 
 /** The fixed context every rule function reads. */
 export interface RuleContext {
@@ -229,7 +288,7 @@ export function ref(c: RuleContext, name: unknown): unknown {
   if (name.includes('undefined')) return undefined;
   const slot = c.records.get(name);
   if (slot === undefined) throw new NeedRecord(name);
-  if ('error' in slot) throw new RuleError(MESSAGES.VLV0904.message({ name, detail: slot.error }), 'VLV0904');
+  if ('error' in slot) throw slot.code ? new RuleError(slot.error, slot.code) : new RuleError(MESSAGES.VLV0904.message({ name, detail: slot.error }), 'VLV0904');
   return slot.value;
 }
 

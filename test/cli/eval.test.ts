@@ -70,7 +70,7 @@ describe('valve eval', () => {
     expect(lines[0]).toBe('deny record delete "chat/dev"');
     expect(lines[1]).toBe('  pattern   "chat/$roomId" delete at examples/permissions.yml:97:13');
     expect(lines).toContain('  $roomId   "dev"');
-    expect(lines).toContain('        oldData.moderators.includes(user.id)  = true');
+    expect(lines).toContain('            oldData.moderators.includes(user.id)  = true');
     expect(lines).toContain("      $roomId !== 'general'  not evaluated (short-circuited)");
   });
 
@@ -109,8 +109,8 @@ describe('valve eval', () => {
   it('an evaluation error denies and shows where it failed', async () => {
     const r = await valveEval({ request: '{"record":"profile/alice","action":"delete","user":{"id":"a","data":{}}}', explain: true });
     expect(r.stdout).toContain("user.data.role === 'admin'  = false");
-    const e = await valveEval({ request: '{"record":"profile/alice","action":"write","user":{"id":"alice"},"patch":{"path":"bio","value":1}}' });
-    expect(JSON.parse(e.stdout)).toMatchObject({ allowed: false, error: 'patch of record `profile/alice`, which does not exist' });
+    const e = await valveEval({ request: '{"record":"profile/alice","action":"write","user":{"id":"alice"},"patch":{"path":"a..b","value":1}}' });
+    expect(JSON.parse(e.stdout)).toMatchObject({ allowed: false, error: 'invalid patch path `a..b`' });
   });
 
   it('invalid input: exit 2 with line:col of the problem in the request or records', async () => {

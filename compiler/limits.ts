@@ -1,0 +1,154 @@
+/**
+ * Compile-time limits: explicit, frozen defaults, each overridable through `CompileOptions.limits`.
+ * They keep the compiler's own work bounded (and its recursion far from the stack's end) whatever
+ * the rules file holds; each one exceeded is an error diagnostic, never an exception. Run-time
+ * limits live in runtime/limits.ts.
+ */
+import { Parser } from 'yaml';
+import { children, type Expr } from '../grammar/ast.js';
+import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
+import { ruleLexer } from '../grammar/lexer.js';
+import type { Span } from '../grammar/span.js';
+import { loadYaml, type YNode } from '../grammar/yaml.js';
+
+export interface CompileLimits {
+  /** Longest rules file read, in UTF-16 units (VLV0007). */
+  readonly maxFileSize: number;
+  /** Deepest nesting of YAML collections (flow or block) in a rules or schema file (VLV0008). */
+  readonly maxYamlDepth: number;
+  /** Longest rule expression, in UTF-16 units (VLV0217). */
+  readonly maxRuleLength: number;
+  /** Deepest nesting of `(`, `[`, `{` and `${` inside one rule, checked before parsing (VLV0218). */
+  readonly maxNestingDepth: number;
+  /** Deepest expression tree: every operator, call and property read is one level (VLV0219). */
+  readonly maxExpressionDepth: number;
+  /** Largest regular expression, in instructions of its compiled program (VLV0313): `match` costs input length × this. */
+  readonly maxRegexSize: number;
+}
+
+export const COMPILE_LIMITS: CompileLimits = Object.freeze({
+  maxFileSize: 1024 * 1024,
+  maxYamlDepth: 64,
+  maxRuleLength: 4096,
+  maxNestingDepth: 32,
+  maxExpressionDepth: 256,
+  maxRegexSize: 1000,
+});
+
+/** The defaults with `overrides` applied; an override that is not a whole number ≥ 1 is an error. */
+export function resolveCompileLimits(overrides?: Partial<CompileLimits>): CompileLimits {
+  if (overrides === undefined) return COMPILE_LIMITS;
+  const out: Record<string, number> = { ...COMPILE_LIMITS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!Object.prototype.hasOwnProperty.call(COMPILE_LIMITS, key)) throw new TypeError(`unknown compile limit \`${key}\`; the limits are ${Object.keys(COMPILE_LIMITS).join(', ')}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new RangeError(`the compile limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
+    out[key] = value;
+  }
+  return Object.freeze(out) as unknown as CompileLimits;
+}
+
+/**
+ * The first YAML collection nested deeper than `max`, found on yaml's concrete syntax tree without
+ * recursion; undefined when there is none. The composer
+ * that turns the tree into a document recurses once per level, and near the end of the stack V8
+ * can abort the whole process (a regular expression compiled there fails with a fatal
+ * "RegExpCompiler Allocation failed" instead of a RangeError): deep files must never reach it.
+ */
+export function yamlTooDeep(text: string, max: number): { readonly offset: number } | undefined {
+  type Item = { readonly key?: unknown; readonly value?: unknown };
+  type Tok = { readonly type?: string; readonly offset?: number; readonly start?: unknown; readonly value?: unknown; readonly items?: readonly Item[] };
+  const stack: [Tok, number][] = [];
+  try {
+    for (const token of new Parser().parse(text)) stack.push([token as Tok, 0]);
+  } catch (e) {
+    // yaml's parser recurses too on some nesting (`- - - …`); running out of stack there is safe
+    // (it compiles no regular expression) and means the file is far too deep.
+    if (e instanceof RangeError) return { offset: 0 };
+    throw e;
+  }
+  while (stack.length > 0) {
+    const [tok, outer] = stack.pop()!;
+    const collection = tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection';
+    const depth = collection ? outer + 1 : outer;
+    if (depth > max) {
+      const start = tok.start as { offset?: number } | undefined;
+      return { offset: tok.offset ?? start?.offset ?? 0 };
+    }
+    const push = (t: unknown): void => {
+      if (t !== null && typeof t === 'object') stack.push([t as Tok, depth]);
+    };
+    push(tok.value);
+    if (Array.isArray(tok.items)) for (const item of tok.items) (push(item.key), push(item.value));
+  }
+  return undefined;
+}
+
+const OPEN = new Set(['LParen', 'LBracket', 'LCurly', 'TemplateHead']);
+const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'TemplateTail', 'UnterminatedTemplateTail']);
+
+export interface LimitScan {
+  /** VLV0217 / VLV0218 errors: the file must not be parsed. */
+  readonly diagnostics: Diagnostic[];
+  /** The rule with the most tokens: blamed if parsing still runs out of stack. */
+  readonly suspect?: Span;
+}
+
+/**
+ * Before the rules are parsed: every rule string (section → pattern → action → string, as
+ * grammar/file.ts finds them) within maxRuleLength and maxNestingDepth. The parser recurses once
+ * per bracket level, so a rule that nests too deeply is never handed to it.
+ */
+export function scanRules(text: string, file: string, limits: CompileLimits): LimitScan {
+  const sink = new DiagnosticSink(file, text);
+  const root = loadYaml(text, file).root;
+  let suspect: { span: Span; tokens: number } | undefined;
+  const rules: { value: string; toFileSpan: (s: Span) => Span }[] = [];
+  const maps = (n: YNode | undefined): YNode[] => (n?.kind === 'map' ? n.entries.map((e) => e.value) : []);
+  for (const section of maps(root)) {
+    for (const pattern of maps(section)) {
+      for (const rule of maps(pattern)) {
+        if (rule.kind === 'scalar' && typeof rule.value === 'string' && rule.value.trim() !== '') {
+          const span = rule.span;
+          rules.push({ value: rule.value, toFileSpan: rule.toFileSpan ?? (() => span) });
+        }
+      }
+    }
+  }
+  const seen = new Set<string>();
+  for (const { value, toFileSpan } of rules) {
+    const whole = toFileSpan({ start: 0, end: value.length });
+    const key = `${whole.start}:${whole.end}`;
+    if (seen.has(key)) continue; // a rule reused through a YAML alias
+    seen.add(key);
+    if (value.length > limits.maxRuleLength) {
+      sink.report('VLV0217', whole, { length: value.length, max: limits.maxRuleLength }, 'split the condition over several patterns, or shorten it');
+      continue;
+    }
+    const { tokens } = ruleLexer.tokenize(value);
+    if (!suspect || tokens.length > suspect.tokens) suspect = { span: whole, tokens: tokens.length };
+    let depth = 0;
+    for (const t of tokens) {
+      const type = t.tokenType.name;
+      if (OPEN.has(type)) {
+        depth++;
+        if (depth > limits.maxNestingDepth) {
+          sink.report('VLV0218', toFileSpan({ start: t.startOffset, end: t.startOffset + t.image.length }), { max: limits.maxNestingDepth });
+          break;
+        }
+      } else if (CLOSE.has(type)) depth = Math.max(0, depth - 1);
+    }
+  }
+  return { diagnostics: sink.items, ...(suspect ? { suspect: suspect.span } : {}) };
+}
+
+/** The first node (outermost first) found deeper than `max` in the expression tree, without recursion. */
+export function tooDeep(expr: Expr, max: number): Expr | undefined {
+  const stack: [Expr, number][] = [[expr, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return node;
+    for (const c of children(node)) stack.push([c, depth + 1]);
+  }
+  return undefined;
+}

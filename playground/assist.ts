@@ -1,0 +1,291 @@
+/**
+ * Editor assistance computed from the real front end (runs in the worker): which rule the cursor
+ * is in (grammar/file.ts), what that rule may read (compiler/scope.ts), the allowed methods
+ * (compiler/builtins.ts), and types from the compiler's type checker and schema loader (field
+ * names, hover types). The rule text is lexed with the compiler's own lexer to know whether the
+ * cursor follows `.` or sits inside a string.
+ */
+import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
+import { METHODS, methodSpec } from '../compiler/builtins.js';
+import { TypeChecker } from '../compiler/checker.js';
+import { loadSchema, type Schema } from '../compiler/schema.js';
+import { actionInfo, availableNames, isSection, type Section } from '../compiler/scope.js';
+import { members, show, type Type } from '../compiler/types.js';
+import type { Expr } from '../grammar/ast.js';
+import { parseExpression } from '../grammar/expression.js';
+import { parseRuleFile, type RuleAst } from '../grammar/file.js';
+import { ruleLexer } from '../grammar/lexer.js';
+import type { PathPattern } from '../grammar/pattern.js';
+import type { Span } from '../grammar/span.js';
+import * as T from '../grammar/tokens.js';
+
+export type AssistKind = 'variable' | 'property' | 'method' | 'function' | 'keyword' | 'field';
+
+export interface AssistItem {
+  readonly label: string;
+  readonly kind: AssistKind;
+  readonly detail: string;
+  readonly doc?: string;
+  /** Snippet text (Monaco snippet syntax) when it differs from the label. */
+  readonly snippet?: string;
+}
+
+export interface Completion {
+  readonly items: readonly AssistItem[];
+  /** File offsets of the word being completed. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface HoverInfo {
+  /** Markdown. */
+  readonly contents: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Site {
+  readonly section: Section;
+  readonly pattern: string;
+  /** Undefined when the pattern itself is invalid. */
+  readonly path?: PathPattern;
+  readonly variables: readonly string[];
+  readonly rule: RuleAst;
+}
+
+/** The rule whose key or value holds `offset`, and whether the offset is in the value. */
+function siteAt(text: string, offset: number): { site: Site; inValue: boolean } | undefined {
+  const { ast } = parseRuleFile(text, 'permissions.yml');
+  if (!ast) return undefined;
+  for (const section of ast.sections) {
+    if (!isSection(section.name)) continue;
+    for (const p of section.patterns) {
+      for (const rule of p.rules) {
+        const site = { section: section.name, pattern: p.text, path: p.pattern, variables: p.pattern?.variables ?? [], rule };
+        if (offset >= rule.keySpan.start && offset <= rule.keySpan.end) return { site, inValue: false };
+        if (offset >= rule.node.span.start && offset <= rule.node.span.end) return { site, inValue: true };
+        // YAML drops trailing blanks of a plain value, but `read: a && ‸` is still in the rule.
+        const plain = rule.node.kind === 'scalar' && rule.node.style === 'plain';
+        if (plain && offset > rule.node.span.end && /^[ \t]*$/.test(text.slice(rule.node.span.end, offset))) return { site, inValue: true };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** File offset → offset in the rule's text (the mapping is monotonic). */
+function ruleOffset(rule: RuleAst, fileOffset: number): number | undefined {
+  const text = rule.text;
+  if (text === undefined) return undefined;
+  const at = (i: number): number => rule.toFileSpan({ start: i, end: i }).start;
+  if (fileOffset < at(0)) return undefined;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at(mid) <= fileOffset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const is = (t: IToken | undefined, ...types: TokenType[]): boolean => t !== undefined && types.some((x) => tokenMatcher(t, x));
+
+/** `a.b.c` before index `end` of `toks` (end exclusive), or undefined when it is not a plain chain. */
+function chainBefore(toks: readonly IToken[], end: number): string[] | undefined {
+  const names: string[] = [];
+  let i = end - 1;
+  for (;;) {
+    const t = toks[i];
+    if (!is(t, T.IdentifierName)) return undefined;
+    names.unshift(t.image);
+    if (!is(toks[i - 1], T.Dot)) return names;
+    i -= 2;
+  }
+}
+
+interface RuleScope {
+  readonly site: Site;
+  readonly schema: Schema | undefined;
+}
+
+/** The schema file as the compiler reads it; undefined when empty or broken (the compiler reports why). */
+function readSchema(text: string): Schema | undefined {
+  return text.trim() === '' ? undefined : loadSchema(text, 'permissions.schema.yml').schema;
+}
+
+/** The type checker's type of an expression in this rule (declared types, no narrowing). */
+function typeOf(expr: Expr, scope: RuleScope): Type {
+  const { site, schema } = scope;
+  return new TypeChecker({ section: site.section, action: site.rule.action, pattern: site.path, schema }, () => {}).type(expr, new Map());
+}
+
+/** The type of `a.b.c` written as names. */
+function chainType(chain: readonly string[], scope: RuleScope): Type | undefined {
+  if (chain.some((n) => !/^[A-Za-z_$][\w$]*$/.test(n))) return undefined;
+  let failed = false;
+  const expr = parseExpression(chain.join('.'), () => (failed = true));
+  return failed ? undefined : typeOf(expr, scope);
+}
+
+/** Known properties of a type (of each object member of a union). */
+function fieldsOf(t: Type): { name: string; type: string; required: boolean }[] {
+  const out = new Map<string, { name: string; type: string; required: boolean }>();
+  for (const m of members(t)) {
+    if (m.kind !== 'object') continue;
+    for (const [name, p] of m.properties) if (!out.has(name)) out.set(name, { name, type: show(p.type), required: p.required });
+  }
+  return [...out.values()];
+}
+
+const shown = (t: Type | undefined): string => (t === undefined || t.kind === 'unknown' ? 'any (no schema)' : show(t));
+
+const USER_FIELDS: readonly AssistItem[] = [
+  { label: 'id', kind: 'property', detail: 'string', doc: "The connection's user id; `'open'` for an unauthenticated connection." },
+  { label: 'isAuthenticated', kind: 'property', detail: 'boolean', doc: 'False exactly when the id is `open`.' },
+  { label: 'data', kind: 'property', detail: 'object | null', doc: 'What the authentication step attached to the connection; `null` when nothing.' },
+];
+
+const KEYWORDS: readonly AssistItem[] = ['true', 'false', 'null', 'undefined', 'typeof', 'in'].map((k) => ({ label: k, kind: 'keyword', detail: 'keyword' }));
+
+function rootDoc(name: string, scope: RuleScope): { type: string; doc: string } {
+  const { section, action } = { section: scope.site.section, action: scope.site.rule.action };
+  const info = actionInfo(section, action);
+  switch (name) {
+    case 'user':
+      return { type: '{ id: string; isAuthenticated: boolean; data }', doc: 'The user of the connection making the request.' };
+    case 'data':
+      return info?.data
+        ? { type: shown(chainType(['data'], scope)), doc: section === 'record' ? 'The incoming record value (for a patch: the stored record with the patch applied).' : 'The payload of the message.' }
+        : { type: 'not available', doc: `\`data\` is not available in \`${section} ${action}\` rules.` };
+    case 'oldData':
+      return info?.oldData
+        ? { type: scope.schema ? shown(chainType(['oldData'], scope)) : 'any (no schema) | null', doc: 'The stored record; `null` when it does not exist.' }
+        : { type: 'not available', doc: `\`oldData\` is not available in \`${section} ${action}\` rules.` };
+    case 'now':
+      return { type: 'number', doc: 'Milliseconds since the epoch, read once per check.' };
+    case 'name':
+      return { type: section === 'presence' ? 'string | undefined' : 'string', doc: section === 'presence' ? 'The user name queried; `undefined` for a query of all users.' : `The full ${section} name (for listen: the listen pattern).` };
+    case 'action':
+      return { type: 'string', doc: "The server message's action in upper case: `'READ'`, `'UPDATE'`, `'PATCH'`, `'EMIT'`, …" };
+    case '_':
+      return { type: '(name: string) => any', doc: 'The data of another record; `null` when it does not exist.' };
+    default:
+      return name.startsWith('$')
+        ? { type: 'string', doc: `One segment of the name, matched by \`${name}\` in the pattern \`${scope.site.pattern}\`.` }
+        : { type: 'unknown', doc: '' };
+  }
+}
+
+/** Completions for names at the start of an operand. */
+function nameItems(scope: RuleScope): AssistItem[] {
+  const { section, action } = { section: scope.site.section, action: scope.site.rule.action };
+  const names = availableNames(section, action, scope.site.variables);
+  const items: AssistItem[] = names.map((n) => {
+    if (n === '_()') {
+      const d = rootDoc('_', scope);
+      return { label: '_()', kind: 'function', detail: d.type, doc: d.doc, snippet: "_('${1}')" };
+    }
+    const d = rootDoc(n, scope);
+    return { label: n, kind: 'variable', detail: d.type, doc: d.doc };
+  });
+  return [...items, ...KEYWORDS];
+}
+
+const methodItems = (): AssistItem[] => [
+  ...METHODS.map((m) => ({
+    label: m.name,
+    kind: 'method' as const,
+    detail: `(${m.on.join(' | ')}) → ${m.returns}`,
+    doc: m.doc,
+    snippet: m.maxArgs === 0 ? `${m.name}()` : `${m.name}(\${1})`,
+  })),
+  { label: 'length', kind: 'property', detail: 'number', doc: 'Length of a string or an array.' },
+];
+
+function memberItems(chain: readonly string[] | undefined, scope: RuleScope): AssistItem[] {
+  if (chain && chain.length === 1 && chain[0] === 'user') return [...USER_FIELDS];
+  const type = chain ? chainType(chain, scope) : undefined;
+  const fields: AssistItem[] = type ? fieldsOf(type).map((p) => ({ label: p.name, kind: 'field', detail: p.type + (p.required ? '' : ' (optional)'), doc: 'From the schema.' })) : [];
+  return [...fields, ...methodItems()];
+}
+
+/** The rule's tokens up to the cursor, and whether a lexing error (an odd character) touches it. */
+function lexPrefix(rule: RuleAst, fileOffset: number): { toks: IToken[]; at: number; brokenAtCursor: boolean } | undefined {
+  const at = ruleOffset(rule, fileOffset);
+  if (at === undefined || rule.text === undefined) return undefined;
+  const lexed = ruleLexer.tokenize(rule.text.slice(0, at));
+  return { toks: lexed.tokens, at, brokenAtCursor: lexed.errors.some((e) => e.offset + e.length >= at) };
+}
+
+export function complete(text: string, offset: number, schemaText: string): Completion | undefined {
+  const found = siteAt(text, offset);
+  if (!found || !found.inValue) return undefined;
+  const scope: RuleScope = { site: found.site, schema: readSchema(schemaText) };
+  const rule = found.site.rule;
+  // A rule written as true/false or not yet typed: offer the names.
+  const lexed = lexPrefix(rule, offset);
+  if (!lexed) return { items: nameItems(scope), start: offset, end: offset };
+  const { toks, at } = lexed;
+  let last = toks[toks.length - 1];
+  let partial = '';
+  let end = toks.length;
+  if (last && last.startOffset + last.image.length === at && is(last, T.IdentifierName)) {
+    partial = last.image;
+    end -= 1;
+    last = toks[end - 1];
+  }
+  // Inside a string or a regular expression: nothing to complete.
+  if (last && last.startOffset + last.image.length === at - partial.length && is(last, T.UnterminatedString, T.UnterminatedTemplate, T.UnterminatedTemplateTail)) return undefined;
+  if (lexed.brokenAtCursor) return undefined;
+  const start = offset - partial.length;
+  if (is(last, T.Dot)) return { items: memberItems(chainBefore(toks, end - 1), scope), start, end: offset };
+  return { items: nameItems(scope), start, end: offset };
+}
+
+const fence = (code: string): string => `\`\`\`\n${code}\n\`\`\``;
+
+export function hover(text: string, offset: number, schemaText: string): HoverInfo | undefined {
+  const found = siteAt(text, offset);
+  if (!found) return undefined;
+  const { site } = found;
+  const rule = site.rule;
+  if (!found.inValue) {
+    const info = actionInfo(site.section, rule.action);
+    if (!info) return undefined;
+    const names = availableNames(site.section, rule.action, site.variables).map((n) => `\`${n}\``).join(', ');
+    return {
+      contents: `**${site.section} \`${site.pattern}\` ${rule.action}**\n\nAvailable in this rule: ${names}`,
+      start: rule.keySpan.start,
+      end: rule.keySpan.end,
+    };
+  }
+  const at = ruleOffset(rule, offset);
+  if (at === undefined || rule.text === undefined) return undefined;
+  const toks = ruleLexer.tokenize(rule.text).tokens;
+  const index = toks.findIndex((t) => t.startOffset <= at && at < t.startOffset + t.image.length);
+  const tok = toks[index];
+  if (!tok || !is(tok, T.IdentifierName)) return undefined;
+  const span: Span = rule.toFileSpan({ start: tok.startOffset, end: tok.startOffset + tok.image.length });
+  const scope: RuleScope = { site, schema: readSchema(schemaText) };
+  const afterDot = is(toks[index - 1], T.Dot);
+  if (!afterDot) {
+    if (!is(tok, T.Identifier)) return undefined;
+    const d = rootDoc(tok.image, scope);
+    if (d.type === 'unknown') return undefined;
+    return { contents: `${fence(`${tok.image}: ${d.type}`)}\n\n${d.doc}`, ...span };
+  }
+  const chain = chainBefore(toks, index - 1);
+  const callee = is(toks[index + 1], T.LParen);
+  const method = methodSpec(tok.image);
+  if (callee && method) {
+    return { contents: `${fence(`${method.name}(…): ${method.returns}`)}\n\nOn ${method.on.join(' and ')}: ${method.doc}.`, ...span };
+  }
+  if (tok.image === 'length') return { contents: `${fence('length: number')}\n\nLength of a string or an array.`, ...span };
+  // Anything else after `.`: the type checker's type of the whole access path.
+  if (!chain) return undefined;
+  const userField = chain.length === 1 && chain[0] === 'user' ? USER_FIELDS.find((u) => u.label === tok.image) : undefined;
+  const type = chainType([...chain, tok.image], scope);
+  if (!userField && (type === undefined || type.kind === 'unknown')) return undefined;
+  return { contents: `${fence(`${[...chain, tok.image].join('.')}: ${shown(type)}`)}${userField?.doc ? `\n\n${userField.doc}` : ''}`, ...span };
+}

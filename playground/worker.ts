@@ -1,0 +1,112 @@
+/**
+ * The compiler in a Web Worker, so typing stays smooth: it compiles on each (debounced) change,
+ * answers completion and hover questions, decides simulator requests with an explanation, and
+ * runs test files. Everything here is the same code the CLI runs; the page only shows results.
+ */
+import { compile, type CompileResult } from '../runtime/rules-module.js';
+import { explain } from '../runtime/explain.js';
+import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
+import { complete, hover } from './assist.js';
+import { SCHEMA_FILE, type CompileReply, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+
+/** The last compilation, reused while the rules and the schema do not change. */
+let cached: { text: string; file: string; schema: string; result: CompileResult } | undefined;
+
+function compiled(text: string, file: string, schema: string): CompileResult {
+  if (cached?.text === text && cached.file === file && cached.schema === schema) return cached.result;
+  const result = compile(text, { file, ...(schema.trim() !== '' ? { schema: { text: schema, file: SCHEMA_FILE } } : {}) });
+  cached = { text, file, schema, result };
+  return result;
+}
+
+const notCompiled = (result: CompileResult): string => {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const where = errors.every((d) => d.file === SCHEMA_FILE) ? 'The schema has' : 'The rules have';
+  return `${where} ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to run requests.`;
+};
+
+async function simulate({ text, file, schema, request, records }: Requests['simulate']['args']): Promise<SimulateReply> {
+  const result = compiled(text, file, schema);
+  if (!result.module) return { kind: 'invalid', message: notCompiled(result) };
+  const parsed = parseRecords(records.trim() === '' ? '{}' : records, 'records');
+  if (!parsed.records) {
+    const e = parsed.errors[0];
+    return { kind: 'invalid', message: `Records ${e.start.line}:${e.start.column}: ${e.message}` };
+  }
+  const loaded: string[] = [];
+  const load = recordLoader(parsed.records);
+  const loadRecord = (name: string): unknown => {
+    loaded.push(name);
+    return load(name);
+  };
+  const explanation = await explain(result.module.program, text, request, { loadRecord });
+  const d = explanation.decision;
+  const rule = result.module.program.rules.find((r) => r.section === d.section && r.action === d.action && r.pattern === d.pattern);
+  return {
+    kind: 'decided',
+    decision: d,
+    ...(explanation.ruleText !== undefined ? { ruleText: explanation.ruleText } : {}),
+    ...(rule ? { rule: { line: rule.location.line, column: rule.location.column, endLine: rule.location.endLine, endColumn: rule.location.endColumn } } : {}),
+    steps: explanation.steps,
+    loaded,
+  };
+}
+
+async function tests({ text, file, schema, tests: testText }: Requests['tests']['args']): Promise<TestsReply> {
+  const parsed = parseTestFile(testText, 'rules.test.yml');
+  if (!parsed.suite) return { kind: 'invalid', problems: parsed.errors.map((e) => ({ line: e.start.line, column: e.start.column, message: e.message })) };
+  const result = compiled(text, file, schema);
+  if (!result.module) return { kind: 'invalid', problems: [{ line: 0, column: 0, message: notCompiled(result) }] };
+  const suite = parsed.suite;
+  const results = await runTests(suite, result.module, text);
+  return {
+    kind: 'ran',
+    records: Object.fromEntries(suite.records),
+    results: results.map((r) => ({
+      name: r.test.name,
+      index: r.test.index,
+      line: r.test.start.line,
+      expect: r.test.expect,
+      actual: r.actual,
+      passed: r.passed,
+      request: r.test.request,
+      rule: describeRule(r.decision),
+      reason: r.decision.reason.message,
+    })),
+  };
+}
+
+const handlers: { [K in RequestKind]: (args: Requests[K]['args']) => Requests[K]['reply'] | Promise<Requests[K]['reply']> } = {
+  compile: ({ text, file, schema }): CompileReply => {
+    const t0 = performance.now();
+    const result = compiled(text, file, schema);
+    return {
+      diagnostics: result.diagnostics.filter((d) => d.file !== SCHEMA_FILE),
+      schemaDiagnostics: result.diagnostics.filter((d) => d.file === SCHEMA_FILE),
+      ms: performance.now() - t0,
+    };
+  },
+  complete: ({ text, offset, schema }) => complete(text, offset, schema),
+  hover: ({ text, offset, schema }) => hover(text, offset, schema),
+  simulate,
+  tests,
+  testFileInfo: ({ tests: testText }) => {
+    const { suite } = parseTestFile(testText, 'rules.test.yml');
+    if (!suite) return undefined;
+    const first = suite.tests[0];
+    return { records: JSON.stringify(Object.fromEntries(suite.records), null, 2), ...(first ? { first: first.request } : {}) };
+  },
+};
+
+self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
+  const { id, kind, args } = e.data;
+  let reply: WorkerReply;
+  try {
+    const handler = handlers[kind] as (a: typeof args) => unknown;
+    reply = { id, ok: true, value: await handler(args) };
+  } catch (err) {
+    // An internal bug, not a rule problem: the page shows it instead of hanging.
+    reply = { id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+  (self as unknown as Worker).postMessage(reply);
+};

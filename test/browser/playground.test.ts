@@ -1,0 +1,351 @@
+/**
+ * The playground in a real browser: Debian's Chromium driven by playwright-core, against the
+ * built playground served by `valve playground`'s own server on a free 127.0.0.1 port.
+ * Skipped (with a message) when /usr/bin/chromium is missing, unless VALVE_REQUIRE_BROWSER=1
+ * (set by .ci/run), which makes that a failure.
+ * Each scenario leaves a screenshot in test/browser/screenshots/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, packageRoot, readInitial, serveStatic, type StaticServer } from '../../cli/commands/playground.js';
+
+/** Debian's Chromium; VALVE_CHROMIUM points elsewhere (another distribution, or to try the skip path). */
+const CHROMIUM = process.env.VALVE_CHROMIUM ?? '/usr/bin/chromium';
+const found = existsSync(CHROMIUM);
+const required = process.env.VALVE_REQUIRE_BROWSER === '1';
+const root = packageRoot(import.meta.dirname);
+const shots = join(root, 'test', 'browser', 'screenshots');
+const INSTALL = 'install it with `apt-get install -y chromium` (Debian), then run `npm test` again';
+
+if (!found) {
+  process.stderr.write(`\nbrowser tests ${required ? 'FAILED' : 'skipped'}: ${CHROMIUM} was not found; ${INSTALL}\n\n`);
+  describe('playground in Chromium', () => {
+    if (required) it('needs Chromium because VALVE_REQUIRE_BROWSER=1', () => expect.fail(`${CHROMIUM} not found; ${INSTALL}`));
+    else it.skip(`skipped: ${CHROMIUM} not found; ${INSTALL}`, () => {});
+  });
+}
+
+/** Small rules whose lines the scenarios refer to by content. */
+const RULES = `record:
+  "*":
+    read: user.isAuthenticated
+    write: false
+  chat/$roomId:
+    read: "$roomId === 'general' || oldData.members.includes(user.id)"
+    write: oldData.moderators.includes(user.id) && data.title.length > 0
+event:
+  "*": { publish: false, subscribe: true }
+rpc:
+  "*": { request: user.isAuthenticated }
+presence:
+  "*": { allow: true }
+`;
+const RECORDS = { 'chat/dev': { title: 'Dev', members: ['alice'], moderators: ['alice'] } };
+
+declare global {
+  interface Window {
+    valvePlayground?: {
+      readonly editor: { setPosition(p: { lineNumber: number; column: number }): void; focus(): void; getSelection(): { startLineNumber: number } | null; getModel(): { getLineContent(n: number): string; getLineMaxColumn(n: number): number } | null };
+      readonly state: () => unknown;
+      readonly markers: () => { code?: unknown; startLineNumber: number; message: string; severity: number }[];
+      readonly explainDecorations: () => number;
+      readonly settled: () => boolean;
+      readonly tokens: (text: string) => string[][];
+      readonly ready: Promise<void>;
+    };
+  }
+}
+
+describe.skipIf(!found)('playground in Chromium', () => {
+  let server: StaticServer;
+  let context: BrowserContext;
+  let profile: string;
+  const pages: { page: Page; problems: string[] }[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    const dist = ensureBuilt(root, { log: (l) => process.stdout.write(`playground: ${l}\n`) });
+    server = await serveStatic({ dist, port: 0, initial: readInitial(join(root, 'examples', 'permissions.yml')) });
+    profile = mkdtempSync(join(tmpdir(), 'valve-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 800 },
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  /** A fresh page on `hash`, ready; console errors, page errors and outside requests are collected. */
+  async function open(hash = ''): Promise<{ page: Page; problems: string[] }> {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`outside request: ${r.url()}`);
+    });
+    await page.goto(server.url + hash);
+    await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    const entry = { page, problems };
+    pages.push(entry);
+    return entry;
+  }
+
+  const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+
+  /** Replaces the rules and the records through the page (as a person pasting them would). */
+  async function loadRules(page: Page, rules: string, records: unknown): Promise<void> {
+    await page.evaluate(
+      ([r, rec]) => {
+        const ed = window.valvePlayground!.editor as unknown as { setValue(v: string): void };
+        ed.setValue(r);
+        const area = document.getElementById('records-text') as HTMLTextAreaElement;
+        area.value = rec;
+        // No schema (the page may have opened with examples/permissions.schema.yml).
+        const schema = document.getElementById('schema-text') as HTMLTextAreaElement;
+        schema.value = '';
+        schema.dispatchEvent(new Event('input'));
+      },
+      [rules, JSON.stringify(records)] as const,
+    );
+    // The checker may warn (e.g. about `oldData` being null); errors would spoil the scenario.
+    await page.waitForFunction(() => window.valvePlayground!.settled());
+    expect(await page.evaluate(() => window.valvePlayground!.markers().filter((m) => m.severity === 8).map((m) => m.message))).toEqual([]);
+  }
+
+  const hasMarker = (page: Page, line: number, text: string): Promise<boolean> =>
+    page.evaluate(([n, t]) => window.valvePlayground!.markers().some((m) => m.startLineNumber === n && m.message.includes(t)), [line, text] as const);
+
+  async function request(page: Page, r: { user: string; type: string; action: string; name: string; data?: string }): Promise<void> {
+    await page.fill('#req-user', r.user);
+    await page.selectOption('#req-type', r.type);
+    await page.selectOption('#req-action', r.action);
+    await page.fill('#req-name', r.name);
+    await page.fill('#req-data', r.data ?? '');
+  }
+
+  it('loads examples/permissions.yml with no console errors and no outside requests', async () => {
+    const { page, problems } = await open();
+    await page.waitForFunction(() => window.valvePlayground!.settled());
+    expect(await page.textContent('#status')).toMatch(/No problems|errors?, \d+ warnings?/);
+    expect(await page.textContent('#file-name')).toBe('permissions.yml');
+    expect(await page.locator('.monaco-editor .view-lines').textContent()).toContain('record:');
+    // Rule strings are highlighted with the rule lexer's tokens, keys and comments as YAML.
+    const tokens = await page.evaluate(() => window.valvePlayground!.tokens('  chat/$id:\n    read: "user.id === $id && data.x.startsWith(\'a\')" # c'));
+    expect(tokens[1]).toEqual(expect.arrayContaining(['type.yaml', 'predefined.valve', 'property.valve', 'variable.valve', 'method.valve', 'string.valve', 'comment.yaml']));
+    await page.waitForTimeout(300);
+    await shot(page, '1-loaded');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an unknown identifier as an error marker on its line within a second, and clears it when fixed', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, RULES, RECORDS);
+    const line = RULES.split('\n').findIndex((l) => l.includes('read: user.isAuthenticated')) + 1;
+    await page.evaluate((n) => {
+      const ed = window.valvePlayground!.editor;
+      ed.setPosition({ lineNumber: n, column: ed.getModel()!.getLineMaxColumn(n) });
+      ed.focus();
+    }, line);
+    const typed = ' && usr.id';
+    await page.keyboard.type(typed);
+    const t0 = Date.now();
+    await page.waitForFunction((n) => window.valvePlayground!.markers().some((m) => m.startLineNumber === n && m.code === 'VLV0301' && m.message.includes('`usr`')), line, { timeout: 1000 });
+    const appearedMs = Date.now() - t0;
+    await page.waitForSelector('.monaco-editor .squiggly-error');
+    expect(await page.textContent('#problems')).toContain('VLV0301');
+    await shot(page, '2-unknown-identifier');
+    for (let i = 0; i < typed.length; i++) await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => !window.valvePlayground!.markers().some((m) => m.code === 'VLV0301'), undefined, { timeout: 1000 });
+    await page.waitForSelector('.monaco-editor .squiggly-error', { state: 'detached' });
+    expect(await hasMarker(page, line, '`usr`')).toBe(false);
+    process.stdout.write(`playground: marker appeared ${appearedMs} ms after typing\n`);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs an allowed and a denied request: verdict, deciding rule (which jumps to the rule), $variables', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, RULES, RECORDS);
+    await request(page, { user: 'alice', type: 'record', action: 'read', name: 'chat/dev' });
+    await page.click('#run');
+    await expect.poll(() => page.textContent('#verdict')).toBe('ALLOWED');
+    expect(await page.textContent('#deciding-rule')).toContain('chat/$roomId');
+    expect(await page.textContent('#deciding-rule')).toContain('read');
+    expect(await page.textContent('.vars')).toContain('"dev"');
+    await shot(page, '3-allowed');
+
+    await request(page, { user: 'bob', type: 'record', action: 'read', name: 'chat/dev' });
+    // Keyboard: Ctrl+Enter runs the simulator from anywhere.
+    await page.focus('#req-name');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.textContent('#verdict')).toBe('DENIED');
+    expect(await page.textContent('#deciding-rule')).toContain('chat/$roomId');
+    await page.click('#deciding-rule');
+    const ruleLine = RULES.split('\n').findIndex((l) => l.includes("read: \"$roomId === 'general'")) + 1;
+    expect(await page.evaluate(() => window.valvePlayground!.editor.getSelection()?.startLineNumber)).toBe(ruleLine);
+    await shot(page, '3-denied');
+    expect(problems).toEqual([]);
+  });
+
+  it('highlights the explain trace in the editor: true green, false red, not evaluated grey', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, RULES, RECORDS);
+    await request(page, { user: 'bob', type: 'record', action: 'write', name: 'chat/dev', data: '{"title": "x"}' });
+    await page.click('#run');
+    await expect.poll(() => page.textContent('#verdict')).toBe('DENIED');
+    // `oldData.moderators.includes(user.id)` is false, so `data.title.length > 0` is never evaluated.
+    await page.waitForSelector('.monaco-editor .view-lines .vx-false');
+    await page.waitForSelector('.monaco-editor .view-lines .vx-skipped');
+    expect(await page.locator('#trace li').count()).toBeGreaterThan(3);
+    expect(await page.locator('#trace .vx-skipped').count()).toBeGreaterThan(0);
+
+    await request(page, { user: 'alice', type: 'record', action: 'write', name: 'chat/dev', data: '{"title": "x"}' });
+    await page.click('#run');
+    await expect.poll(() => page.textContent('#verdict')).toBe('ALLOWED');
+    await page.waitForSelector('.monaco-editor .view-lines .vx-true');
+    expect(await page.evaluate(() => window.valvePlayground!.explainDecorations())).toBeGreaterThan(1);
+    await shot(page, '4-explain');
+    // Editing the rules clears the highlights (they would be stale).
+    await page.evaluate(() => window.valvePlayground!.editor.focus());
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await expect.poll(() => page.evaluate(() => window.valvePlayground!.explainDecorations())).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('restores the same state from a shared URL', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, `${RULES}# shared\n`, RECORDS);
+    await page.click('#tab-schema');
+    await page.fill('#schema-text', 'record:\n  "chat/$roomId": { type: object, properties: { title: { type: string } } }\n');
+    await page.click('#tab-sim');
+    await request(page, { user: 'carol', type: 'event', action: 'publish', name: 'news/today', data: '{"a": 1}' });
+    await page.click('#share');
+    const url = await page.inputValue('#share-url');
+    expect(url.startsWith(`${server.url}#s=`)).toBe(true);
+    const before = await page.evaluate(() => window.valvePlayground!.state());
+
+    const other = await open(url.slice(server.url.length));
+    const after = await other.page.evaluate(() => window.valvePlayground!.state());
+    expect(after).toEqual(before);
+    expect(await other.page.inputValue('#req-user')).toBe('carol');
+    await other.page.click('#run');
+    await expect.poll(() => other.page.textContent('#verdict')).toBe('DENIED');
+    await shot(other.page, '5-shared');
+    expect(problems).toEqual([]);
+    expect(other.problems).toEqual([]);
+  });
+
+  it('runs the Tests tab and shows pass/fail counts; a failure loads into the simulator', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, RULES, {});
+    await page.click('#tab-tests');
+    await page.fill(
+      '#tests-text',
+      `permissions: permissions.yml
+records:
+  chat/dev: { members: [alice], moderators: [alice] }
+tests:
+  - name: members read their room
+    user: { id: alice }
+    record: chat/dev
+    action: read
+    expect: allow
+  - name: everyone reads general
+    user: { id: bob }
+    record: chat/general
+    action: read
+    expect: allow
+  - name: this one is wrong on purpose
+    user: { id: bob }
+    record: chat/dev
+    action: read
+    expect: allow
+`,
+    );
+    await page.click('#run-tests');
+    await expect.poll(() => page.textContent('#tests-summary')).toBe('2 passed, 1 failed');
+    expect(await page.locator('#tests-list .test.fail').count()).toBe(1);
+    await shot(page, '6-tests');
+    await page.click('#tests-list .test.fail button');
+    await expect.poll(() => page.textContent('#verdict')).toBe('DENIED');
+    expect(await page.inputValue('#req-user')).toBe('bob');
+    expect(problems).toEqual([]);
+  });
+
+  it('completes names available in the rule and shows types on hover', async () => {
+    const { page, problems } = await open();
+    await loadRules(page, RULES, RECORDS);
+    const line = RULES.split('\n').findIndex((l) => l.includes('write: oldData.moderators')) + 1;
+    await page.evaluate((n) => {
+      const ed = window.valvePlayground!.editor;
+      ed.setPosition({ lineNumber: n, column: ed.getModel()!.getLineMaxColumn(n) });
+      ed.focus();
+    }, line);
+    await page.keyboard.type(' && user.');
+    await page.waitForSelector('.suggest-widget.visible');
+    const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['id', 'isAuthenticated', 'data']));
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('id && $');
+    await page.waitForSelector('.suggest-widget.visible');
+    expect(await page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents()).toContain('$roomId');
+    await shot(page, '7-completion');
+    await page.keyboard.press('Escape');
+    // Hover (from the keyboard: Ctrl+K Ctrl+I) on `$roomId` in the rule above.
+    await page.evaluate((n) => {
+      const ed = window.valvePlayground!.editor as unknown as { setPosition(p: object): void; trigger(s: string, id: string, a: object): void };
+      ed.setPosition({ lineNumber: n, column: 14 });
+      ed.trigger('test', 'editor.action.showHover', {});
+    }, line - 1);
+    await expect.poll(() => page.locator('.monaco-hover-content').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('$roomId: string')]));
+    expect(problems).toEqual([]);
+  });
+
+  it('type-checks against the schema tab: a misspelt field becomes an error marker', async () => {
+    const { page, problems } = await open();
+    const rules = RULES.replace('data.title.length > 0', 'data.titel.length > 0');
+    await loadRules(page, rules, RECORDS);
+    const line = rules.split('\n').findIndex((l) => l.includes('data.titel')) + 1;
+    expect(await hasMarker(page, line, '`titel`')).toBe(false);
+    await page.click('#tab-schema');
+    await page.fill('#schema-text', 'record:\n  "chat/$roomId": { type: object, additionalProperties: false, properties: { title: { type: string } } }\n');
+    await page.waitForFunction((n) => window.valvePlayground!.markers().some((m) => m.startLineNumber === n && m.message.includes('`titel`')), line, { timeout: 2000 });
+    expect(await page.textContent('#problems')).toContain('did you mean `title`?');
+    await shot(page, '9-schema');
+    // A broken schema is reported in the Schema tab, not as markers in the rules.
+    await page.fill('#schema-text', 'record: [');
+    await expect.poll(() => page.locator('#schema-problems li').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('loads an example from the Examples menu, with its tests', async () => {
+    const { page, problems } = await open();
+    await page.selectOption('#examples', 'chat');
+    await expect.poll(() => page.textContent('#file-name')).toBe('chat.yml');
+    expect(await page.evaluate(() => (window.valvePlayground!.state() as { rules: string }).rules)).toContain('# Chat:');
+    await page.click('#tab-tests');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.textContent('#tests-summary'), { timeout: 15_000 }).toMatch(/^[1-9]\d* passed, 0 failed$/);
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a laptop screen: nothing overflows sideways at 1024 px', async () => {
+    const { page, problems } = await open();
+    await page.setViewportSize({ width: 1024, height: 640 });
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.locator('#run').isVisible()).toBe(true);
+    await shot(page, '8-laptop');
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * The classifier: which row of the spec's section 7 explains a difference between upstream and us.
+ *
+ * Decisions. A difference is explained by a row when a *counterfactual upstream* — deepstream
+ * with that row's behaviour changed to ours (upstream.ts `Fixes`), everything else untouched —
+ * decides as we do. Rows are tried one at a time, then in pairs and threes, and only where they
+ * can apply:
+ *
+ * | row | applies when | counterfactual upstream |
+ * | --- | --- | --- |
+ * | stricter/non-boolean-result | an answer (upstream's or ours) is neither `true` nor `false` | the server reads an answer as allowed only when it is `true` |
+ * | stricter/path-regex | a pattern holds regex characters | path patterns compiled with those characters escaped |
+ * | fixed/erase | the message is ERASE | ERASE checked as DELETE |
+ * | fixed/path-write-as-update | the message is CREATEANDPATCH | its write checked as a PATCH (merged data) |
+ * | fixed/proto-patch | the patch path has a `__proto__` / `constructor` / `prototype` key | denied |
+ * | fixed/serial-references | records were loaded | iterations unbounded — and only if our rounds + 1 fit the limit (an upstream loading independent references together would have fit) |
+ * | fixed/olddata-at-end | a rule's regex-detected `oldData` use differs from the AST's | `hasOldData` from our AST |
+ * | fixed/keywords-in-strings | a rule's regex-detected `data` use differs from the AST's | `hasData` from our AST; text filters blind to literals |
+ * | fixed/action-number | a rule reads `action` | `action` is the action's name |
+ * | fixed/non-string-ref | upstream answered twice after a non-string `_()` argument, or we denied one | only the first answer counts |
+ * | fixed/env-in-rules | the file holds `${` | no `${VAR}` substitution |
+ *
+ * Loading. Upstream rejects and we accept: explained by a row when upstream with that row fixed
+ * accepts (path-regex, keywords-in-strings, env-in-rules). Upstream accepts and we reject:
+ * explained when every error we report is one a row names (the code table below), or when
+ * upstream with the row fixed rejects too (duplicate-variable, env-in-rules).
+ */
+import type { Diagnostic, RulesModule } from '../../index.js';
+import type { Check } from './cases.js';
+import type { OursLoad, OursOutcome } from './ours.js';
+import type { RowId } from './rows.js';
+import { parsePermissions, upstreamDecide, upstreamLoad, type Fixes, type UpstreamLoad, type UpstreamOutcome, type UsageOf } from './upstream.js';
+
+const OLD_DATA_REGEXP = /(^|[^\w~])oldData[^\w~]/;
+const DATA_REGEXP = /(^|[^\w.~])data($|[^\w~])/;
+const REGEX_CHARS = /[.+?^{}()|[\]\\]|\$(?![a-zA-Z0-9])/;
+const FORBIDDEN_PATH_KEY = /(^|[.[\]])(__proto__|constructor|prototype)($|[.[\]])/;
+
+export function usageOf(module: RulesModule): UsageOf {
+  return (section, pattern, action) => module.program.rules.find((r) => r.section === section && r.pattern === pattern && r.action === action)?.usage;
+}
+
+interface Context {
+  readonly check: Check;
+  readonly module: RulesModule;
+  readonly upstream: UpstreamOutcome;
+  readonly ours: OursOutcome;
+}
+
+const uses = (module: RulesModule, name: string): boolean =>
+  module.program.rules.some((r) => r.body.kind === 'expression' && containsIdentifier(r.body.expr, name));
+
+function containsIdentifier(node: unknown, name: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const n = node as { kind?: string; name?: string; computed?: boolean; property?: unknown; object?: unknown };
+  if (n.kind === 'identifier' && n.name === name) return true;
+  if (n.kind === 'member' && !n.computed) return containsIdentifier(n.object, name);
+  return Object.values(node).some((v) => (Array.isArray(v) ? v.some((x) => containsIdentifier(x, name)) : containsIdentifier(v, name)));
+}
+
+/** Names every object inherits from Object.prototype. */
+const INHERITED = new RegExp(`\\b(${Object.getOwnPropertyNames(Object.prototype).filter((n) => /^[a-z]/i.test(n)).join('|')})\\b`);
+
+const maxRounds = (ours: OursOutcome): number => Math.max(0, ...ours.steps.map((s) => s.decision?.rounds ?? 0));
+
+function candidates(c: Context): RowId[] {
+  const { check, module, upstream } = c;
+  const rows: RowId[] = [];
+  // A non-boolean result upstream saw, or one ours saw where a fixed upstream would evaluate too.
+  const nonBoolean = upstream.answers.some((a) => a.error === null && typeof a.result !== 'boolean') ||
+    c.ours.steps.some((s) => s.decision?.reason.code === 'VLV0906' && !/yielded (true|false)$/.test(s.decision.reason.message));
+  if (nonBoolean) rows.push('stricter/non-boolean-result');
+  if (module.program.rules.some((r) => r.section === check.flow.section && REGEX_CHARS.test(r.pattern))) rows.push('stricter/path-regex');
+  if (check.flow.message === 'ERASE') rows.push('fixed/erase');
+  if (check.flow.message === 'CREATEANDPATCH') rows.push('fixed/path-write-as-update');
+  if (check.message.path !== undefined && FORBIDDEN_PATH_KEY.test(check.message.path)) rows.push('fixed/proto-patch');
+  // Another row's behaviour can stop upstream before it reaches its limit: any check that loaded records qualifies.
+  if (upstream.logs.some((l) => String(l.message).includes('Exceeded max iteration count')) || maxRounds(c.ours) > 0) rows.push('fixed/serial-references');
+  const texts = module.program.rules.flatMap((r) => (r.body.kind === 'expression' ? [{ r, text: r.body.text }] : []));
+  if (texts.some(({ r, text }) => OLD_DATA_REGEXP.test(text) !== r.usage.oldData)) rows.push('fixed/olddata-at-end');
+  if (texts.some(({ r, text }) => DATA_REGEXP.test(text) !== r.usage.data)) rows.push('fixed/keywords-in-strings');
+  if (uses(module, 'action')) rows.push('fixed/action-number');
+  const perStep = new Map<number, number>();
+  for (const a of upstream.answers) perStep.set(a.step, (perStep.get(a.step) ?? 0) + 1);
+  const twice = [...perStep.values()].some((n) => n > 1) && upstream.logs.some((l) => String(l.message).includes('crossreference got unsupported type'));
+  if (twice || c.ours.steps.some((s) => s.decision?.reason.code === 'VLV0905')) rows.push('fixed/non-string-ref');
+  if (check.text.includes('${')) rows.push('fixed/env-in-rules');
+  return rows;
+}
+
+/** Decides the check with the given rows fixed in upstream; undefined when the rows can not apply. */
+async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boolean | undefined> {
+  const { check, module, ours } = c;
+  if (rows.includes('fixed/proto-patch')) return false;
+  const fixes: Fixes = new Set(rows);
+  const max = check.max ?? 3;
+  let maxRuleIterations = check.max;
+  if (rows.includes('fixed/serial-references')) {
+    if (maxRounds(ours) + 1 > max) return undefined;
+    maxRuleIterations = 1000;
+  }
+  let permissions: unknown;
+  try {
+    permissions = parsePermissions(check.text, check.format, check.env, fixes);
+  } catch {
+    return undefined;
+  }
+  const outcome = await upstreamDecide(
+    permissions,
+    { records: check.records, failing: check.failing },
+    { flow: check.flow, message: check.message, connection: check.connection, ...(check.now === undefined ? {} : { now: check.now }) },
+    maxRuleIterations === undefined ? {} : { maxRuleIterations },
+    fixes,
+    usageOf(module),
+  );
+  return outcome.allowed;
+}
+
+/** Subsets of `xs` of exactly `k` elements. */
+function subsets<T>(xs: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  return xs.flatMap((x, i) => subsets(xs.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
+}
+
+/**
+ * Rows that explain a decision difference (empty: unexplained): the union of the smallest sets of
+ * candidate rows (up to three together) whose counterfactual upstream decides as we do.
+ */
+export async function classifyDecision(c: Context): Promise<RowId[]> {
+  // Differences no counterfactual upstream can show: it crashed without answering, or a rule
+  // reached a property every object inherits (rules see own properties only: STRICTER 2).
+  if (c.upstream.crashed.length > 0) return ['gap/upstream-crash'];
+  const texts = c.module.program.rules.flatMap((r) => (r.body.kind === 'expression' ? [r.body.text] : []));
+  if (texts.some((t) => INHERITED.test(t))) return ['stricter/sandbox'];
+  const rows = candidates(c);
+  const target = c.ours.allowed;
+  for (let k = 1; k <= Math.min(3, rows.length); k++) {
+    const explaining: RowId[] = [];
+    for (const set of subsets(rows, k)) if ((await counterfactual(c, set)) === target) explaining.push(...set);
+    if (explaining.length > 0) return [...new Set(explaining)];
+  }
+  return [];
+}
+
+// ── loading ──────────────────────────────────────────────────────────────────────────
+
+/** Our error codes that a row's "upstream accepts, we reject" covers. */
+export const CODE_ROWS: Readonly<Record<string, RowId>> = {
+  VLV0210: 'stricter/statements', // `true; false`
+  VLV0207: 'stricter/statements', // assignment, ++ / --
+  VLV0301: 'stricter/sandbox', // globals and other unknown names (Math.* / process.* are row 5, see below)
+  VLV0307: 'stricter/sandbox', // an undeclared `$variable` is a global lookup upstream
+  VLV0304: 'stricter/sandbox', // calls the text filter misses: (Math.max)(1), data.f`x`
+  VLV0305: 'stricter/sandbox',
+  VLV0306: 'stricter/sandbox', // constructor / __proto__ / prototype
+  VLV0205: 'stricter/sandbox',
+  VLV0206: 'stricter/sandbox',
+  VLV0208: 'stricter/sandbox',
+  VLV0209: 'stricter/sandbox',
+  VLV0211: 'stricter/sandbox',
+  VLV0212: 'stricter/sandbox',
+  VLV0213: 'stricter/sandbox',
+  VLV0216: 'stricter/sandbox',
+  VLV0309: 'stricter/sandbox', // `_` as a value
+  VLV0310: 'stricter/match-pattern',
+  VLV0311: 'stricter/match-pattern',
+  VLV0110: 'stricter/duplicate-variable',
+};
+
+const GLOBALS_OF_ROW_5 = /`(Math|process)`/;
+
+function rowOfDiagnostic(d: Diagnostic): RowId | undefined {
+  if (d.code === 'VLV0301' && GLOBALS_OF_ROW_5.test(d.message)) return 'stricter/statements';
+  if (d.code === 'VLV0312' && /`match`/.test(d.message)) return 'stricter/match-pattern';
+  return CODE_ROWS[d.code];
+}
+
+/** Rows that explain a load difference (empty: unexplained). */
+export function classifyLoad(text: string, format: 'yml' | 'json', env: Readonly<Record<string, string>> | undefined, up: UpstreamLoad, ours: OursLoad): RowId[] {
+  if (!up.accepted && ours.accepted) {
+    const rows: RowId[] = ['stricter/path-regex', 'fixed/keywords-in-strings', 'fixed/env-in-rules'];
+    const single = rows.filter((r) => upstreamLoad(text, format, env, new Set([r])).accepted);
+    if (single.length > 0) return single;
+    return upstreamLoad(text, format, env, new Set(rows)).accepted ? rows.filter((r) => r !== 'fixed/env-in-rules' || text.includes('${')) : [];
+  }
+  if (up.accepted && !ours.accepted) {
+    const errors = ours.diagnostics.filter((d) => d.severity === 'error');
+    const byCode = errors.map(rowOfDiagnostic);
+    if (errors.length > 0 && byCode.every((r) => r !== undefined)) return [...new Set(byCode as RowId[])];
+    const rows: RowId[] = ['stricter/duplicate-variable', 'fixed/env-in-rules'];
+    return rows.filter((r) => !upstreamLoad(text, format, env, new Set([r])).accepted);
+  }
+  return [];
+}
