@@ -106,7 +106,7 @@ function checkIdentifier(
 function checkRegexSize(re2: { readonly source: string; readonly flags: number }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
   if (ctx.maxRegexSize === undefined) return;
   const size = RE2JS.compile(re2.source, re2.flags).programSize();
-  if (size > ctx.maxRegexSize) report('VLV0313', span, { size, max: ctx.maxRegexSize }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
+  if (size > ctx.maxRegexSize) report('VLV0706', span, { size, max: ctx.maxRegexSize }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
 }
 
 function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleContext): void {

@@ -37,9 +37,9 @@ function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { 
 
 /** A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded. */
 function yamlLimits(text: string, file: string, limits: CompileLimits): Diagnostic | undefined {
-  if (text.length > limits.maxFileSize) return new DiagnosticSink(file, text).report('VLV0007', { start: 0, end: 0 }, { size: text.length, max: limits.maxFileSize });
+  if (text.length > limits.maxFileSize) return new DiagnosticSink(file, text).report('VLV0701', { start: 0, end: 0 }, { size: text.length, max: limits.maxFileSize });
   const deep = yamlTooDeep(text, limits.maxYamlDepth);
-  if (deep) return new DiagnosticSink(file, text).report('VLV0008', { start: deep.offset, end: deep.offset + 1 }, { max: limits.maxYamlDepth });
+  if (deep) return new DiagnosticSink(file, text).report('VLV0702', { start: deep.offset, end: deep.offset + 1 }, { max: limits.maxYamlDepth });
   return undefined;
 }
 
@@ -82,7 +82,8 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
 
 /**
  * Never throws for any text: every problem is a diagnostic. The limits are checked before the
- * file is parsed (size, rule length, bracket nesting) and before a rule is walked (expression depth).
+ * file is parsed (size, YAML nesting, rule length, bracket nesting) and before a rule is walked
+ * (expression depth); see compiler/limits.ts.
  */
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
@@ -96,7 +97,7 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   } catch (e) {
     // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
-    return { diagnostics: [new DiagnosticSink(file, text).report('VLV0219', scan.suspect ?? { start: 0, end: 0 }, { max: limits.maxExpressionDepth })] };
+    return { diagnostics: [new DiagnosticSink(file, text).report('VLV0705', scan.suspect ?? { start: 0, end: 0 }, { max: limits.maxExpressionDepth })] };
   }
 }
 
@@ -113,7 +114,7 @@ function compileWithin(text: string, options: CompileOptions, file: string, limi
     const report: Reporter = (code, where, params, hint, severity) => sink.report(code, rule.toFileSpan(where), params, hint, severity);
     let usage = NO_USAGE;
     const deep = rule.expr && tooDeep(rule.expr, limits.maxExpressionDepth);
-    if (deep) sink.report('VLV0219', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth }, 'split the rule into simpler conditions');
+    if (deep) sink.report('VLV0705', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth }, 'split the rule into simpler conditions');
     if (rule.expr && !deep) {
       const before = sink.items.length;
       usage = checkRuleExpr(

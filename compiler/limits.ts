@@ -12,17 +12,17 @@ import type { Span } from '../grammar/span.js';
 import { loadYaml, type YNode } from '../grammar/yaml.js';
 
 export interface CompileLimits {
-  /** Longest rules file read, in UTF-16 units (VLV0007). */
+  /** Longest rules file read, in UTF-16 units (VLV0701). */
   readonly maxFileSize: number;
-  /** Deepest nesting of YAML collections (flow or block) in a rules or schema file (VLV0008). */
+  /** Deepest nesting of YAML collections (flow or block) in a rules or schema file (VLV0702). */
   readonly maxYamlDepth: number;
-  /** Longest rule expression, in UTF-16 units (VLV0217). */
+  /** Longest rule expression, in UTF-16 units (VLV0703). */
   readonly maxRuleLength: number;
-  /** Deepest nesting of `(`, `[`, `{` and `${` inside one rule, checked before parsing (VLV0218). */
+  /** Deepest nesting of `(`, `[`, `{` and `${` inside one rule, checked before parsing (VLV0704). */
   readonly maxNestingDepth: number;
-  /** Deepest expression tree: every operator, call and property read is one level (VLV0219). */
+  /** Deepest expression tree: every operator, call and property read is one level (VLV0705). */
   readonly maxExpressionDepth: number;
-  /** Largest regular expression, in instructions of its compiled program (VLV0313): `match` costs input length × this. */
+  /** Largest regular expression, in instructions of its compiled program (VLV0706): `match` costs input length × this. */
   readonly maxRegexSize: number;
 }
 
@@ -88,7 +88,7 @@ const OPEN = new Set(['LParen', 'LBracket', 'LCurly', 'TemplateHead']);
 const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'TemplateTail', 'UnterminatedTemplateTail']);
 
 export interface LimitScan {
-  /** VLV0217 / VLV0218 errors: the file must not be parsed. */
+  /** VLV0703 / VLV0704 errors: the file must not be parsed. */
   readonly diagnostics: Diagnostic[];
   /** The rule with the most tokens: blamed if parsing still runs out of stack. */
   readonly suspect?: Span;
@@ -122,7 +122,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits): Li
     if (seen.has(key)) continue; // a rule reused through a YAML alias
     seen.add(key);
     if (value.length > limits.maxRuleLength) {
-      sink.report('VLV0217', whole, { length: value.length, max: limits.maxRuleLength }, 'split the condition over several patterns, or shorten it');
+      sink.report('VLV0703', whole, { length: value.length, max: limits.maxRuleLength }, 'split the condition over several patterns, or shorten it');
       continue;
     }
     const { tokens } = ruleLexer.tokenize(value);
@@ -133,7 +133,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits): Li
       if (OPEN.has(type)) {
         depth++;
         if (depth > limits.maxNestingDepth) {
-          sink.report('VLV0218', toFileSpan({ start: t.startOffset, end: t.startOffset + t.image.length }), { max: limits.maxNestingDepth });
+          sink.report('VLV0704', toFileSpan({ start: t.startOffset, end: t.startOffset + t.image.length }), { max: limits.maxNestingDepth });
           break;
         }
       } else if (CLOSE.has(type)) depth = Math.max(0, depth - 1);

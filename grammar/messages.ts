@@ -3,7 +3,8 @@
  * explanation and its message. Codes never change meaning; a retired code is never reused.
  *
  * Ranges: 00xx file and YAML · 01xx file structure and path patterns · 02xx rule syntax ·
- * 03xx names, calls and scope · 04xx lints · 09xx evaluation (reasons a request was denied).
+ * 03xx names, calls and scope · 04xx lints · 05xx types · 06xx the schema file · 07xx limits ·
+ * 09xx evaluation (reasons a request was denied).
  */
 import type { Severity } from './diagnostic.js';
 
@@ -30,8 +31,6 @@ export const MESSAGES = {
   VLV0004: def<{ tag: string }>('error', 'custom YAML tags are not allowed', (p) => `the YAML tag \`${p.tag}\` is not allowed in a permissions file`),
   VLV0005: def('error', 'the file is empty', () => 'the permissions file is empty'),
   VLV0006: def<{ what: string }>('error', 'the file holds more than one YAML document', (p) => `the permissions file must hold one YAML document, found ${p.what}`),
-  VLV0007: def<{ size: number; max: number }>('error', 'the file is larger than the compiler reads (maxFileSize)', (p) => `the permissions file has ${p.size} characters, more than the limit of ${p.max} (maxFileSize)`),
-  VLV0008: def<{ max: number }>('error', 'YAML collections nest more deeply than the limit (maxYamlDepth)', (p) => `mappings and lists nest more than ${p.max} deep here (maxYamlDepth)`),
 
   // ── 01xx: file structure and path patterns ───────────────────────────────────────
   VLV0101: def<{ section: string }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`),
@@ -68,9 +67,6 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
-  VLV0217: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
-  VLV0218: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),
-  VLV0219: def<{ max: number }>('error', 'an expression nests more deeply than the limit (maxExpressionDepth)', (p) => `this expression nests operators, calls and property reads more than ${p.max} deep (maxExpressionDepth)`),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
@@ -85,7 +81,6 @@ export const MESSAGES = {
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
   VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
-  VLV0313: def<{ size: number; max: number }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
   VLV0401: def<{ what: string }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`),
@@ -114,6 +109,14 @@ export const MESSAGES = {
   VLV0602: def<{ detail: string }>('error', 'a schema is not valid', (p) => `invalid schema: ${p.detail}`),
   VLV0603: def<{ ref: string }>('error', 'a `$ref` that does not point into the schema file', (p) => `\`$ref\` \`${p.ref}\` does not point to a definition in this file`),
   VLV0604: def<{ keywords: readonly string[] }>('info', 'schema keywords the checker ignores', (p) => `the type checker ignores ${list(p.keywords.map((k) => `\`${k}\``))}`),
+
+  // ── 07xx: limits (compile time; the run-time ones are 09xx reasons) ─────────────
+  VLV0701: def<{ size: number; max: number }>('error', 'the file is larger than the compiler reads (maxFileSize)', (p) => `the permissions file has ${p.size} characters, more than the limit of ${p.max} (maxFileSize)`),
+  VLV0702: def<{ max: number }>('error', 'YAML collections nest more deeply than the limit (maxYamlDepth)', (p) => `mappings and lists nest more than ${p.max} deep here (maxYamlDepth)`),
+  VLV0703: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
+  VLV0704: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),
+  VLV0705: def<{ max: number }>('error', 'an expression nests more deeply than the limit (maxExpressionDepth)', (p) => `this expression nests operators, calls and property reads more than ${p.max} deep (maxExpressionDepth)`),
+  VLV0706: def<{ size: number; max: number }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
 
   // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
   VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),
