@@ -6,6 +6,7 @@
  * budget, so "billion laughs" files are rejected without being expanded) and attaches to each
  * string scalar an exact value-offset → file-offset mapping (see scalar-offsets.ts).
  */
+import { yamlTooDeep } from './yaml-depth.js';
 import {
   Composer,
   type CST,
@@ -82,9 +83,20 @@ const detailOf = (e: YAMLError): string => {
 
 const formatOf = (file: string): 'YAML' | 'JSON' => (/\.json$/i.test(file) ? 'JSON' : 'YAML');
 
+/**
+ * Nesting beyond which loadYaml refuses a text before composing it, whatever the caller's own
+ * limits: yaml's recursive composer can abort the process on absurdly deep input.
+ */
+export const YAML_DEPTH_SAFETY_NET = 128;
+
 export function loadYaml(text: string, file: string): { root?: YNode; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   try {
+    const deep = yamlTooDeep(text, YAML_DEPTH_SAFETY_NET);
+    if (deep) {
+      sink.report('VLV0702', { start: deep.offset, end: Math.min(text.length, deep.offset + 1) }, { max: YAML_DEPTH_SAFETY_NET });
+      return { diagnostics: sink.items };
+    }
     return { root: load(text, sink, formatOf(file)), diagnostics: sink.items };
   } catch (e) {
     // yaml and the walks below recurse; absurd nesting must still end as a diagnostic

@@ -1,0 +1,37 @@
+import { Parser } from 'yaml';
+
+/**
+ * The first YAML collection nested deeper than `max`, found on yaml's concrete syntax tree without
+ * recursion; undefined when there is none. The composer
+ * that turns the tree into a document recurses once per level, and near the end of the stack V8
+ * can abort the whole process (a regular expression compiled there fails with a fatal
+ * "RegExpCompiler Allocation failed" instead of a RangeError): deep files must never reach it.
+ */
+export function yamlTooDeep(text: string, max: number): { readonly offset: number } | undefined {
+  type Item = { readonly key?: unknown; readonly value?: unknown };
+  type Tok = { readonly type?: string; readonly offset?: number; readonly start?: unknown; readonly value?: unknown; readonly items?: readonly Item[] };
+  const stack: [Tok, number][] = [];
+  try {
+    for (const token of new Parser().parse(text)) stack.push([token as Tok, 0]);
+  } catch (e) {
+    // yaml's parser recurses too on some nesting (`- - - …`); running out of stack there is safe
+    // (it compiles no regular expression) and means the file is far too deep.
+    if (e instanceof RangeError) return { offset: 0 };
+    throw e;
+  }
+  while (stack.length > 0) {
+    const [tok, outer] = stack.pop()!;
+    const collection = tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection';
+    const depth = collection ? outer + 1 : outer;
+    if (depth > max) {
+      const start = tok.start as { offset?: number } | undefined;
+      return { offset: tok.offset ?? start?.offset ?? 0 };
+    }
+    const push = (t: unknown): void => {
+      if (t !== null && typeof t === 'object') stack.push([t as Tok, depth]);
+    };
+    push(tok.value);
+    if (Array.isArray(tok.items)) for (const item of tok.items) (push(item.key), push(item.value));
+  }
+  return undefined;
+}
