@@ -2,15 +2,20 @@
  * Code generation: each rule becomes a JavaScript arrow function over the context `c`, calling
  * only the frozen stdlib `r`. The output is the text of an ES module whose default export is a
  * factory `(r) => rules`, so it can be written to disk and imported with no eval. Safe by
- * construction: the only free names in the emitted code are `c`, `r` and hoisted regex constants;
- * every property read and conversion is an `r.*` call; user text only appears in JSON strings.
+ * construction: the only free names in the emitted code are `c`, `r` and hoisted constants; every
+ * property read and conversion is an `r.*` call (except the three fields of the engine's own
+ * `c.user` object); user text only appears in JSON strings.
  */
 import type { Expr } from '../grammar/ast.js';
 import { translateRegex } from './regex.js';
+import { FORBIDDEN_PROPERTIES } from './scope.js';
 import type { CheckedRule, RuleProgram } from './program.js';
 
 const BASE: Record<string, string> = { user: 'c.user', data: 'c.data', oldData: 'c.oldData', now: 'c.now', action: 'c.action', name: 'c.name' };
 const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+
+/** The fields of the context's `user` object, which the engine builds itself. */
+const USER_FIELDS: ReadonlySet<string> = new Set(['id', 'isAuthenticated', 'data']);
 
 const lit = (v: unknown): string => (v === undefined ? '(void 0)' : typeof v === 'number' ? numberLiteral(v) : JSON.stringify(v));
 const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : '(0/0)');
@@ -31,6 +36,9 @@ class Emitter {
       case 'template':
         return `(${e.quasis.map((q, i) => JSON.stringify(q) + (i < e.exprs.length ? ` + r.str(${this.expr(e.exprs[i])})` : '')).join(' + ')})`;
       case 'array':
+        // An array of literals is made once per module (frozen; rules can not change or compare
+        // it by identity across evaluations), so a check does not allocate it again.
+        if (e.elements.length > 0 && e.elements.every((x) => x.kind === 'literal')) return this.hoist(`r.constArray([${e.elements.map((x) => this.expr(x)).join(', ')}])`);
         return `[${e.elements.map((x) => this.expr(x)).join(', ')}]`;
       case 'identifier': {
         if (e.name in BASE) return BASE[e.name];
@@ -40,6 +48,15 @@ class Emitter {
         return `c.vars[${i}]`;
       }
       case 'member':
+        // `user.id`, `user.isAuthenticated`, `user.data`: own data fields of the plain object the
+        // engine builds for every check (runtime/evaluate.ts context), read directly.
+        if (e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' && USER_FIELDS.has(e.property.value)) {
+          return `c.user.${e.property.value}`;
+        }
+        // A property name fixed in the rule and not one of the forbidden ones needs no key check per read.
+        if (e.property.kind === 'literal' && typeof e.property.value === 'string' && !FORBIDDEN_PROPERTIES.has(e.property.value)) {
+          return `r.getp(${this.expr(e.object)}, ${JSON.stringify(e.property.value)})`;
+        }
         return `r.get(${this.expr(e.object)}, ${this.expr(e.property)})`;
       case 'call':
         return this.call(e);
@@ -77,6 +94,13 @@ class Emitter {
       return `r.m.${method}(${[this.expr(callee.object), ...args].join(', ')})`;
     }
     throw new Error('internal: codegen reached an unchecked call');
+  }
+
+  /** A module-level constant for `init`; its name. */
+  private hoist(init: string): string {
+    const name = `k${this.hoisted.length}`;
+    this.hoisted.push(`const ${name} = ${init};`);
+    return name;
   }
 
   private regex(pattern: string, flags: string): string {

@@ -11,7 +11,8 @@
  * The automaton works on UTF-16 code units, as the patterns' RegExps do. A lookup allocates
  * nothing but its result: the active states live in two arrays reused from lookup to lookup, and
  * a state already added in a step is recognised by a stamp instead of a Set (measured in bench/,
- * issue #9: Sets per character made a lookup cost microseconds).
+ * issue #9: Sets per character made a lookup cost microseconds). The arrays keep old entries
+ * past the live count; they only hold trie nodes, which live as long as the list anyway.
  */
 import { patternRegExp, type PatternPart } from '../grammar/pattern.js';
 
@@ -56,12 +57,18 @@ const NO_VARS: readonly string[] = Object.freeze([]);
 
 const isLineTerminator = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
-/** Bounded memo of recent lookups (names repeat: a record is read by many clients). */
+/**
+ * Bounded memo of recent lookups (names repeat: a record is read by many clients): two
+ * generations of at most CACHE_SIZE / 2 names; when the young one is full it becomes the old one
+ * and the previous old one is dropped, and a name found in the old one moves back to the young
+ * one. No per-lookup eviction work, at most CACHE_SIZE names kept.
+ */
 const CACHE_SIZE = 1024;
 
 export class PatternList<T extends Selectable> {
   private readonly root: TrieNode<T> = node();
-  private readonly cache = new Map<string, Match<T> | null>();
+  private young = new Map<string, Match<T> | null>();
+  private old = new Map<string, Match<T> | null>();
   /** Active states of the current and the next step (reused; lookups are synchronous). */
   private active: TrieNode<T>[] = [];
   private next: TrieNode<T>[] = [];
@@ -90,15 +97,21 @@ export class PatternList<T extends Selectable> {
   /** The chosen rule and the values of its `$variables` in declaration order. */
   match(given: string | undefined): Match<T> | undefined {
     // A name-less request (presence query of all users) is matched as the text "undefined", as
-    // deepstream does; the rule itself still sees `name` as undefined.
+    // deepstream does; the rule itself still sees `name` and every `$variable` as undefined
+    // (deepstream reads variables only from a name it was given).
     const name = given ?? 'undefined';
-    let found = this.cache.get(name);
+    let found = this.young.get(name);
     if (found === undefined) {
-      found = this.lookup(name);
-      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(name, found);
+      found = this.old.get(name);
+      if (found === undefined) found = this.lookup(name);
+      if (this.young.size >= CACHE_SIZE / 2) {
+        this.old = this.young;
+        this.young = new Map();
+      }
+      this.young.set(name, found);
     }
-    return found ?? undefined;
+    if (found === null) return undefined;
+    return given === undefined && found.vars.length > 0 ? { item: found.item, vars: NO_VARS } : found;
   }
 
   private lookup(name: string): Match<T> | null {
@@ -110,44 +123,44 @@ export class PatternList<T extends Selectable> {
     return m ? { item: best.item, vars: m.slice(1) } : null;
   }
 
-  /** Adds a state (and, as `*` may match nothing, the states after its `*` edges) once per step. */
-  private static enter<T>(n: TrieNode<T>, into: TrieNode<T>[], stamp: number): void {
+  /** Adds a state (and, as `*` may match nothing, the states after its `*` edges) once per step; the new count. */
+  private static enter<T>(n: TrieNode<T>, into: TrieNode<T>[], count: number, stamp: number): number {
     for (let at: TrieNode<T> | undefined = n; at !== undefined && at.mark !== stamp; at = at.wildcard) {
       at.mark = stamp;
-      into.push(at);
+      into[count++] = at;
     }
+    return count;
   }
 
   private run(name: string): { item: T; re: RegExp } | null {
     let active = this.active;
     let next = this.next;
-    active.length = 0;
-    PatternList.enter(this.root, active, ++this.stamp);
-    for (let i = 0; i < name.length; i++) {
+    // The arrays are reused and never shortened (setting `length` is slow): counts say what is live.
+    let count = PatternList.enter(this.root, active, 0, ++this.stamp);
+    for (let i = 0; i < name.length && count > 0; i++) {
       const ch = name.charCodeAt(i);
       const stamp = ++this.stamp;
-      next.length = 0;
-      for (let k = 0; k < active.length; k++) {
+      let nextCount = 0;
+      for (let k = 0; k < count; k++) {
         const n = active[k];
         const lit = n.literal.size > 0 ? n.literal.get(ch) : undefined;
-        if (lit) PatternList.enter(lit, next, stamp);
-        if (ch !== SLASH && n.variable) PatternList.enter(n.variable, next, stamp);
+        if (lit) nextCount = PatternList.enter(lit, next, nextCount, stamp);
+        if (ch !== SLASH && n.variable) nextCount = PatternList.enter(n.variable, next, nextCount, stamp);
         // `*` is deepstream's `.*`: it stops at line terminators.
-        if ((n.loops === ANY && !isLineTerminator(ch)) || (n.loops === SEGMENT && ch !== SLASH)) PatternList.enter(n, next, stamp);
+        if ((n.loops === ANY && !isLineTerminator(ch)) || (n.loops === SEGMENT && ch !== SLASH)) nextCount = PatternList.enter(n, next, nextCount, stamp);
       }
       const swap = active;
       active = next;
       next = swap;
-      if (active.length === 0) break;
+      count = nextCount;
     }
     this.active = active;
     this.next = next;
     let best: { item: T; re: RegExp } | null = null;
-    for (let k = 0; k < active.length; k++) {
+    for (let k = 0; k < count; k++) {
       const b = active[k].best;
       if (b && (!best || better(b.item, best.item))) best = b;
     }
-    active.length = 0;
     return best;
   }
 }

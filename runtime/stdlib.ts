@@ -146,6 +146,28 @@ function propertyKey(k: unknown): string {
   return key;
 }
 
+/** `o.name` for a name fixed in the rule and not forbidden (codegen checks it): `get` without the key check. */
+export function getp(o: unknown, key: string): unknown {
+  if (o === null || o === undefined) throw new RuleError(`can not read \`${key}\` of ${describe(o)}`);
+  if (typeof o === 'string') {
+    if (key === 'length') return o.length;
+    const i = Number(key);
+    return Number.isInteger(i) && i >= 0 && String(i) === key && i < o.length ? o[i] : undefined;
+  }
+  if (typeof o !== 'object' || o instanceof RegexValue) return undefined;
+  return ownValue(o, key);
+}
+
+/** Arrays of literals made by compiled modules themselves: frozen, no holes, no getters. */
+const CONSTANT_ARRAYS = new WeakSet<readonly unknown[]>();
+
+/** A rule's array of literals, made once per module (see compiler/emit.ts). */
+export function constArray(items: unknown[]): readonly unknown[] {
+  const a = Object.freeze(items);
+  CONSTANT_ARRAYS.add(a);
+  return a;
+}
+
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
   if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
@@ -234,7 +256,16 @@ function searchStart(length: number, from: unknown): number {
 function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, sameValueZero: boolean): number {
   const length = a.length;
   if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
-  for (let i = searchStart(length, from); i < length; i++) {
+  const start = searchStart(length, from);
+  if (CONSTANT_ARRAYS.has(a)) {
+    // A rule's own array of literals: plain data elements, read directly.
+    for (let i = start; i < length; i++) {
+      const v: unknown = a[i];
+      if (v === wanted || (sameValueZero && v !== v && wanted !== wanted)) return i; // eslint-disable-line no-self-compare
+    }
+    return -1;
+  }
+  for (let i = start; i < length; i++) {
     const d = Object.getOwnPropertyDescriptor(a, i);
     if (d === undefined) {
       if (sameValueZero && wanted === undefined) return i; // includes() sees a hole as undefined
@@ -300,5 +331,5 @@ export function regex(source: string, flags: number, global: boolean, text: stri
 }
 
 /** The object compiled modules receive as `r`: everything generated code may call. */
-export const STDLIB = Object.freeze({ get, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, ref, regex, m: methods });
+export const STDLIB = Object.freeze({ get, getp, constArray, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, ref, regex, m: methods });
 export type Stdlib = typeof STDLIB;
