@@ -133,7 +133,7 @@ export class RuleSet {
 /** `$variable` → value, in declaration order. */
 function variablesOf(names: readonly string[], values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) out[names[i]] = values[i];
+  for (let i = 0; i < names.length && i < values.length; i++) out[names[i]] = values[i];
   return out;
 }
 

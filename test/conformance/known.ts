@@ -15,12 +15,8 @@ export interface OpenFinding {
 }
 
 export const OPEN_FINDINGS: readonly OpenFinding[] = [
-  {
-    id: 'presence-all-variables',
-    corpus: '(generated) presence QUERY_ALL decided by a `$variable` pattern',
-    summary: 'a presence query of all users meets patterns as the text "undefined" in both engines, but when a `$variable` pattern wins, upstream denies where our rule, seeing `$id` = "undefined", may allow; not yet pinned down',
-    matches: (c) => (c.check.flow.message === 'QUERY_ALL' || c.check.flow.message === 'SUBSCRIBE_ALL') && (c.ours?.steps ?? []).some((s) => (s.decision?.pattern ?? '').includes('$')),
-  },
+  // presence-all-variables (a query of all users under a `$variable` pattern) was fixed: upstream
+  // reads `$variables` only from a given name; pinned in cases/19-generated-regressions.yml.
 ];
 
 export function knownFinding(c: Comparison): OpenFinding | undefined {
