@@ -45,7 +45,15 @@ const BENCHMARKS: readonly { id: number; run: (ctx: BenchContext) => Promise<voi
   { id: 6, run: benchE2E },
 ];
 
-const TIMING: Timing = quick ? { runs: 3, warmup: 1, runMs: 40 } : { runs: 7, warmup: 2, runMs: 150 };
+/**
+ * Node 20's V8 (11.3) dies with a fatal error in its deoptimizer ("unreachable code", a JS-to-Wasm
+ * builtin continuation frame) when it has inlined the call into cedar-wasm's WebAssembly and must
+ * deoptimize it: reproducible here within benchmark 1. Not inlining JS-to-Wasm calls avoids it; the
+ * flag changes nothing but calls into WebAssembly (only cedar-wasm makes them).
+ */
+const V8_FLAGS = ['--no-turbo-inline-js-wasm-calls'];
+
+const TIMING: Timing = quick ? { runs: 3, warmup: 1, runMs: 40 } : { runs: 11, warmup: 2, runMs: 150 };
 
 /** What a benchmark's process hands back. */
 interface SectionResult {
@@ -100,7 +108,7 @@ function child(id: number, json: string, startedAt: number): Promise<{ code: num
   return new Promise((resolve) => {
     rmSync(json, { force: true });
     const self = fromSources || BUILT ? script('run') : [join(BUILD, 'dist', 'bench', 'run.js')];
-    const p = spawn(process.execPath, [...self, `--section=${id}`, `--json=${json}`, `--started=${startedAt}`, ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [...V8_FLAGS, ...self, `--section=${id}`, `--json=${json}`, `--started=${startedAt}`, ...(quick ? ['--quick'] : [])], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('close', (code) => {
       try {
         resolve({ code, result: code === 0 ? (JSON.parse(readFileSync(json, 'utf8')) as SectionResult) : undefined });
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
     `- load average (1/5/15 min) at start ${loadBefore.map((l) => l.toFixed(2)).join(' / ')}, at end ${loadAfter.map((l) => l.toFixed(2)).join(' / ')}: this machine is shared with other test runs, so absolute figures are noisy; contenders of one comparison run interleaved, so ratios are steadier than absolute rates`,
     `- code measured: ${fromSources ? RUNS_AS : `the tsc build of this checkout (bench/.build/dist, built in ${build!.seconds.toFixed(0)} s at the start of the run${build!.typeErrors ? `; tsc reported ${build!.typeErrors} type errors in files being edited, output emitted anyway` : ''}), run with plain \`node\` as users run the package`}`,
     `- mode: ${quick ? '`npm run bench:quick`' : '`npm run bench`'}, each benchmark in its own Node process; ${TIMING.runs} timed runs after ${TIMING.warmup} warm-up runs of ~${TIMING.runMs} ms per figure unless a section says otherwise (median shown; "spread" is half the range of the runs around the median); the whole run took ${seconds.toFixed(0)} s`,
+    `- benchmark processes run with the V8 flag \`${V8_FLAGS.join(' ')}\` (Node 20's V8 crashed in its deoptimizer after inlining cedar-wasm's JS-to-WebAssembly call; the flag only affects calls into WebAssembly, i.e. cedar-wasm)`,
     ...incidents.map((i) => `- note: ${i}`),
   ];
   const md = [

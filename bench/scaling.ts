@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { createEngine, type CheckRequest } from '../index.js';
 import type { BenchContext } from './lib/context.js';
 import { makeServices, oursPlugin, resetUpstreamCache, serverMessage, serverSocket, upstreamPlugin, type Plugin } from './lib/deepstream.js';
-import { compareSync, fmtNs, fmtRatio, spread, turn, type Sample, type SyncContender } from './lib/measure.js';
-import { BATCH } from './throughput.js';
+import { compareSync, fmtNs, fmtRatio, pairedRatio, spread, type Sample, type SyncContender } from './lib/measure.js';
+import { batches } from './throughput.js';
 import { deepName, scalingFile, starName } from './lib/rules.js';
 
 const USER = { id: 'alice', isAuthenticated: true, data: { role: 'member' } };
@@ -73,10 +73,10 @@ export async function benchScaling(ctx: BenchContext): Promise<void> {
           ...(before ? { before } : {}),
           run: async (n) => {
             a = 0;
-            for (let i = 0; i < n; i++) {
-              plugin.canPerformAction(socket, messages[i] as never, cb as never, null);
-              if (i % BATCH === BATCH - 1) await turn();
-            }
+            let i = 0;
+            await batches(n, (count) => {
+              for (const end = i + count; i < end; i++) plugin.canPerformAction(socket, messages[i] as never, cb as never, null);
+            });
             return a;
           },
         };
@@ -108,7 +108,7 @@ export async function benchScaling(ctx: BenchContext): Promise<void> {
   });
   const slow = (kind: Kind): number => get(first, 'ours, engine API', kind).median / get(last, 'ours, engine API', kind).median;
   const worst = Math.max(slow('deep'), slow('star'));
-  const vsUp = (kind: Kind): number => get(last, 'ours, engine API', kind).median / get(last, 'upstream ConfigPermission', kind).median;
+  const vsUp = (kind: Kind): number => pairedRatio(get(last, 'ours, engine API', kind), get(last, 'upstream ConfigPermission', kind));
   section.notes.push(
     `Time per check (median, ± half the range of the runs): a record read of a name not seen before, hitting one of ${TARGETS} patterns spread evenly over the section (or, for \`*\`, sharing a prefix with one); the rule is \`user.isAuthenticated && $revId !== '{n}'\` (the root \`*\`: \`user.isAuthenticated\`). The plugins get the server's message objects.`,
     `With ${last.toLocaleString('en')} patterns ours (engine API) checks ${fmtRatio(vsUp('deep'))} as many deep names and ${fmtRatio(vsUp('star'))} as many \`*\` names per second as upstream, which tests the RegExp of every pattern of the section for each new name.`,

@@ -115,6 +115,15 @@ export function timeMs(fn: () => void, runs: number, warmup: number): Sample {
   return sample(times);
 }
 
+/**
+ * Ratio of two contenders' rates (a / b) as the median of the per-run ratios: runs of one
+ * comparison are interleaved, so run i of each saw the same moment of this shared machine.
+ */
+export function pairedRatio(a: Sample, b: Sample): number {
+  const n = Math.min(a.runs.length, b.runs.length);
+  return median(Array.from({ length: n }, (_, i) => a.runs[i] / b.runs[i]));
+}
+
 /** Spread of a sample as ±% around the median (half the range). */
 export const spread = (s: Sample): string => `±${((50 * (s.max - s.min)) / s.median).toFixed(0)}%`;
 
