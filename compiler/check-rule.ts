@@ -16,6 +16,14 @@ export interface RuleUsage {
   readonly data: boolean;
   readonly oldData: boolean;
   readonly refs: boolean;
+  /**
+   * Whether `user` is used other than as `user.id` / `user.isAuthenticated`: only then can the
+   * rule reach `user.data`, which the engine must then size-check (absent in modules compiled
+   * before it existed: read as true).
+   */
+  readonly userData?: boolean;
+  /** Whether the rule reads `now` (the engine reads the clock only then; absent: read as true). */
+  readonly now?: boolean;
 }
 
 export interface RuleContext {
@@ -33,7 +41,7 @@ const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
 
 export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): RuleUsage {
   const info = ctx.section && ctx.action ? actionInfo(ctx.section, ctx.action) : undefined;
-  const usage = { data: false, oldData: false, refs: false };
+  const usage = { data: false, oldData: false, refs: false, userData: false, now: false };
   walk(expr, (node, parent) => {
     switch (node.kind) {
       case 'identifier':
@@ -68,9 +76,11 @@ function checkIdentifier(
   parent: Expr | undefined,
   ctx: RuleContext,
   report: Reporter,
-  usage: { data: boolean; oldData: boolean; refs: boolean },
+  usage: { data: boolean; oldData: boolean; refs: boolean; userData: boolean; now: boolean },
   info: ReturnType<typeof actionInfo>,
 ): void {
+  if (name === 'user' && !readsOwnField(parent, span)) usage.userData = true;
+  if (name === 'now') usage.now = true;
   if (FIXED_NAMES.has(name)) return;
   // A called name other than `_` is reported once, by checkCall.
   if (name !== '_' && parent?.kind === 'call' && parent.callee.span === span) return;
@@ -100,6 +110,12 @@ function checkIdentifier(
     ? `\`${nonAscii}\` (U+${nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII`
     : undefined;
   report('VLV0301', span, { name, available }, lookalike ?? didYouMean(name, available.filter((n) => n !== '_()')));
+}
+
+/** `user.id` / `user.isAuthenticated` (also `user['id']`): fields the engine sets itself. */
+function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
+  if (parent?.kind !== 'member' || parent.object.span !== span || parent.property.kind !== 'literal') return false;
+  return parent.property.value === 'id' || parent.property.value === 'isAuthenticated';
 }
 
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */

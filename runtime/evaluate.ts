@@ -6,11 +6,11 @@
  */
 import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
 import type { Section } from '../compiler/scope.js';
-import { LIMITS, measure, resolveLimits, type RuntimeLimits } from './limits.js';
+import { LIMITS, measure, resolveLimits, sizeOf, walkedPlain, type RuntimeLimits } from './limits.js';
 import { PatternList } from './matcher.js';
-import type { RuntimeRule } from './module.js';
+import type { RuleFn, RuntimeRule } from './module.js';
 import { applyPatch, PatchError } from './patch.js';
-import { applyWithLimits, describe, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
+import { applyToPlainInputs, applyWithLimits, describe, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
 
 export interface RequestUser {
   readonly id: string;
@@ -78,22 +78,43 @@ const reason = <C extends Code>(code: C, params: MessageParams<C>): Decision['re
 
 const isPromise = (v: unknown): v is PromiseLike<unknown> => v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
 
+/** A rule as the matcher holds it, with what every decision of it repeats computed once. */
+interface Entry {
+  readonly pattern: string;
+  readonly order: number;
+  readonly parts: RuntimeRule['parts'];
+  readonly rule: RuntimeRule;
+  /** `file:line:column` of the rule. */
+  readonly location: string;
+  /** Whether a check must size `user.data` (modules without the flag: always). */
+  readonly userData: boolean;
+  /** Whether the rule reads the clock (modules without the flag: always). */
+  readonly now: boolean;
+}
+
+const NO_OPTIONS: CheckOptions = Object.freeze({});
+
 export class RuleSet {
   /** section → action → the patterns defining it (no string key built per check). */
-  private readonly lists = new Map<string, Map<string, PatternList<RuntimeRule>>>();
-  private readonly locations = new Map<RuntimeRule, string>();
+  private readonly lists = new Map<string, Map<string, PatternList<Entry>>>();
 
+  /**
+   * `quick: false` sends every check down the full path (tests compare the two; see
+   * test/property/compiled-vs-interpreted.test.ts).
+   */
   constructor(
     readonly file: string,
     readonly rules: readonly RuntimeRule[],
+    private readonly options: { readonly quick?: boolean } = {},
   ) {
-    const groups = new Map<string, Map<string, RuntimeRule[]>>();
+    const groups = new Map<string, Map<string, Entry[]>>();
     for (const r of rules) {
       let bySection = groups.get(r.section);
       if (!bySection) groups.set(r.section, (bySection = new Map()));
+      const entry: Entry = { pattern: r.pattern, order: r.order, parts: r.parts, rule: r, location: `${file}:${r.location.line}:${r.location.column}`, userData: r.uses.userData !== false, now: r.uses.now !== false };
       const group = bySection.get(r.action);
-      if (group) group.push(r);
-      else bySection.set(r.action, [r]);
+      if (group) group.push(entry);
+      else bySection.set(r.action, [entry]);
     }
     for (const [section, actions] of groups) this.lists.set(section, new Map([...actions].map(([action, list]) => [action, new PatternList(list)])));
   }
@@ -101,40 +122,90 @@ export class RuleSet {
   /** The rule that decides a request, and its `$variable` values. */
   select(section: Section, action: string, name: string | undefined): { rule: RuntimeRule; vars: readonly string[] } | undefined {
     const found = this.lists.get(section)?.get(action)?.match(name);
-    return found && { rule: found.item, vars: found.vars };
+    return found && { rule: found.item.rule, vars: found.vars };
   }
 
-  check(request: CheckRequest, options: CheckOptions = {}): Decision | Promise<Decision> {
-    const { type: section, action, name } = request;
+  check(request: CheckRequest, options: CheckOptions = NO_OPTIONS): Decision | Promise<Decision> {
+    const section = request.type;
+    const action = request.action;
+    const name = request.name;
     const found = this.lists.get(section)?.get(action)?.match(name);
     // Decisions are built as literals, never as `{ ...base, more }`: V8 (Node 20) takes a slow
     // path, microseconds per object, when a spread object gets new properties (bench/, issue #9).
     if (!found) return { section, action, name, rounds: 0, allowed: false, reason: reason('VLV0902', { section, action, name: name ?? '' }) };
-    const { item: rule, vars } = found;
-    const where: Where = { section, action, name, rounds: 0, pattern: rule.pattern, location: this.locationOf(rule), variables: variablesOf(rule.variables, vars) };
-    const constant = rule.rule;
-    if (typeof constant === 'boolean') {
-      // A patch is still merged into the stored record (and refused when malformed or missing),
-      // whatever the rule says.
-      if (!request.patch) return decided(where, 0, constant, constant ? YIELDED_TRUE : YIELDED_FALSE);
-      return new Evaluation(rule, () => constant, vars, request, options, where).run();
+    const entry = found.item;
+    const rule = entry.rule;
+    const fn = rule.rule;
+    if (request.patch === undefined && this.options.quick !== false) {
+      if (typeof fn === 'boolean') return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: fn, reason: fn ? YIELDED_TRUE : YIELDED_FALSE };
+      const quick = quickCheck(entry, fn, found.vars, request, options);
+      if (quick !== undefined) return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
     }
-    return new Evaluation(rule, constant, vars, request, options, where).run();
-  }
-
-  /** `file:line:column` of a rule, computed once per rule. */
-  private locationOf(rule: RuntimeRule): string {
-    let location = this.locations.get(rule);
-    if (location === undefined) this.locations.set(rule, (location = `${this.file}:${rule.location.line}:${rule.location.column}`));
-    return location;
+    // Everything else (patches, records to load, oversized inputs, failures) takes the full path,
+    // which starts over: rules are pure, so running one again decides the same.
+    const where: Where = { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named };
+    // A constant rule still has a patch merged into the stored record (and refused when
+    // malformed or missing), whatever it says.
+    return new Evaluation(rule, typeof fn === 'boolean' ? () => fn : fn, found.vars, request, options, where).run();
   }
 }
 
-/** `$variable` → value, in declaration order. */
-function variablesOf(names: readonly string[], values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < names.length && i < values.length; i++) out[names[i]] = values[i];
-  return out;
+/** Marks "the quick path can not decide this one" (any value a rule returns is a decision). */
+const UNDECIDED: unique symbol = Symbol('undecided');
+
+/**
+ * The common check, without the bookkeeping of loads and patches: no patch, no `_()`, the stored
+ * record given or not read, every input the rule reads within maxRecordSize, no failure. Returns
+ * what the rule yielded, or undefined when the full path must decide (it then also explains why).
+ */
+function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: CheckRequest, options: CheckOptions): unknown {
+  const uses = entry.rule.uses;
+  if (uses.refs || (uses.oldData && request.oldData === undefined)) return undefined;
+  const limits = quickLimits(options.limits);
+  if (limits === undefined) return undefined;
+  const max = limits.maxRecordSize;
+  const user = request.user;
+  // Every input the rule can reach is walked here: when none holds a getter or a hole, the rule's
+  // reads need no descriptors (stdlib applyToPlainInputs).
+  plain = true;
+  if ((uses.data && !fits(request.data, max)) || (uses.oldData && !fits(request.oldData, max)) || (entry.userData && user !== undefined && !fits(user.data, max))) return undefined;
+  const c: RuleContext = {
+    user: user === undefined ? { id: 'open', isAuthenticated: false, data: null } : { id: user.id, isAuthenticated: user.isAuthenticated ?? user.id !== 'open', data: user.data ?? null },
+    data: request.data,
+    oldData: request.oldData ?? null,
+    now: request.now ?? (entry.now ? Date.now() : 0),
+    action: request.messageAction ?? DEFAULT_MESSAGE_ACTION[request.action] ?? request.action.toUpperCase(),
+    name: request.name,
+    vars,
+    records: NO_RECORDS,
+  };
+  let result: unknown;
+  try {
+    result = plain ? applyToPlainInputs(limits, fn, c) : applyWithLimits(limits, fn, c);
+  } catch {
+    result = UNDECIDED;
+  }
+  return result === UNDECIDED ? undefined : result;
+}
+
+/** Whether every input `fits` walked so far in this check was plain data. */
+let plain = true;
+
+/** The limits of a check when they are valid (invalid ones are the full path's to report). */
+function quickLimits(overrides: CheckOptions['limits']): RuntimeLimits | undefined {
+  try {
+    return limitsOf(overrides);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `value` is within `max` as maxRecordSize counts (primitives: always; strings are bounded by maxStringLength where built). */
+function fits(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (sizeOf(value, max) > max) return false;
+  if (!walkedPlain()) plain = false;
+  return true;
 }
 
 /** The reasons of the common outcomes, made once (decisions are read-only). */
@@ -240,7 +311,7 @@ class Evaluation {
       this.oversized('the payload (`data`)', request.data, rule.uses.data && !patching, false) ??
       this.oversized('the patch value', request.patch?.value, patching, true) ??
       this.oversized('the stored record (`oldData`)', request.oldData, rule.uses.oldData || patching, patching) ??
-      this.oversized('`user.data`', request.user?.data, true, false)
+      this.oversized('`user.data`', request.user?.data, rule.uses.userData !== false, false)
     );
   }
 

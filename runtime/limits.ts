@@ -60,36 +60,57 @@ export interface Measured {
  * `budget` (so its cost is bounded by the budget, cycles included) and reports Infinity.
  */
 export function measure(value: unknown, budget: number): Measured {
+  const size = sizeOf(value, budget);
+  return { size, accessor: sawAccessor };
+}
+
+/** Whether the last sizeOf met an accessor property (read right after it; runs are synchronous). */
+let sawAccessor = false;
+/** Whether the last sizeOf met an array hole (a read of it would reach Array.prototype). */
+let sawHole = false;
+
+/** measure's walk without its result object, for the per-check path: the size; see `walkedPlain`. */
+export function sizeOf(value: unknown, budget: number): number {
   let size = 0;
-  let accessor = false;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
+  sawAccessor = false;
+  sawHole = false;
+  // The stack is only made for nested objects: a flat payload allocates nothing here.
+  let stack: unknown[] | undefined;
+  let v = value;
+  for (;;) {
     size += 1;
     if (typeof v === 'string') size += v.length;
     else if (Array.isArray(v)) {
       size += v.length;
-      if (size + stack.length > budget) return { size: Infinity, accessor };
+      if (size + (stack?.length ?? 0) > budget) return Infinity;
       for (let i = 0; i < v.length; i++) {
         const d = Object.getOwnPropertyDescriptor(v, i);
-        if (d === undefined) continue;
-        if (!('value' in d)) accessor = true;
-        else if (d.value !== null && typeof d.value === 'object') stack.push(d.value);
+        if (d === undefined) {
+          sawHole = true;
+          continue;
+        }
+        if (!('value' in d)) sawAccessor = true;
+        else if (d.value !== null && typeof d.value === 'object') (stack ??= []).push(d.value);
         else size += typeof d.value === 'string' ? d.value.length + 1 : 1;
       }
     } else if (v !== null && typeof v === 'object') {
       const keys = Object.keys(v);
-      for (const key of keys) {
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
         size += key.length;
         const d = Object.getOwnPropertyDescriptor(v, key);
         if (d === undefined) continue;
-        if (!('value' in d)) accessor = true;
-        else if (d.value !== null && typeof d.value === 'object') stack.push(d.value);
+        if (!('value' in d)) sawAccessor = true;
+        else if (d.value !== null && typeof d.value === 'object') (stack ??= []).push(d.value);
         else size += typeof d.value === 'string' ? d.value.length + 1 : 1;
-        if (size + stack.length > budget) return { size: Infinity, accessor };
+        if (size + (stack?.length ?? 0) > budget) return Infinity;
       }
     }
-    if (size > budget) return { size: Infinity, accessor };
+    if (size > budget) return Infinity;
+    if (stack === undefined || stack.length === 0) return size;
+    v = stack.pop();
   }
-  return { size, accessor };
 }
+
+/** Whether the value of the last sizeOf, every object in it included, holds only data properties and no array holes. */
+export const walkedPlain = (): boolean => !sawAccessor && !sawHole;

@@ -51,9 +51,12 @@ const better = (a: Selectable, b: Selectable): boolean => a.pattern.length > b.p
 export interface Match<T> {
   readonly item: T;
   readonly vars: readonly string[];
+  /** The same values by `$name` (frozen, made once per looked-up name). */
+  readonly named: Readonly<Record<string, string>>;
 }
 
 const NO_VARS: readonly string[] = Object.freeze([]);
+const NO_NAMED: Readonly<Record<string, string>> = Object.freeze({});
 
 const isLineTerminator = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
@@ -111,16 +114,21 @@ export class PatternList<T extends Selectable> {
       this.young.set(name, found);
     }
     if (found === null) return undefined;
-    return given === undefined && found.vars.length > 0 ? { item: found.item, vars: NO_VARS } : found;
+    return given === undefined && found.vars.length > 0 ? { item: found.item, vars: NO_VARS, named: NO_NAMED } : found;
   }
 
   private lookup(name: string): Match<T> | null {
     const best = this.run(name);
     if (!best) return null;
-    if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS };
+    if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
     const m = best.re.exec(name);
     // INVARIANT: the automaton and the RegExp accept the same names.
-    return m ? { item: best.item, vars: m.slice(1) } : null;
+    if (!m) return null;
+    const vars = Object.freeze(m.slice(1));
+    const named: Record<string, string> = {};
+    let i = 0;
+    for (const p of best.item.parts) if (p.kind === 'variable') named[p.name] = vars[i++];
+    return { item: best.item, vars, named: Object.freeze(named) };
   }
 
   /** Adds a state (and, as `*` may match nothing, the states after its `*` edges) once per step; the new count. */

@@ -34,6 +34,26 @@ export function applyWithLimits<A, T>(limits: RuntimeLimits, fn: (a: A) => T, ar
   }
 }
 
+/**
+ * True while a rule runs whose every reachable input was walked just before (limits.ts sizeOf)
+ * and holds data properties only: there is no getter to avoid, so reads skip the descriptor.
+ */
+let plainInputs = false;
+
+/** applyWithLimits for a rule whose inputs are known to be plain data (see plainInputs). */
+export function applyToPlainInputs<A, T>(limits: RuntimeLimits, fn: (a: A) => T, arg: A): T {
+  const previous = active;
+  const wasPlain = plainInputs;
+  active = limits;
+  plainInputs = true;
+  try {
+    return fn(arg);
+  } finally {
+    active = previous;
+    plainInputs = wasPlain;
+  }
+}
+
 export class RuleError extends Error {
   override readonly name = 'RuleError';
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
@@ -134,6 +154,7 @@ export const toNum = (v: unknown): number => {
 
 /** An own data property, or undefined; getters are refused (a plugin's object could run code). */
 function ownValue(o: object, key: string): unknown {
+  if (plainInputs) return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
   const d = Object.getOwnPropertyDescriptor(o, key);
   if (d === undefined) return undefined;
   if (!('value' in d)) throw new RuleError(`property \`${key}\` is a getter, which rules can not read`);
@@ -257,8 +278,9 @@ function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, same
   const length = a.length;
   if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
   const start = searchStart(length, from);
-  if (CONSTANT_ARRAYS.has(a)) {
-    // A rule's own array of literals: plain data elements, read directly.
+  if (plainInputs || CONSTANT_ARRAYS.has(a)) {
+    // A rule's own array of literals, or any array while the inputs are plain data (no holes,
+    // no getters: limits.ts walkedPlain): elements read directly.
     for (let i = start; i < length; i++) {
       const v: unknown = a[i];
       if (v === wanted || (sameValueZero && v !== v && wanted !== wanted)) return i; // eslint-disable-line no-self-compare

@@ -226,12 +226,17 @@ describe('compiled rules agree with the reference interpreter', () => {
           skipped++;
           return;
         }
-        const interpreted = new RuleSet(module.file, interpretedRules(module.program.rules));
+        // The interpreter's RuleSet takes the engine's full path for every check, the compiled
+        // module its quick path where it can: the comparison covers both paths. A third RuleSet
+        // runs the compiled rules down the full path: it must give the very same Decision.
+        const interpreted = new RuleSet(module.file, interpretedRules(module.program.rules), { quick: false });
+        const full = new RuleSet(module.file, module.rules, { quick: false });
         const options: CheckOptions = { loadRecord: loaderFor(records, async), ...(maxRuleIterations === undefined ? {} : { maxRuleIterations }) };
         for (const request of requests) {
           const compiled = await module.check(request, options);
           const reference = await interpreted.check(request, options);
           comparisons++;
+          expect(compiled, `${source}\nrequest ${JSON.stringify(request)} (quick vs full path)`).toEqual(await full.check(request, options));
           expect(summary(compiled), `${source}\nrequest ${JSON.stringify(request)}\ncompiled: ${JSON.stringify(compiled)}\ninterpreted: ${JSON.stringify(reference)}`).toEqual(summary(reference));
         }
       }),

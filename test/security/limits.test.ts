@@ -147,7 +147,10 @@ describe('run-time limits', () => {
     const payload = (await engine('data.s.length > 0', limits).check(write(big))) as Decision;
     expect(payload).toMatchObject({ allowed: false, reason: { code: 'VLV0910' } });
     expect(payload.reason.message).toBe('the payload (`data`) is larger than the limit of 100 (maxRecordSize); it was not read');
-    expect(await engine("user.id === 'u'", limits).check(write({}, { id: 'u', data: big }))).toMatchObject({ allowed: false, reason: { code: 'VLV0910' } });
+    expect(await engine("user.data.s === 'x'", limits).check(write({}, { id: 'u', data: big }))).toMatchObject({ allowed: false, reason: { code: 'VLV0910' } });
+    expect(await engine("user === null || user.id === 'u'", limits).check(write({}, { id: 'u', data: big }))).toMatchObject({ allowed: false, reason: { code: 'VLV0910' } });
+    // A rule that can not reach `user.data` (only `user.id` / `user.isAuthenticated`) does not size it, as the payload is not sized when `data` is not read.
+    expect(await engine("user.id === 'u' && user.isAuthenticated", limits).check(write({}, { id: 'u', data: big }))).toMatchObject({ allowed: true });
     const loaded = (await engine("_('big').s.length > 0", limits, { big }).check(write({}))) as Decision;
     expect(loaded).toMatchObject({ allowed: false, reason: { code: 'VLV0910' } });
     expect(loaded.reason.message).toContain('record `big`');
