@@ -147,6 +147,21 @@ describe('getters and conversion methods of objects handed over by a plugin', ()
     expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
   });
 
+  it('an array hole never reaches Array.prototype, even when that is polluted', async () => {
+    const proto = Array.prototype as unknown as Record<number, unknown>;
+    proto[0] = 'x';
+    try {
+      // `[, 'y']`: a hole at 0 (the engine's quick path sees the hole and keeps descriptor reads)
+      const sparse = { list: [, 'y'] }; // eslint-disable-line no-sparse-arrays
+      const d = await check(m, { name: 'get/includes', data: sparse });
+      expect(d.allowed).toBe(false);
+      expect((await check(m, { name: 'get/includes', data: { list: ['x', 'y'] } })).allowed).toBe(true);
+    } finally {
+      delete proto[0];
+      (Array.prototype as unknown[]).length = 0; // Array.prototype is an array: setting [0] grew it
+    }
+  });
+
   it('a getter the rule does not read changes nothing', async () => {
     expect((await check(m, { name: 'get/elsewhere', data: getter({ x: 1 }, 'y') })).allowed).toBe(true);
   });
