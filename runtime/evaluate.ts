@@ -227,12 +227,24 @@ function failed(w: Where, rounds: number, why: Decision['reason']): Decision {
  * frozen object; resolving it again copied and validated it on every check).
  */
 const resolvedLimits = new WeakMap<object, RuntimeLimits>();
+let lastOverrides: CheckOptions['limits'];
+let lastResolved: RuntimeLimits = LIMITS;
 function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
-  if (overrides === undefined) return LIMITS;
+  if (overrides === undefined || overrides === LIMITS) return LIMITS;
+  // An engine passes the same object to every check: one comparison instead of a WeakMap lookup.
+  if (overrides === lastOverrides) return lastResolved;
   const known = resolvedLimits.get(overrides);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    lastOverrides = overrides;
+    lastResolved = known;
+    return known;
+  }
   const resolved = resolveLimits(overrides);
-  if (Object.isFrozen(overrides)) resolvedLimits.set(overrides, resolved);
+  if (Object.isFrozen(overrides)) {
+    resolvedLimits.set(overrides, resolved);
+    lastOverrides = overrides;
+    lastResolved = resolved;
+  }
   return resolved;
 }
 
