@@ -23,27 +23,15 @@ import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
 import { loadRules } from './engine-node.js';
 import type { CheckRequest, Decision } from './evaluate.js';
+import { DataError, requestFor, type DeepstreamMessage, type DeepstreamSocket } from './deepstream-messages.js';
 import { compile } from './rules-module.js';
 import { watchFile, type FileWatcher } from './watch.js';
 
+export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './deepstream-messages.js';
+
 // ---------------------------------------------------------------------------------------------
-// What the server hands a permission plugin (only the parts used here).
-
-export interface DeepstreamMessage {
-  readonly topic: number;
-  readonly action: number;
-  readonly name?: string;
-  readonly path?: string;
-  readonly data?: unknown;
-  parsedData?: unknown;
-}
-
-export interface DeepstreamSocket {
-  readonly userId?: string | null;
-  readonly serverData?: unknown;
-  /** Parses `message.data` into `message.parsedData`; an Error when it is not JSON. */
-  parseData?(message: DeepstreamMessage): true | Error;
-}
+// What the server hands a permission plugin (only the parts used here; messages and sockets are
+// in deepstream-messages.ts).
 
 /** `error` non-null makes the server answer MESSAGE_PERMISSION_ERROR, `allowed` false MESSAGE_DENIED. */
 export type PermissionCallback = (socket: DeepstreamSocket, message: DeepstreamMessage, passItOn: unknown, error: string | null, allowed: boolean) => void;
@@ -93,100 +81,8 @@ export interface ValveOptions {
   readonly debounceMs?: number;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Message → rule action (spec section 1). Numbers are deepstream's protocol constants
-// (@deepstream/protobuf); test/e2e checks every row against them.
-
-export const TOPIC = Object.freeze({ EVENT: 4, RECORD: 5, RPC: 6, PRESENCE: 7 });
-
-export interface ActionMapping {
-  readonly section: CheckRequest['type'];
-  readonly action: string;
-  /** The message action's name: what a rule sees as `action`. */
-  readonly messageAction: string;
-  /** Messages about all users (presence): no name. */
-  readonly nameless?: boolean;
-}
-
-const row = (section: ActionMapping['section'], action: string, messageAction: string, nameless = false): ActionMapping =>
-  Object.freeze({ section, action, messageAction, ...(nameless ? { nameless } : {}) });
-
-export const MESSAGE_ACTIONS: Readonly<Record<number, Readonly<Record<number, ActionMapping>>>> = Object.freeze({
-  [TOPIC.RECORD]: Object.freeze({
-    25: row('record', 'read', 'SUBSCRIBE'),
-    21: row('record', 'read', 'SUBSCRIBEANDHEAD'),
-    22: row('record', 'read', 'SUBSCRIBEANDREAD'),
-    3: row('record', 'read', 'READ'),
-    5: row('record', 'read', 'HEAD'),
-    15: row('record', 'create', 'CREATE'),
-    18: row('record', 'write', 'UPDATE'),
-    19: row('record', 'write', 'PATCH'),
-    // FIXED (spec section 7): deepstream 7.x lets an erase through unchecked.
-    20: row('record', 'delete', 'ERASE'),
-    9: row('record', 'delete', 'DELETE'),
-    27: row('record', 'listen', 'LISTEN'),
-    2: row('record', 'notify', 'NOTIFY'),
-  }),
-  [TOPIC.EVENT]: Object.freeze({
-    2: row('event', 'publish', 'EMIT'),
-    3: row('event', 'subscribe', 'SUBSCRIBE'),
-    5: row('event', 'listen', 'LISTEN'),
-  }),
-  [TOPIC.RPC]: Object.freeze({
-    2: row('rpc', 'request', 'REQUEST'),
-    8: row('rpc', 'provide', 'PROVIDE'),
-  }),
-  [TOPIC.PRESENCE]: Object.freeze({
-    10: row('presence', 'allow', 'SUBSCRIBE'),
-    12: row('presence', 'allow', 'SUBSCRIBE_ALL', true),
-    4: row('presence', 'allow', 'QUERY'),
-    2: row('presence', 'allow', 'QUERY_ALL', true),
-  }),
-});
-
 /** Record messages that change the stored record once allowed. */
 const WRITES = new Set(['CREATE', 'UPDATE', 'PATCH', 'ERASE', 'DELETE']);
-
-const OPEN = 'open';
-
-class DataError extends Error {}
-
-function payload(message: DeepstreamMessage, socket: DeepstreamSocket | null): unknown {
-  if (message.parsedData !== undefined || message.data === undefined || message.data === null) return message.parsedData;
-  let result: true | Error;
-  try {
-    result = typeof socket?.parseData === 'function' ? socket.parseData(message) : ((message.parsedData = JSON.parse(String(message.data))), true);
-  } catch (e) {
-    result = e instanceof Error ? e : new Error(String(e));
-  }
-  if (result instanceof Error) throw new DataError(`the message data is not valid JSON (${result.message})`);
-  return message.parsedData;
-}
-
-/**
- * The check request for a message, or null when no rule applies to it (unsubscribe,
- * listen-accept, …: allowed, as upstream). Throws DataError when its data is not JSON.
- */
-export function requestFor(message: DeepstreamMessage, socket: DeepstreamSocket | null): CheckRequest | null {
-  const mapping = MESSAGE_ACTIONS[message.topic]?.[message.action];
-  if (!mapping) return null;
-  const id = typeof socket?.userId === 'string' && socket.userId !== '' ? socket.userId : OPEN;
-  const base = {
-    type: mapping.section,
-    action: mapping.action,
-    name: mapping.nameless ? undefined : message.name,
-    user: { id, isAuthenticated: id !== OPEN, data: socket?.serverData ?? null },
-    messageAction: mapping.messageAction,
-  };
-  if (mapping.section === 'record' && mapping.action === 'write') {
-    const value = payload(message, socket);
-    // A write with a path (PATCH, or an UPDATE with a path from CREATEANDPATCH) is merged into
-    // the stored record (FIXED: upstream gives the raw value to a path-write sent as update).
-    return typeof message.path === 'string' && message.path !== '' ? { ...base, patch: { path: message.path, value } } : { ...base, data: value };
-  }
-  if (mapping.action === 'publish' || mapping.action === 'request') return { ...base, data: payload(message, socket) };
-  return base;
-}
 
 // ---------------------------------------------------------------------------------------------
 
