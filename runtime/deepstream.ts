@@ -13,8 +13,9 @@
  *
  * Records that rules read (`oldData`, `_()`) are loaded like the server's own Valve does: through
  * the record handler (cache first, then storage). On top of that, a load waits for record writes
- * that reached the server before the message being checked and were allowed, until they are in
- * the cache, so a rule always sees a write made just before it (see WriteOrder).
+ * that reached the server before the message being checked: for those still being checked
+ * (runtime/write-order.ts), then for the record's updates on their way into the cache
+ * (settled()), so a rule always sees a write made just before it.
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -23,27 +24,16 @@ import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
 import { loadRules } from './engine-node.js';
 import type { CheckRequest, Decision } from './evaluate.js';
+import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './deepstream-messages.js';
 import { compile } from './rules-module.js';
 import { watchFile, type FileWatcher } from './watch.js';
+import { WriteOrder } from './write-order.js';
+
+export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './deepstream-messages.js';
 
 // ---------------------------------------------------------------------------------------------
-// What the server hands a permission plugin (only the parts used here).
-
-export interface DeepstreamMessage {
-  readonly topic: number;
-  readonly action: number;
-  readonly name?: string;
-  readonly path?: string;
-  readonly data?: unknown;
-  parsedData?: unknown;
-}
-
-export interface DeepstreamSocket {
-  readonly userId?: string | null;
-  readonly serverData?: unknown;
-  /** Parses `message.data` into `message.parsedData`; an Error when it is not JSON. */
-  parseData?(message: DeepstreamMessage): true | Error;
-}
+// What the server hands a permission plugin (only the parts used here; messages and sockets are
+// in deepstream-messages.ts).
 
 /** `error` non-null makes the server answer MESSAGE_PERMISSION_ERROR, `allowed` false MESSAGE_DENIED. */
 export type PermissionCallback = (socket: DeepstreamSocket, message: DeepstreamMessage, passItOn: unknown, error: string | null, allowed: boolean) => void;
@@ -93,151 +83,12 @@ export interface ValveOptions {
   readonly debounceMs?: number;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Message → rule action (spec section 1). Numbers are deepstream's protocol constants
-// (@deepstream/protobuf); test/e2e checks every row against them.
-
-export const TOPIC = Object.freeze({ EVENT: 4, RECORD: 5, RPC: 6, PRESENCE: 7 });
-
-export interface ActionMapping {
-  readonly section: CheckRequest['type'];
-  readonly action: string;
-  /** The message action's name: what a rule sees as `action`. */
-  readonly messageAction: string;
-  /** Messages about all users (presence): no name. */
-  readonly nameless?: boolean;
-}
-
-const row = (section: ActionMapping['section'], action: string, messageAction: string, nameless = false): ActionMapping =>
-  Object.freeze({ section, action, messageAction, ...(nameless ? { nameless } : {}) });
-
-export const MESSAGE_ACTIONS: Readonly<Record<number, Readonly<Record<number, ActionMapping>>>> = Object.freeze({
-  [TOPIC.RECORD]: Object.freeze({
-    25: row('record', 'read', 'SUBSCRIBE'),
-    21: row('record', 'read', 'SUBSCRIBEANDHEAD'),
-    22: row('record', 'read', 'SUBSCRIBEANDREAD'),
-    3: row('record', 'read', 'READ'),
-    5: row('record', 'read', 'HEAD'),
-    15: row('record', 'create', 'CREATE'),
-    18: row('record', 'write', 'UPDATE'),
-    19: row('record', 'write', 'PATCH'),
-    // FIXED (spec section 7): deepstream 7.x lets an erase through unchecked.
-    20: row('record', 'delete', 'ERASE'),
-    9: row('record', 'delete', 'DELETE'),
-    27: row('record', 'listen', 'LISTEN'),
-    2: row('record', 'notify', 'NOTIFY'),
-  }),
-  [TOPIC.EVENT]: Object.freeze({
-    2: row('event', 'publish', 'EMIT'),
-    3: row('event', 'subscribe', 'SUBSCRIBE'),
-    5: row('event', 'listen', 'LISTEN'),
-  }),
-  [TOPIC.RPC]: Object.freeze({
-    2: row('rpc', 'request', 'REQUEST'),
-    8: row('rpc', 'provide', 'PROVIDE'),
-  }),
-  [TOPIC.PRESENCE]: Object.freeze({
-    10: row('presence', 'allow', 'SUBSCRIBE'),
-    12: row('presence', 'allow', 'SUBSCRIBE_ALL', true),
-    4: row('presence', 'allow', 'QUERY'),
-    2: row('presence', 'allow', 'QUERY_ALL', true),
-  }),
-});
-
-/** Record messages that change the stored record once allowed. */
-const WRITES = new Set(['CREATE', 'UPDATE', 'PATCH', 'ERASE', 'DELETE']);
-
-const OPEN = 'open';
-
-class DataError extends Error {}
-
-function payload(message: DeepstreamMessage, socket: DeepstreamSocket | null): unknown {
-  if (message.parsedData !== undefined || message.data === undefined || message.data === null) return message.parsedData;
-  let result: true | Error;
-  try {
-    result = typeof socket?.parseData === 'function' ? socket.parseData(message) : ((message.parsedData = JSON.parse(String(message.data))), true);
-  } catch (e) {
-    result = e instanceof Error ? e : new Error(String(e));
-  }
-  if (result instanceof Error) throw new DataError(`the message data is not valid JSON (${result.message})`);
-  return message.parsedData;
-}
-
-/**
- * The check request for a message, or null when no rule applies to it (unsubscribe,
- * listen-accept, …: allowed, as upstream). Throws DataError when its data is not JSON.
- */
-export function requestFor(message: DeepstreamMessage, socket: DeepstreamSocket | null): CheckRequest | null {
-  const mapping = MESSAGE_ACTIONS[message.topic]?.[message.action];
-  if (!mapping) return null;
-  const id = typeof socket?.userId === 'string' && socket.userId !== '' ? socket.userId : OPEN;
-  const base = {
-    type: mapping.section,
-    action: mapping.action,
-    name: mapping.nameless ? undefined : message.name,
-    user: { id, isAuthenticated: id !== OPEN, data: socket?.serverData ?? null },
-    messageAction: mapping.messageAction,
-  };
-  if (mapping.section === 'record' && mapping.action === 'write') {
-    const value = payload(message, socket);
-    // A write with a path (PATCH, or an UPDATE with a path from CREATEANDPATCH) is merged into
-    // the stored record (FIXED: upstream gives the raw value to a path-write sent as update).
-    return typeof message.path === 'string' && message.path !== '' ? { ...base, patch: { path: message.path, value } } : { ...base, data: value };
-  }
-  if (mapping.action === 'publish' || mapping.action === 'request') return { ...base, data: payload(message, socket) };
-  return base;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Record writes being checked or applied, in arrival order. A record load made for a check waits
- * for the writes of that record that arrived before the check, so a rule reading `oldData` or
- * `_()` sees them. A check only ever waits for earlier tickets, so waits can not form a cycle.
- */
-class WriteOrder {
-  private last = 0;
-  private readonly inFlight = new Map<string, { readonly ticket: number; readonly done: Promise<void> }[]>();
-
-  ticket(): number {
-    return ++this.last;
-  }
-
-  /** Registers a write; call the result once with a promise that settles when it is applied (or with nothing when it was refused). */
-  begin(name: string, ticket: number): (applied?: Promise<void>) => void {
-    let release!: () => void;
-    const entry = { ticket, done: new Promise<void>((r) => (release = r)) };
-    const list = this.inFlight.get(name);
-    if (list) list.push(entry);
-    else this.inFlight.set(name, [entry]);
-    let finished = false;
-    return (applied) => {
-      if (finished) return;
-      finished = true;
-      void (applied ?? Promise.resolve()).catch(() => undefined).then(() => {
-        release();
-        const now = this.inFlight.get(name);
-        const rest = now?.filter((e) => e !== entry) ?? [];
-        if (rest.length > 0) this.inFlight.set(name, rest);
-        else this.inFlight.delete(name);
-      });
-    };
-  }
-
-  /** Settles when every write of `name` with an earlier ticket is done; undefined when there is none. */
-  earlier(name: string, ticket: number): Promise<void> | undefined {
-    const list = this.inFlight.get(name)?.filter((e) => e.ticket < ticket);
-    return list && list.length > 0 ? Promise.all(list.map((e) => e.done)).then(() => undefined) : undefined;
-  }
-}
-
 /** One line for the debug log: who wanted what, the answer, and which rule gave it. */
 function describeDecision(d: Decision, request: CheckRequest): string {
   const where = d.pattern !== undefined ? ` by "${d.pattern}" at ${d.location ?? '?'}` : '';
   return `${d.allowed ? 'allowed' : 'denied'} ${d.section} ${d.action} (${request.messageAction}) of "${d.name ?? ''}" for "${request.user?.id}"${where}: ${d.reason.code} ${d.reason.message}`;
 }
 
-const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -326,45 +177,80 @@ export class ValvePermission {
   }
 
   canPerformAction(socket: DeepstreamSocket, msg: DeepstreamMessage, callback: PermissionCallback, passItOn: unknown): void {
-    let answered = false;
-    const answer = (error: string | null, allowed: boolean): void => {
-      if (answered) return;
-      answered = true;
-      try {
-        callback(socket, msg, passItOn, error, allowed);
-      } catch (e) {
-        this.logger.error('PLUGIN_ERROR', `the server failed while handling a permission answer for "${msg.name ?? ''}": ${message(e)}`);
-      }
-    };
-    let finish: ((applied?: Promise<void>) => void) | undefined;
-    const fail = (e: unknown): void => {
-      const why = e instanceof DataError ? e.message : `internal error: ${message(e)}`;
-      this.logger.warn('MESSAGE_PERMISSION_ERROR', `denied "${msg.name ?? ''}" (topic ${msg.topic}, action ${msg.action}): ${why}`);
-      answer(why, false);
-      finish?.();
-    };
+    // The common case, a decision made synchronously, answers at the end of this function and
+    // allocates no closure; only a check that loads records goes on in a promise (checkAsync).
+    let error: string | null = null;
+    let allowed = false;
     try {
-      const request = requestFor(msg, socket);
-      if (request === null) return answer(null, true);
-      const engine = this.engine;
-      if (!engine) return fail(new Error('no rules are loaded'));
-      const ticket = this.writes.ticket();
-      const name = request.name;
-      if (request.type === 'record' && name !== undefined && WRITES.has(request.messageAction ?? '')) finish = this.writes.begin(name, ticket);
-      const decide = (d: Decision): void => {
-        if (this.logger.shouldLog?.(0)) this.logger.debug('PERMISSION_DECISION', describeDecision(d, request));
-        if (d.error !== undefined) {
-          this.logger.warn('MESSAGE_PERMISSION_ERROR', `${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`);
-          answer(`${d.reason.code}: ${d.error}`, false);
-        } else answer(null, d.allowed);
-        // The answer handed an allowed write to the server (synchronously): wait for it to be applied.
-        finish?.(d.allowed && name !== undefined ? this.settled(name) : undefined);
-      };
-      const result = engine.check(request, { loadRecord: (name) => this.loadRecord(name, ticket) });
-      if (isPromise(result)) result.then(decide, fail);
-      else decide(result);
+      const rule = ruleFor(msg);
+      if (rule === undefined) allowed = true;
+      else {
+        const request = buildRequest(rule, msg, socket);
+        const engine = this.engine;
+        if (engine === undefined) throw new Error('no rules are loaded');
+        const ticket = this.writes.ticket();
+        // Loads wait for the writes under way that arrived before this check. With none under way
+        // now, none ever will be (later writes get later tickets): the engine's own loader, which
+        // waits for no write, does the same without a closure and options object per check.
+        const result = this.writes.idle ? engine.check(request) : engine.check(request, { loadRecord: (name) => this.loadRecord(name, ticket) });
+        if (result instanceof Promise) return this.checkAsync(socket, msg, callback, passItOn, request, result, rule.changesRecord ? ticket : undefined);
+        error = this.judge(result, request);
+        allowed = error === null && result.allowed;
+      }
     } catch (e) {
-      fail(e);
+      error = this.failure(msg, e);
+      allowed = false;
+    }
+    this.answer(socket, msg, callback, passItOn, error, allowed);
+  }
+
+  /**
+   * A check that loads records. A record write is registered until it is answered, so loads of
+   * that record by checks that arrive meanwhile wait for it (see WriteOrder).
+   */
+  private checkAsync(socket: DeepstreamSocket, msg: DeepstreamMessage, callback: PermissionCallback, passItOn: unknown, request: CheckRequest, result: Promise<Decision>, writeTicket: number | undefined): void {
+    const write = writeTicket !== undefined && request.name !== undefined ? this.writes.begin(request.name, writeTicket) : undefined;
+    const settle = (error: string | null, allowed: boolean): void => {
+      this.answer(socket, msg, callback, passItOn, error, allowed);
+      // After the answer: an allowed write is now in the server's hands (its transition exists),
+      // which the loads that waited for it then wait for in their turn (settled()).
+      if (write !== undefined) this.writes.end(write);
+    };
+    result.then(
+      (d) => {
+        let error: string | null;
+        try {
+          error = this.judge(d, request);
+        } catch (e) {
+          error = this.failure(msg, e);
+        }
+        settle(error, error === null && d.allowed);
+      },
+      (e: unknown) => settle(this.failure(msg, e), false),
+    );
+  }
+
+  /** Logs a decision; the error to answer with (null when it is a plain allow or deny). */
+  private judge(d: Decision, request: CheckRequest): string | null {
+    if (this.logger.shouldLog?.(0)) this.logger.debug('PERMISSION_DECISION', describeDecision(d, request));
+    if (d.error === undefined) return null;
+    this.logger.warn('MESSAGE_PERMISSION_ERROR', `${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`);
+    return `${d.reason.code}: ${d.error}`;
+  }
+
+  /** Logs a check that could not be made; the error to answer with. */
+  private failure(msg: DeepstreamMessage, e: unknown): string {
+    const why = e instanceof DataError ? e.message : `internal error: ${message(e)}`;
+    this.logger.warn('MESSAGE_PERMISSION_ERROR', `denied "${msg.name ?? ''}" (topic ${msg.topic}, action ${msg.action}): ${why}`);
+    return why;
+  }
+
+  /** Hands the answer to the server, once per message; a failure in the server is logged, never thrown back. */
+  private answer(socket: DeepstreamSocket, msg: DeepstreamMessage, callback: PermissionCallback, passItOn: unknown, error: string | null, allowed: boolean): void {
+    try {
+      callback(socket, msg, passItOn, error, allowed);
+    } catch (e) {
+      this.logger.error('PLUGIN_ERROR', `the server failed while handling a permission answer for "${msg.name ?? ''}": ${message(e)}`);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   type DeepstreamLogger,
   type DeepstreamMessage,
   type PermissionCallback,
+  type RecordHandlerLike,
 } from '../../runtime/deepstream.js';
 import { watchFile, type FileWatcher } from '../../runtime/watch.js';
 import { TestClient } from './helpers/client.js';
@@ -369,6 +370,58 @@ describe('Valve plugin', () => {
     };
     expect(() => plugin.canPerformAction(socket, event('{"level":3}'), throwing, {})).not.toThrow();
     expect(logger.lines.some((l) => l.startsWith('ERROR PLUGIN_ERROR') && l.includes('boom in the server'))).toBe(true);
+    await plugin.close();
+  });
+
+  it('makes a load wait for a write of its record that arrived earlier and is still being checked, and only for such a write', async () => {
+    // The server's record handler, reduced to what the plugin uses: a load reads the record as
+    // it is when asked; an allowed write goes through a transition that reaches the record a few
+    // turns later (as deepstream's RecordTransition does).
+    const store = new Map<string, unknown>([['doc', { open: true }]]);
+    const transitions = new Map<string, { isDestroyed?: boolean }>();
+    const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+    const handler: RecordHandlerLike = {
+      transitions,
+      runWhenRecordStable: (name, run) => run(name),
+      removeRecordRequest: () => undefined,
+      recordRequest: (name, _socket, done) => {
+        const value = structuredClone(store.get(name) ?? null);
+        setImmediate(() => done(name, 1, value));
+      },
+    };
+    const rules = PLUGIN_RULES.replace('read: true, write: true', 'read: "oldData !== null && oldData.open === true", write: "oldData === null || oldData.locked !== true"');
+    expect(rules).not.toBe(PLUGIN_RULES);
+    const plugin = new ValvePermission({ permissions: scratch.write('order.yml', rules) }, { logger: memoryLogger() });
+    await plugin.whenReady();
+    plugin.setRecordHandler(handler);
+
+    const answers = new Map<string, [string | null, boolean]>();
+    const answer = (label: string): PermissionCallback => (_s, m, _p, error, allowed) => {
+      answers.set(label, [error, allowed]);
+      if (label === 'write' && error === null && allowed) {
+        const t = {};
+        transitions.set(m.name!, t);
+        void turn().then(turn).then(turn).then(() => {
+          store.set(m.name!, JSON.parse(String(m.data)));
+          transitions.delete(m.name!);
+        });
+      }
+    };
+    const RECORD = 5;
+    const read = (): DeepstreamMessage => ({ topic: RECORD, action: 3 /* READ */, name: 'doc' });
+    const socket = { userId: 'u' };
+    plugin.canPerformAction(socket, read(), answer('read before'), {});
+    plugin.canPerformAction(socket, { topic: RECORD, action: 18 /* UPDATE */, name: 'doc', data: '{"open":false}' }, answer('write'), {});
+    plugin.canPerformAction(socket, read(), answer('read after'), {});
+    for (let i = 0; i < 100 && answers.size < 3; i++) await turn();
+
+    expect(Object.fromEntries(answers)).toEqual({
+      // Arrived before the write: not held up by it, so it read the record as it was.
+      'read before': [null, true],
+      write: [null, true],
+      // Arrived after it: read once the write was answered and its update had reached the record.
+      'read after': [null, false],
+    });
     await plugin.close();
   });
 });
