@@ -7,10 +7,12 @@ import type { Reporter } from '../grammar/cst-to-ast.js';
 import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
 import { parseRuleFile } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
+import { loadYaml } from '../grammar/yaml.js';
+import type { YamlCst } from '../grammar/yaml-depth.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
 import { TypeChecker } from './checker.js';
-import { resolveCompileLimits, scanRules, tooDeep, yamlTooDeep, type CompileLimits } from './limits.js';
+import { cstTooDeep, parseYamlCst, resolveCompileLimits, scanRules, tooDeep, type CompileLimits } from './limits.js';
 import { lintFile, lintRule } from './lints.js';
 import { loadSchema, type Schema } from './schema.js';
 import { applySuppressions } from './suppress.js';
@@ -35,10 +37,13 @@ function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { 
   return loadSchema(option.text, file);
 }
 
-/** A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded. */
-function yamlLimits(text: string, file: string, limits: CompileLimits): Diagnostic | undefined {
+/**
+ * A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded.
+ * `parse` is only called within the size limit; it returns the CST that the loader then reuses.
+ */
+function yamlLimits(text: string, file: string, limits: CompileLimits, parse: () => YamlCst = () => parseYamlCst(text)): Diagnostic | undefined {
   if (text.length > limits.maxFileSize) return new DiagnosticSink(file, text).report('VLV0701', { start: 0, end: 0 }, { size: text.length, max: limits.maxFileSize });
-  const deep = yamlTooDeep(text, limits.maxYamlDepth);
+  const deep = cstTooDeep(parse(), limits.maxYamlDepth);
   if (deep) return new DiagnosticSink(file, text).report('VLV0702', { start: deep.offset, end: deep.offset + 1 }, { max: limits.maxYamlDepth });
   return undefined;
 }
@@ -88,12 +93,15 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
   const limits = resolveCompileLimits(options.limits);
-  const tooBig = yamlLimits(text, file, limits);
+  let cst: YamlCst | undefined;
+  const tooBig = yamlLimits(text, file, limits, () => (cst = parseYamlCst(text)));
   if (tooBig) return { diagnostics: [tooBig] };
-  const scan = scanRules(text, file, limits);
+  // One parse and one load of the YAML serve the limit scan and the compiler.
+  const loaded = loadYaml(text, file, cst);
+  const scan = scanRules(text, file, limits, loaded);
   if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
   try {
-    return compileWithin(text, options, file, limits);
+    return compileWithin(text, options, file, limits, loaded);
   } catch (e) {
     // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
@@ -101,8 +109,8 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   }
 }
 
-function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits): ProgramResult {
-  const parsed = parseRuleFile(text, file);
+function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>): ProgramResult {
+  const parsed = parseRuleFile(text, file, loaded);
   const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);
