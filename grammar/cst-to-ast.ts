@@ -16,8 +16,11 @@ const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset
 
 /** A node's children (tokens and sub-nodes) in source order. */
 function ordered(node: CstNode): CstElement[] {
+  const lists = Object.values(node.children);
+  // Most binary levels hold one operand and no operator: nothing to sort (the common case by far).
+  if (lists.length === 1 && lists[0].length === 1) return [lists[0][0]];
   const all: CstElement[] = [];
-  for (const list of Object.values(node.children)) all.push(...list);
+  for (const list of lists) all.push(...list);
   const start = (e: CstElement): number => (isToken(e) ? e.startOffset : (e.location?.startOffset ?? Number.MAX_SAFE_INTEGER));
   return all.sort((a, b) => start(a) - start(b));
 }
