@@ -26,6 +26,11 @@ export interface CompileOptions {
   readonly schema?: { readonly text: string; readonly file?: string } | Schema;
   /** Compile-time limits (compiler/limits.ts); each one left out keeps its default. Invalid values throw. */
   readonly limits?: Partial<CompileLimits>;
+  /**
+   * False: leave out `factorySource` and `moduleSource` (a caller that only wants diagnostics,
+   * such as `valve check`, skips generating code for every rule). Default true.
+   */
+  readonly emit?: boolean;
 }
 
 function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
@@ -52,9 +57,9 @@ export interface ProgramResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when the file has no errors. */
   readonly program?: RuleProgram;
-  /** Source of the factory function `valveRules(r)`; present with `program`. */
+  /** Source of the factory function `valveRules(r)`; present with `program` unless `emit: false`. */
   readonly factorySource?: string;
-  /** Full ES module text (what `valve compile` writes); present with `program`. */
+  /** Full ES module text (what `valve compile` writes); present with `program` unless `emit: false`. */
   readonly moduleSource?: string;
 }
 
@@ -160,6 +165,7 @@ function compileWithin(text: string, options: CompileOptions, file: string, limi
   const diagnostics = sortDiagnostics([...schemaDiagnostics, ...own]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const program: RuleProgram = { file, rules };
+  if (options.emit === false) return { diagnostics, program };
   const factorySource = emitFactory(program);
   // U+2028 / U+2029 end a `//` comment in JavaScript: the file name in the module's header comment
   // must not become code. Everywhere else they sit in JSON strings, where the escape means the same.
