@@ -5,7 +5,7 @@
 import { walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
-import { parseRuleFile, type RuleLexings } from '../grammar/file.js';
+import { parseRuleFile } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
 import { loadYaml } from '../grammar/yaml.js';
 import type { YamlCst } from '../grammar/yaml-depth.js';
@@ -106,7 +106,7 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   const scan = scanRules(text, file, limits, loaded);
   if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
   try {
-    return compileWithin(text, options, file, limits, loaded, scan.lexed);
+    return compileWithin(text, options, file, limits, loaded);
   } catch (e) {
     // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
@@ -114,8 +114,8 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   }
 }
 
-function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>, lexed: RuleLexings): ProgramResult {
-  const parsed = parseRuleFile(text, file, loaded, lexed);
+function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>): ProgramResult {
+  const parsed = parseRuleFile(text, file, loaded);
   const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);

@@ -4,12 +4,10 @@
  * the rules file holds; each one exceeded is an error diagnostic, never an exception. Run-time
  * limits live in runtime/limits.ts.
  */
-import type { ILexingResult } from 'chevrotain';
 import { children, type Expr } from '../grammar/ast.js';
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
 import { ruleLexer } from '../grammar/lexer.js';
 import type { Span } from '../grammar/span.js';
-import type { RuleLexings } from '../grammar/file.js';
 import { loadYaml, type YNode } from '../grammar/yaml.js';
 
 export interface CompileLimits {
@@ -59,8 +57,6 @@ export interface LimitScan {
   readonly diagnostics: Diagnostic[];
   /** The rule with the most tokens: blamed if parsing still runs out of stack. */
   readonly suspect?: Span;
-  /** Each rule string's lexing, by its YAML node: the parser reuses it instead of lexing again. */
-  readonly lexed: RuleLexings;
 }
 
 /**
@@ -73,21 +69,20 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   let suspect: { span: Span; tokens: number } | undefined;
-  const rules: { node: YNode; value: string; toFileSpan: (s: Span) => Span }[] = [];
-  const lexed = new Map<YNode, ILexingResult>();
+  const rules: { value: string; toFileSpan: (s: Span) => Span }[] = [];
   const maps = (n: YNode | undefined): YNode[] => (n?.kind === 'map' ? n.entries.map((e) => e.value) : []);
   for (const section of maps(root)) {
     for (const pattern of maps(section)) {
       for (const rule of maps(pattern)) {
         if (rule.kind === 'scalar' && typeof rule.value === 'string' && rule.value.trim() !== '') {
           const span = rule.span;
-          rules.push({ node: rule, value: rule.value, toFileSpan: rule.toFileSpan ?? (() => span) });
+          rules.push({ value: rule.value, toFileSpan: rule.toFileSpan ?? (() => span) });
         }
       }
     }
   }
   const seen = new Set<string>();
-  for (const { node, value, toFileSpan } of rules) {
+  for (const { value, toFileSpan } of rules) {
     const whole = toFileSpan({ start: 0, end: value.length });
     const key = `${whole.start}:${whole.end}`;
     if (seen.has(key)) continue; // a rule reused through a YAML alias
@@ -96,9 +91,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
       sink.report('VLV0703', whole, { length: value.length, max: limits.maxRuleLength }, 'split the condition over several patterns, or shorten it');
       continue;
     }
-    const lexing = ruleLexer.tokenize(value);
-    lexed.set(node, lexing);
-    const { tokens } = lexing;
+    const { tokens } = ruleLexer.tokenize(value);
     if (!suspect || tokens.length > suspect.tokens) suspect = { span: whole, tokens: tokens.length };
     let depth = 0;
     for (const t of tokens) {
@@ -112,7 +105,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
       } else if (CLOSE.has(type)) depth = Math.max(0, depth - 1);
     }
   }
-  return { diagnostics: sink.items, lexed, ...(suspect ? { suspect: suspect.span } : {}) };
+  return { diagnostics: sink.items, ...(suspect ? { suspect: suspect.span } : {}) };
 }
 
 /** The first node (outermost first) found deeper than `max` in the expression tree, without recursion. */

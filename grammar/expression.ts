@@ -1,5 +1,4 @@
 /** Text of one rule → expression AST, with every lexing and parsing problem reported. */
-import type { ILexingResult } from 'chevrotain';
 import type { Expr } from './ast.js';
 import { CstToAst, type Reporter } from './cst-to-ast.js';
 import { ruleLexer } from './lexer.js';
@@ -8,8 +7,8 @@ import { fromChevrotain } from './span.js';
 
 export type { Reporter } from './cst-to-ast.js';
 
-/** `lexed`: `text` already run through ruleLexer (the compiler's limit scan lexes every rule). */
-export function parseExpression(text: string, report: Reporter, lexed: ILexingResult = ruleLexer.tokenize(text)): Expr {
+export function parseExpression(text: string, report: Reporter): Expr {
+  const lexed = ruleLexer.tokenize(text);
   for (const e of lexed.errors) {
     const char = text.slice(e.offset, e.offset + Math.max(1, e.length));
     report('VLV0203', { start: e.offset, end: e.offset + Math.max(1, e.length) }, { char: [...char][0] ?? char }, unexpectedCharHint(char));

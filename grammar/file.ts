@@ -3,7 +3,6 @@
  * string parsed into an expression AST. Names are not judged here (unknown sections and actions
  * are the compiler's business); only the shape of the file and the syntax of each piece are.
  */
-import type { ILexingResult } from 'chevrotain';
 import type { Expr } from './ast.js';
 import type { Reporter } from './cst-to-ast.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostic.js';
@@ -61,19 +60,8 @@ function keyContentStart(text: string, keySpan: Span): number {
   return c === '"' || c === "'" ? keySpan.start + 1 : keySpan.start;
 }
 
-/** Rule strings already lexed (by the compiler's limit scan), by their YAML node. */
-export type RuleLexings = ReadonlyMap<YNode, ILexingResult>;
-
-/**
- * `loaded`: loadYaml's result for this text and file, when the caller has it already; `lexed`:
- * lexings of its rule strings to reuse.
- */
-export function parseRuleFile(
-  text: string,
-  file: string,
-  loaded: ReturnType<typeof loadYaml> = loadYaml(text, file),
-  lexed: RuleLexings = new Map(),
-): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
+/** `loaded`: loadYaml's result for this text and file, when the caller has it already. */
+export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file)): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
@@ -89,7 +77,7 @@ export function parseRuleFile(
         sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: describe(entry.value) });
       }
     } else {
-      for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink, lexed));
+      for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink));
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
   });
@@ -100,7 +88,7 @@ function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Re
   return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
 }
 
-function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, lexed: RuleLexings): PatternAst {
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink): PatternAst {
   const base = keyContentStart(text, keySpan);
   // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
   const exact = text.slice(base, base + key.length) === key;
@@ -116,17 +104,17 @@ function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: strin
     else sink.report('VLV0114', at, { pattern: key, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
     return { text: key, keySpan, pattern, rules, isMap: false, node: value };
   }
-  for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink, lexed));
+  for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));
   return { text: key, keySpan, pattern, rules, isMap: true, node: value };
 }
 
-function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink, lexed: RuleLexings): RuleAst {
+function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink): RuleAst {
   const whole = (): Span => node.span;
   if (node.kind !== 'scalar' || typeof node.value !== 'string') return { action, keySpan, node, toFileSpan: whole };
   const scalar: YScalar = node;
   const ruleText = node.value as string;
   const toFileSpan = scalar.toFileSpan ?? whole;
   if (ruleText.trim() === '') return { action, keySpan, node, text: ruleText, toFileSpan };
-  const expr = parseExpression(ruleText, offsetReporter(sink, toFileSpan), lexed.get(node));
+  const expr = parseExpression(ruleText, offsetReporter(sink, toFileSpan));
   return { action, keySpan, node, text: ruleText, expr, toFileSpan };
 }
