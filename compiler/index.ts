@@ -53,6 +53,16 @@ function yamlLimits(text: string, file: string, limits: CompileLimits, parse: ()
   return undefined;
 }
 
+/**
+ * The YAML limits, then the text loaded: one parse and one load serve the limit scan and the
+ * compiler. A function of its own so yaml's token tree is garbage before the rules are compiled.
+ */
+function loadWithinLimits(text: string, file: string, limits: CompileLimits): { tooBig: Diagnostic } | { loaded: ReturnType<typeof loadYaml> } {
+  let cst: YamlCst | undefined;
+  const tooBig = yamlLimits(text, file, limits, () => (cst = parseYamlCst(text)));
+  return tooBig ? { tooBig } : { loaded: loadYaml(text, file, cst) };
+}
+
 export interface ProgramResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when the file has no errors. */
@@ -98,11 +108,9 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
   const limits = resolveCompileLimits(options.limits);
-  let cst: YamlCst | undefined;
-  const tooBig = yamlLimits(text, file, limits, () => (cst = parseYamlCst(text)));
-  if (tooBig) return { diagnostics: [tooBig] };
-  // One parse and one load of the YAML serve the limit scan and the compiler.
-  const loaded = loadYaml(text, file, cst);
+  const yaml = loadWithinLimits(text, file, limits);
+  if ('tooBig' in yaml) return { diagnostics: [yaml.tooBig] };
+  const { loaded } = yaml;
   const scan = scanRules(text, file, limits, loaded);
   if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
   try {
