@@ -161,7 +161,13 @@ function checkTags(cstDoc: CST.Document, doc: Document.Parsed, sink: DiagnosticS
       }
       return;
     }
-    for (const v of Object.values(t)) if (v && typeof v === 'object') walk(v);
+    // for…in visits the same own keys as Object.values (CST tokens are plain objects) without
+    // allocating an array per token.
+    for (const key in tok) {
+      if (!Object.hasOwn(tok, key)) continue;
+      const v = (tok as Record<string, unknown>)[key];
+      if (v && typeof v === 'object') walk(v);
+    }
   };
   walk(cstDoc);
 }
