@@ -12,7 +12,7 @@
  * --out=FILE is given).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext } from './lib/context.js';
@@ -98,7 +98,8 @@ function buildForBench(): { seconds: number; typeErrors: number } {
   const seconds = (performance.now() - t0) / 1000;
   if (!existsSync(join(BUILD, 'dist', 'bench', 'run.js'))) throw new Error(`the benchmark build failed: ${tsc.stdout.slice(0, 2000)}${tsc.stderr.slice(0, 500)}`);
   mkdirSync(join(BUILD, 'bin'), { recursive: true });
-  copyFileSync(join(ROOT, 'bin', 'valve.js'), join(BUILD, 'bin', 'valve.js'));
+  // The launcher and the module hook it registers (bin/chevrotain-bundle.js).
+  for (const f of readdirSync(join(ROOT, 'bin'))) if (f.endsWith('.js')) copyFileSync(join(ROOT, 'bin', f), join(BUILD, 'bin', f));
   copyFileSync(join(ROOT, 'runtime', 'deepstream-plugin.cjs'), join(BUILD, 'dist', 'runtime', 'deepstream-plugin.cjs'));
   return { seconds, typeErrors: (tsc.stdout.match(/error TS/g) ?? []).length };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (prepare) or `npm run build`.
 import { existsSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
@@ -8,4 +9,6 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('valve: not built yet; run `npm install` (or `npm run build`) in the repository first\n');
   process.exit(2);
 }
+// Load chevrotain as its single-file build (see chevrotain-bundle.js); `register` needs Node 20.6+.
+if (typeof nodeModule.register === 'function') nodeModule.register('./chevrotain-bundle.js', import.meta.url);
 await import(main.href);

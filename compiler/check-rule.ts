@@ -3,7 +3,6 @@
  * and action, every call must be `_()` or an allowed method, and no property may lead into
  * JavaScript internals. Reports through the rule's own offset map so positions are exact.
  */
-import { RE2JS } from 're2js';
 import { walk, type Call, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { METHOD_NAMES, methodSpec } from './builtins.js';
@@ -60,7 +59,7 @@ export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): R
         if (!t.ok) {
           if (t.unsupported) report('VLV0311', node.span, { feature: t.unsupported });
           else report('VLV0204', node.span, { detail: t.error });
-        } else checkRegexSize(t.re2, node.span, ctx, report);
+        } else checkRegexSize(t.programSize, node.span, ctx, report);
         break;
       }
       default:
@@ -119,9 +118,8 @@ function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
 }
 
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
-function checkRegexSize(re2: { readonly source: string; readonly flags: number }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
+function checkRegexSize(size: number, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
   if (ctx.maxRegexSize === undefined) return;
-  const size = RE2JS.compile(re2.source, re2.flags).programSize();
   if (size > ctx.maxRegexSize) report('VLV0706', span, { size, max: ctx.maxRegexSize }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
 }
 
@@ -149,7 +147,7 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: 
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
       const t = translateRegex(node.args[0].value, '');
       if (!t.ok) report(t.unsupported ? 'VLV0311' : 'VLV0204', node.args[0].span, t.unsupported ? { feature: t.unsupported } : { detail: t.error });
-      else checkRegexSize(t.re2, node.args[0].span, ctx, report);
+      else checkRegexSize(t.programSize, node.args[0].span, ctx, report);
     }
     return;
   }

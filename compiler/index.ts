@@ -7,10 +7,12 @@ import type { Reporter } from '../grammar/cst-to-ast.js';
 import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
 import { parseRuleFile } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
+import { loadYaml } from '../grammar/yaml.js';
+import type { YamlCst } from '../grammar/yaml-depth.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
 import { TypeChecker } from './checker.js';
-import { resolveCompileLimits, scanRules, tooDeep, yamlTooDeep, type CompileLimits } from './limits.js';
+import { cstTooDeep, parseYamlCst, resolveCompileLimits, scanRules, tooDeep, type CompileLimits } from './limits.js';
 import { lintFile, lintRule } from './lints.js';
 import { loadSchema, type Schema } from './schema.js';
 import { applySuppressions } from './suppress.js';
@@ -24,6 +26,11 @@ export interface CompileOptions {
   readonly schema?: { readonly text: string; readonly file?: string } | Schema;
   /** Compile-time limits (compiler/limits.ts); each one left out keeps its default. Invalid values throw. */
   readonly limits?: Partial<CompileLimits>;
+  /**
+   * False: leave out `factorySource` and `moduleSource` (a caller that only wants diagnostics,
+   * such as `valve check`, skips generating code for every rule). Default true.
+   */
+  readonly emit?: boolean;
 }
 
 function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
@@ -35,21 +42,34 @@ function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { 
   return loadSchema(option.text, file);
 }
 
-/** A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded. */
-function yamlLimits(text: string, file: string, limits: CompileLimits): Diagnostic | undefined {
+/**
+ * A YAML text over maxFileSize or maxYamlDepth: one diagnostic, and the text must not be loaded.
+ * `parse` is only called within the size limit; it returns the CST that the loader then reuses.
+ */
+function yamlLimits(text: string, file: string, limits: CompileLimits, parse: () => YamlCst = () => parseYamlCst(text)): Diagnostic | undefined {
   if (text.length > limits.maxFileSize) return new DiagnosticSink(file, text).report('VLV0701', { start: 0, end: 0 }, { size: text.length, max: limits.maxFileSize });
-  const deep = yamlTooDeep(text, limits.maxYamlDepth);
+  const deep = cstTooDeep(parse(), limits.maxYamlDepth);
   if (deep) return new DiagnosticSink(file, text).report('VLV0702', { start: deep.offset, end: deep.offset + 1 }, { max: limits.maxYamlDepth });
   return undefined;
+}
+
+/**
+ * The YAML limits, then the text loaded: one parse and one load serve the limit scan and the
+ * compiler. A function of its own so yaml's token tree is garbage before the rules are compiled.
+ */
+function loadWithinLimits(text: string, file: string, limits: CompileLimits): { tooBig: Diagnostic } | { loaded: ReturnType<typeof loadYaml> } {
+  let cst: YamlCst | undefined;
+  const tooBig = yamlLimits(text, file, limits, () => (cst = parseYamlCst(text)));
+  return tooBig ? { tooBig } : { loaded: loadYaml(text, file, cst) };
 }
 
 export interface ProgramResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when the file has no errors. */
   readonly program?: RuleProgram;
-  /** Source of the factory function `valveRules(r)`; present with `program`. */
+  /** Source of the factory function `valveRules(r)`; present with `program` unless `emit: false`. */
   readonly factorySource?: string;
-  /** Full ES module text (what `valve compile` writes); present with `program`. */
+  /** Full ES module text (what `valve compile` writes); present with `program` unless `emit: false`. */
   readonly moduleSource?: string;
 }
 
@@ -88,12 +108,13 @@ function dedupe(list: readonly Diagnostic[]): Diagnostic[] {
 export function compileProgram(text: string, options: CompileOptions = {}): ProgramResult {
   const file = options.file ?? 'permissions.yml';
   const limits = resolveCompileLimits(options.limits);
-  const tooBig = yamlLimits(text, file, limits);
-  if (tooBig) return { diagnostics: [tooBig] };
-  const scan = scanRules(text, file, limits);
+  const yaml = loadWithinLimits(text, file, limits);
+  if ('tooBig' in yaml) return { diagnostics: [yaml.tooBig] };
+  const { loaded } = yaml;
+  const scan = scanRules(text, file, limits, loaded);
   if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
   try {
-    return compileWithin(text, options, file, limits);
+    return compileWithin(text, options, file, limits, loaded);
   } catch (e) {
     // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
@@ -101,8 +122,8 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   }
 }
 
-function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits): ProgramResult {
-  const parsed = parseRuleFile(text, file);
+function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>): ProgramResult {
+  const parsed = parseRuleFile(text, file, loaded);
   const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);
@@ -152,6 +173,7 @@ function compileWithin(text: string, options: CompileOptions, file: string, limi
   const diagnostics = sortDiagnostics([...schemaDiagnostics, ...own]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const program: RuleProgram = { file, rules };
+  if (options.emit === false) return { diagnostics, program };
   const factorySource = emitFactory(program);
   // U+2028 / U+2029 end a `//` comment in JavaScript: the file name in the module's header comment
   // must not become code. Everywhere else they sit in JSON strings, where the escape means the same.

@@ -47,7 +47,7 @@ export function resolveCompileLimits(overrides?: Partial<CompileLimits>): Compil
   return Object.freeze(out) as unknown as CompileLimits;
 }
 
-export { yamlTooDeep } from '../grammar/yaml-depth.js';
+export { cstTooDeep, parseYamlCst, yamlTooDeep } from '../grammar/yaml-depth.js';
 
 const OPEN = new Set(['LParen', 'LBracket', 'LCurly', 'TemplateHead']);
 const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'TemplateTail', 'UnterminatedTemplateTail']);
@@ -62,11 +62,12 @@ export interface LimitScan {
 /**
  * Before the rules are parsed: every rule string (section → pattern → action → string, as
  * grammar/file.ts finds them) within maxRuleLength and maxNestingDepth. The parser recurses once
- * per bracket level, so a rule that nests too deeply is never handed to it.
+ * per bracket level, so a rule that nests too deeply is never handed to it. `loaded`: the text
+ * already loaded by loadYaml, so the compiler loads it once.
  */
-export function scanRules(text: string, file: string, limits: CompileLimits): LimitScan {
+export function scanRules(text: string, file: string, limits: CompileLimits, loaded: { readonly root?: YNode } = loadYaml(text, file)): LimitScan {
   const sink = new DiagnosticSink(file, text);
-  const root = loadYaml(text, file).root;
+  const root = loaded.root;
   let suspect: { span: Span; tokens: number } | undefined;
   const rules: { value: string; toFileSpan: (s: Span) => Span }[] = [];
   const maps = (n: YNode | undefined): YNode[] => (n?.kind === 'map' ? n.entries.map((e) => e.value) : []);

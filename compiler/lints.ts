@@ -79,6 +79,13 @@ const usedNames = (e: Expr | undefined, into: Set<string>): void => {
   if (e) walk(e, (n) => void (n.kind === 'identifier' && into.add(n.name)));
 };
 
+/** Appends to the list under `key` in place (copying the list per item is quadratic in big sections). */
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** File-level lints over the checked sites (spans are file offsets). */
 export function lintFile(sites: readonly RuleSite[], sink: DiagnosticSink): void {
   const valid = sites.filter((s) => s.valid && s.section && s.pattern);
@@ -90,7 +97,7 @@ export function lintFile(sites: readonly RuleSite[], sink: DiagnosticSink): void
 
 function unusedVariables(sites: readonly RuleSite[], sink: DiagnosticSink): void {
   const byPattern = new Map<RuleSite['patternAst'], RuleSite[]>();
-  for (const s of sites) byPattern.set(s.patternAst, [...(byPattern.get(s.patternAst) ?? []), s]);
+  for (const s of sites) addTo(byPattern, s.patternAst, s);
   for (const [ast, list] of byPattern) {
     const used = new Set<string>();
     for (const s of list) usedNames(s.rule.expr, used);
@@ -109,7 +116,7 @@ const SHADOW_LIMIT = 1000;
 
 function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
   const groups = new Map<string, RuleSite[]>();
-  for (const s of sites) groups.set(`${s.section}\0${s.rule.action}`, [...(groups.get(`${s.section}\0${s.rule.action}`) ?? []), s]);
+  for (const s of sites) addTo(groups, `${s.section}\0${s.rule.action}`, s);
   const dead = new Map<RuleSite['patternAst'], { site: RuleSite; by: string }[]>();
   for (const list of groups.values()) {
     if (list.length > SHADOW_LIMIT) continue;
@@ -120,7 +127,7 @@ function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
       const typical = p.pattern!.parts.map((x) => (x.kind === 'literal' ? x.text : x.kind === 'variable' ? 'v' : '')).join('');
       const candidates = better.filter((q) => patternRegExp(q.pattern!.parts).test(typical));
       if (candidates.length && covered(p.pattern!.parts, candidates.map((q) => q.pattern!.parts))) {
-        dead.set(p.patternAst, [...(dead.get(p.patternAst) ?? []), { site: p, by: candidates.map((q) => q.pattern!.text).join('`, `') }]);
+        addTo(dead, p.patternAst, { site: p, by: candidates.map((q) => q.pattern!.text).join('`, `') });
       }
     }
   }

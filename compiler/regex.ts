@@ -11,7 +11,8 @@ export interface Re2Source {
   readonly global: boolean;
 }
 
-export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source } | { readonly ok: false; readonly unsupported?: string; readonly error: string };
+/** `programSize`: instructions of the compiled RE2 program (what VLV0706 limits), measured while validating. */
+export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source; readonly programSize: number } | { readonly ok: false; readonly unsupported?: string; readonly error: string };
 
 const fail = (error: string, unsupported?: string): RegexTranslation => ({ ok: false, error, ...(unsupported ? { unsupported } : {}) });
 
@@ -92,10 +93,11 @@ export function translateRegex(pattern: string, flags: string): RegexTranslation
     }
     out += c;
   }
+  let compiled: RE2JS;
   try {
-    RE2JS.compile(out, re2Flags);
+    compiled = RE2JS.compile(out, re2Flags);
   } catch (e) {
     return fail(e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e));
   }
-  return { ok: true, re2: { source: out, flags: re2Flags, global } };
+  return { ok: true, re2: { source: out, flags: re2Flags, global }, programSize: compiled.programSize() };
 }

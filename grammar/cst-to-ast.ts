@@ -15,7 +15,19 @@ const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefine
 const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset);
 
 /** A node's children (tokens and sub-nodes) in source order. */
-function ordered(node: CstNode): CstElement[] {
+function ordered(node: CstNode): readonly CstElement[] {
+  // Most binary levels hold one operand and no operator: return that list as it is, with no
+  // copy and no sort (the common case by far; callers only read the result).
+  let only: CstElement[] | undefined;
+  let several = false;
+  for (const key in node.children) {
+    if (only) {
+      several = true;
+      break;
+    }
+    only = node.children[key];
+  }
+  if (only && !several && only.length <= 1) return only;
   const all: CstElement[] = [];
   for (const list of Object.values(node.children)) all.push(...list);
   const start = (e: CstElement): number => (isToken(e) ? e.startOffset : (e.location?.startOffset ?? Number.MAX_SAFE_INTEGER));

@@ -17,14 +17,13 @@ export interface Diagnostic {
 /** Collects diagnostics for one source text, turning file offsets into line:column. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
-  private readonly lines: LineIndex;
+  // Built on the first report: most sinks over a big file never report anything.
+  private lines?: LineIndex;
 
   constructor(
     readonly file: string,
     readonly text: string,
-  ) {
-    this.lines = new LineIndex(text);
-  }
+  ) {}
 
   /** `severity` overrides the catalogue's default (the type checker reports errors as warnings without a schema). */
   report<C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity): Diagnostic {
@@ -34,7 +33,7 @@ export class DiagnosticSink {
       severity: severity ?? entry.severity,
       message: (entry.message as (p: MessageParams<C>) => string)(params),
       file: this.file,
-      start: this.lines.position(where.start),
+      start: (this.lines ??= new LineIndex(this.text)).position(where.start),
       end: this.lines.position(Math.max(where.start, where.end)),
       ...(hint !== undefined ? { hint } : {}),
     };

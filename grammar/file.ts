@@ -60,8 +60,8 @@ function keyContentStart(text: string, keySpan: Span): number {
   return c === '"' || c === "'" ? keySpan.start + 1 : keySpan.start;
 }
 
-export function parseRuleFile(text: string, file: string): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
-  const loaded = loadYaml(text, file);
+/** `loaded`: loadYaml's result for this text and file, when the caller has it already. */
+export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file)): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.

@@ -1,4 +1,23 @@
-import { Parser } from 'yaml';
+import { type CST, Parser } from 'yaml';
+
+/**
+ * yaml's concrete syntax tree of one text. Parsing is the costliest part of loading a big file,
+ * so the depth checks and the loader share one parse instead of each running their own.
+ * `overflow`: yaml's parser ran out of stack; `error`: it threw anything else (rethrown by each
+ * user, as a fresh parse would have).
+ */
+export type YamlCst = { readonly tokens: readonly CST.Token[] } | { readonly overflow: true } | { readonly error: unknown };
+
+export function parseYamlCst(text: string): YamlCst {
+  try {
+    return { tokens: Array.from(new Parser().parse(text)) };
+  } catch (e) {
+    // yaml's parser recurses too on some nesting (`- - - …`); running out of stack there is safe
+    // (it compiles no regular expression) and means the file is far too deep.
+    if (e instanceof RangeError) return { overflow: true };
+    return { error: e };
+  }
+}
 
 /**
  * The first YAML collection nested deeper than `max`, found on yaml's concrete syntax tree without
@@ -8,17 +27,17 @@ import { Parser } from 'yaml';
  * "RegExpCompiler Allocation failed" instead of a RangeError): deep files must never reach it.
  */
 export function yamlTooDeep(text: string, max: number): { readonly offset: number } | undefined {
+  return cstTooDeep(parseYamlCst(text), max);
+}
+
+/** yamlTooDeep on an already parsed text. */
+export function cstTooDeep(cst: YamlCst, max: number): { readonly offset: number } | undefined {
   type Item = { readonly key?: unknown; readonly value?: unknown };
   type Tok = { readonly type?: string; readonly offset?: number; readonly start?: unknown; readonly value?: unknown; readonly items?: readonly Item[] };
+  if ('overflow' in cst) return { offset: 0 };
+  if ('error' in cst) throw cst.error;
   const stack: [Tok, number][] = [];
-  try {
-    for (const token of new Parser().parse(text)) stack.push([token as Tok, 0]);
-  } catch (e) {
-    // yaml's parser recurses too on some nesting (`- - - …`); running out of stack there is safe
-    // (it compiles no regular expression) and means the file is far too deep.
-    if (e instanceof RangeError) return { offset: 0 };
-    throw e;
-  }
+  for (const token of cst.tokens) stack.push([token as Tok, 0]);
   while (stack.length > 0) {
     const [tok, outer] = stack.pop()!;
     const collection = tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection';

@@ -6,7 +6,7 @@
  * budget, so "billion laughs" files are rejected without being expanded) and attaches to each
  * string scalar an exact value-offset → file-offset mapping (see scalar-offsets.ts).
  */
-import { yamlTooDeep } from './yaml-depth.js';
+import { cstTooDeep, parseYamlCst, type YamlCst } from './yaml-depth.js';
 import {
   Composer,
   type CST,
@@ -17,7 +17,6 @@ import {
   isScalar,
   isSeq,
   type Node as YamlNode,
-  Parser,
   type Scalar,
   type YAMLError,
 } from 'yaml';
@@ -89,15 +88,18 @@ const formatOf = (file: string): 'YAML' | 'JSON' => (/\.json$/i.test(file) ? 'JS
  */
 export const YAML_DEPTH_SAFETY_NET = 128;
 
-export function loadYaml(text: string, file: string): { root?: YNode; diagnostics: Diagnostic[] } {
+/** `cst`: the text already parsed by parseYamlCst (the compiler parses once for all its checks). */
+export function loadYaml(text: string, file: string, cst?: YamlCst): { root?: YNode; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   try {
-    const deep = yamlTooDeep(text, YAML_DEPTH_SAFETY_NET);
+    const parsed = cst ?? parseYamlCst(text);
+    const deep = cstTooDeep(parsed, YAML_DEPTH_SAFETY_NET);
     if (deep) {
       sink.report('VLV0702', { start: deep.offset, end: Math.min(text.length, deep.offset + 1) }, { max: YAML_DEPTH_SAFETY_NET });
       return { diagnostics: sink.items };
     }
-    return { root: load(text, sink, formatOf(file)), diagnostics: sink.items };
+    // cstTooDeep returned, so the parse produced tokens
+    return { root: load(text, 'tokens' in parsed ? parsed.tokens : [], sink, formatOf(file)), diagnostics: sink.items };
   } catch (e) {
     // yaml and the walks below recurse; absurd nesting must still end as a diagnostic
     const detail = e instanceof RangeError ? 'the document is nested too deeply' : `could not be read (${String(e)})`;
@@ -106,8 +108,7 @@ export function loadYaml(text: string, file: string): { root?: YNode; diagnostic
   }
 }
 
-function load(text: string, sink: DiagnosticSink, format: 'YAML' | 'JSON'): YNode | undefined {
-  const cst = Array.from(new Parser().parse(text));
+function load(text: string, cst: readonly CST.Token[], sink: DiagnosticSink, format: 'YAML' | 'JSON'): YNode | undefined {
   const composer = new Composer({ keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
   const docs = Array.from(composer.compose(cst));
   // After the first error the parser often complains about every following token; those
@@ -160,7 +161,13 @@ function checkTags(cstDoc: CST.Document, doc: Document.Parsed, sink: DiagnosticS
       }
       return;
     }
-    for (const v of Object.values(t)) if (v && typeof v === 'object') walk(v);
+    // for…in visits the same own keys as Object.values (CST tokens are plain objects) without
+    // allocating an array per token.
+    for (const key in tok) {
+      if (!Object.hasOwn(tok, key)) continue;
+      const v = (tok as Record<string, unknown>)[key];
+      if (v && typeof v === 'object') walk(v);
+    }
   };
   walk(cstDoc);
 }

@@ -29,7 +29,8 @@ export function runCheck(files: readonly string[], options: CheckOptions, io: Ou
   let schemaReported = false;
   for (const file of files) {
     const source = readSource(file);
-    const result = compileProgram(source, { file, ...(schema ? { schema } : {}) });
+    // Diagnostics only: no module source is generated.
+    const result = compileProgram(source, { file, emit: false, ...(schema ? { schema } : {}) });
     // The schema's own problems are the same for every rules file: report them once.
     const diagnostics = result.diagnostics.filter((d) => d.file !== schema?.file || !schemaReported);
     if (schema && result.diagnostics.some((d) => d.file === schema.file)) schemaReported = true;

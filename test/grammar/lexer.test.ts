@@ -1,0 +1,18 @@
+import { Lexer } from 'chevrotain';
+import { describe, expect, it, vi } from 'vitest';
+import { RULE_LEXER_CONFIG } from '../../grammar/lexer.js';
+import { LEXER_DEFINITION } from '../../grammar/tokens.js';
+
+describe('rule lexer', () => {
+  // The shared lexer skips chevrotain's definition checks at start-up; they run here instead.
+  it('has token definitions that pass chevrotain validation, with no warnings', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const validated = new Lexer(LEXER_DEFINITION, { ...RULE_LEXER_CONFIG, skipValidations: false });
+      expect(validated.lexerDefinitionErrors).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
