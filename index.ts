@@ -13,3 +13,5 @@ export { interpret, interpretedRules, type TraceEntry } from './runtime/interpre
 export { explain, showValue, type Explanation, type ExplainStep } from './runtime/explain.js';
 export { createEngine, RulesError, toRuleSet, type Engine, type EngineOptions, type RulesInput, type CompiledModuleExports } from './runtime/engine.js';
 export { createEngineFromFile, loadRules } from './runtime/engine-node.js';
+export { LIMITS, resolveLimits, type RuntimeLimits } from './runtime/limits.js';
+export { COMPILE_LIMITS, type CompileLimits } from './compiler/limits.js';

@@ -22,6 +22,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { formatText, summary } from '../cli/report.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
+import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { loadRules } from './engine-node.js';
 import type { CheckRequest, Decision } from './evaluate.js';
 import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './deepstream-messages.js';
@@ -81,6 +82,8 @@ export interface ValveOptions {
   readonly loadTimeoutMs?: number;
   /** Quiet time after a file change before reloading (default 100 ms). */
   readonly debounceMs?: number;
+  /** Run-time limits (runtime/limits.ts, e.g. `maxRecordSize`); each one left out keeps its default. */
+  readonly limits?: Partial<RuntimeLimits>;
 }
 
 /** One line for the debug log: who wanted what, the answer, and which rule gave it. */
@@ -126,6 +129,13 @@ export class ValvePermission {
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
+    else if (options?.limits !== undefined) {
+      try {
+        resolveLimits(options.limits);
+      } catch (e) {
+        this.configError = `the option \`limits\`: ${message(e)}`;
+      }
+    }
     this.description = `Valve permissions (valve-toolchain) from ${this.file}`;
   }
 
@@ -143,6 +153,7 @@ export class ValvePermission {
         loadRecord: this.loadRecord,
         ...(this.options.maxRuleIterations !== undefined ? { maxRuleIterations: this.options.maxRuleIterations } : {}),
         ...(this.options.loadTimeoutMs !== undefined ? { loadTimeoutMs: this.options.loadTimeoutMs } : {}),
+        ...(this.options.limits !== undefined ? { limits: this.options.limits } : {}),
       });
     } catch (e) {
       return this.refuseToStart(`${this.file} can not be used: ${message(e)}`);

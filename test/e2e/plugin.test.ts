@@ -332,8 +332,19 @@ describe('Valve plugin', () => {
     await strict.waitForLog((e) => e.message.includes('VLV0903'), 'the rounds error');
   });
 
-  it('refuses to start without a rules file option, or with an invalid maxRuleIterations', async () => {
-    for (const options of [{}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }]) {
+  it('passes `limits` on: a payload over maxRecordSize is denied with VLV0910', async () => {
+    const logger = memoryLogger();
+    const file = scratch.write('limits.yml', PLUGIN_RULES);
+    const [small, plain] = [new ValvePermission({ permissions: file, limits: { maxRecordSize: 50 } } as never, { logger }), new ValvePermission({ permissions: file } as never, { logger })];
+    await Promise.all([small.whenReady(), plain.whenReady()]);
+    const payload = JSON.stringify({ level: 3, text: 'x'.repeat(100) });
+    const answers: [string | null, boolean][] = [];
+    for (const plugin of [small, plain]) plugin.canPerformAction({ userId: 'u' }, event(payload), (_s, _m, _p, error, allowed) => void answers.push([error, allowed]), {});
+    expect(answers).toEqual([[expect.stringContaining('VLV0910'), false], [null, true]]);
+  });
+
+  it('refuses to start without a rules file option, or with an invalid maxRuleIterations or limit', async () => {
+    for (const options of [{}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), limits: { maxRecordSize: -1 } }]) {
       const logger = memoryLogger();
       const plugin = new ValvePermission(options as never, { logger });
       const settled = await Promise.race([plugin.whenReady().then(() => 'ready'), new Promise((r) => setImmediate(() => r('pending')))]);
