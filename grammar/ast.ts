@@ -10,6 +10,8 @@ export type LiteralValue = string | number | boolean | null | undefined;
 export interface Literal extends Node {
   readonly kind: 'literal';
   readonly value: LiteralValue;
+  /** An empty slot of an array literal (`[1,,2]`): no element at all, which `indexOf` skips. */
+  readonly hole?: true;
 }
 
 export interface RegexLiteral extends Node {
@@ -134,3 +136,6 @@ export function walk(e: Expr, visit: (e: Expr, parent: Expr | undefined) => bool
   if (visit(e, parent) === false) return;
   for (const c of children(e)) walk(c, visit, e);
 }
+
+/** Whether an array element is an empty slot (`[1,,2]`). */
+export const isHole = (e: Expr): boolean => e.kind === 'literal' && e.hole === true;

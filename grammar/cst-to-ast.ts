@@ -286,7 +286,7 @@ export class CstToAst {
     for (const part of ordered(node)) {
       if (isToken(part)) {
         if (part.image !== ',') continue;
-        if (expectElement) elements.push({ kind: 'literal', value: undefined, span: tokenSpan(part) });
+        if (expectElement) elements.push({ kind: 'literal', value: undefined, hole: true, span: tokenSpan(part) });
         expectElement = true;
       } else {
         if (!expectElement) this.report('VLV0201', nodeSpan(part), { detail: 'expected `,` between the elements of a list' });

@@ -3,7 +3,7 @@
  * the value of every sub-expression the reference interpreter evaluated (short-circuited ones
  * marked). Shared by `valve eval --explain` and the playground.
  */
-import { walk, type Expr } from '../grammar/ast.js';
+import { isHole, walk, type Expr } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/span.js';
 import type { CheckedRule, RuleProgram } from '../compiler/program.js';
 import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './evaluate.js';
@@ -78,7 +78,8 @@ export function stepSites(rule: CheckedRule, expr: Expr, source: string, lines: 
     const above = parent ? (indexOf.get(parent) ?? shownAbove.get(parent) ?? -1) : -1;
     const hidden =
       (parent?.kind === 'member' && !parent.computed && parent.property === node) ||
-      (parent?.kind === 'call' && parent.callee === node && (node.kind === 'member' || node.kind === 'identifier'));
+      (parent?.kind === 'call' && parent.callee === node && (node.kind === 'member' || node.kind === 'identifier')) ||
+      isHole(node); // an empty slot of `[1,,2]` is never evaluated
     if (hidden) {
       shownAbove.set(node, above);
       return;

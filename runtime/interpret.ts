@@ -3,7 +3,7 @@
  * compiled code. It is the oracle for codegen (property tests compare the two) and records an
  * explain trace: the value of every sub-expression it evaluated.
  */
-import type { Expr } from '../grammar/ast.js';
+import { isHole, type Expr } from '../grammar/ast.js';
 import type { CheckedRule } from '../compiler/program.js';
 import { translateRegex } from '../compiler/regex.js';
 import type { RuntimeRule } from './module.js';
@@ -51,8 +51,15 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       for (let i = 0; i < e.exprs.length; i++) s = s + S.str(ev(e.exprs[i])) + e.quasis[i + 1];
       return s;
     }
-    case 'array':
-      return e.elements.map(ev);
+    case 'array': {
+      // Holes stay holes, as in the compiled code.
+      const out: unknown[] = [];
+      out.length = e.elements.length;
+      e.elements.forEach((x, i) => {
+        if (!isHole(x)) out[i] = ev(x);
+      });
+      return out;
+    }
     case 'identifier':
       if (BASE.has(e.name)) return c[e.name as keyof S.RuleContext];
       if (vars.includes(e.name)) return c.vars[vars.indexOf(e.name)];

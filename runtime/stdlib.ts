@@ -279,9 +279,13 @@ function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, same
   if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
   const start = searchStart(length, from);
   if (plainInputs || CONSTANT_ARRAYS.has(a)) {
-    // A rule's own array of literals, or any array while the inputs are plain data (no holes,
-    // no getters: limits.ts walkedPlain): elements read directly.
+    // A rule's own array of literals, or any array while the inputs are plain data (no getters:
+    // limits.ts walkedPlain): elements read directly. Holes (a rule's `[1,,2]`) are not elements.
     for (let i = start; i < length; i++) {
+      if (!Object.hasOwn(a, i)) {
+        if (sameValueZero && wanted === undefined) return i; // includes() sees a hole as undefined
+        continue;
+      }
       const v: unknown = a[i];
       if (v === wanted || (sameValueZero && v !== v && wanted !== wanted)) return i; // eslint-disable-line no-self-compare
     }
