@@ -423,12 +423,16 @@ class Evaluation {
     const user = request.user ?? { id: 'open' };
     let data = request.data;
     if (request.patch && !(prepass && !this.current.loaded)) {
-      // A patch of a record that does not exist (also create-and-patch): deepstream runs the rule
-      // with `data` undefined, so a rule that does not read `data` still decides. The path is
-      // still checked.
+      // A patch of a record that does not exist: deepstream runs a rule that does not read `data`
+      // (with `data` undefined); one that reads it fails, as there is nothing to apply the patch
+      // to. A path-write sent as an update (create-and-patch, setData) always runs the rule with
+      // `data` undefined. The path is checked either way.
       try {
         const missing = this.current.value === null || this.current.value === undefined;
         data = applyPatch(missing ? {} : this.current.value, request.patch.path, request.patch.value);
+        if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
+          return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);
+        }
         if (missing) data = undefined;
         // e.g. `list[999999999]` makes a sparse array of a billion slots
         if (measure(data, this.limits.maxRecordSize).size > this.limits.maxRecordSize) {

@@ -130,6 +130,10 @@ export async function classifyDecision(c: Context): Promise<RowId[]> {
   // Differences no counterfactual upstream can show: it crashed without answering, or a rule
   // reached a property every object inherits (rules see own properties only: STRICTER 2).
   if (c.upstream.crashed.length > 0) return ['gap/upstream-crash'];
+  // A patch of a missing record: an error answer, then an allow for the same step (the client was
+  // refused, the write went on). Other double answers are FIXED 8's.
+  const patchOfMissing = c.upstream.logs.some((l) => String(l.message).includes('apply patch to non-existant record'));
+  if (!c.ours.allowed && patchOfMissing && c.upstream.answers.some((a, i) => a.error !== null && c.upstream.answers.slice(i + 1).some((b) => b.step === a.step && b.result === true))) return ['gap/double-answer'];
   const texts = c.module.program.rules.flatMap((r) => (r.body.kind === 'expression' ? [r.body.text] : []));
   if (texts.some((t) => INHERITED.test(t))) return ['stricter/sandbox'];
   const rows = candidates(c);

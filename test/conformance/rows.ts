@@ -22,6 +22,8 @@ export const ROWS = {
   'fixed/env-in-rules': { mark: 'FIXED', row: 10, upstream: '`${VAR}` substituted inside rules', us: 'only with `substituteEnv`, never inside rules' },
   // Not a row of section 7: where upstream has no answer at all we can not agree with it.
   'gap/upstream-crash': { mark: 'GAP', row: 1, upstream: 'an exception inside the rule run is uncaught: no answer, and the server process exits', us: 'a decision (the patch creates the missing parent)' },
+  // Not a row of section 7 either: upstream answers one message twice, an error and then the rule's result.
+  'gap/double-answer': { mark: 'GAP', row: 2, upstream: 'a patch of a missing record under a rule that reads `data`: an error reply, then the rule runs anyway and its allow forwards the write', us: 'one answer: deny with the error (what the client is told)' },
 } as const;
 
 export type RowId = keyof typeof ROWS;

@@ -184,12 +184,16 @@ describe('oldData, data and patches', () => {
     expect([full.allowed, full.rounds]).toEqual([true, 3]);
     expect([patch.allowed, patch.rounds]).toEqual([true, 3]);
   });
-  it('a patch of a missing record sees data undefined (as deepstream), a path reaching __proto__ is refused (FIXED)', async () => {
+  it('a patch of a missing record: a rule that reads data fails (as deepstream), a path-write sent as an update sees data undefined, a path reaching __proto__ is refused (FIXED)', async () => {
     const e = engineFor(`  "*":\n    write: true\n  "d":\n    write: "data !== null"`, { records: { d: { a: 1 } } });
     const missing = await e.check({ type: 'record', action: 'write', name: 'nothing/d', patch: { path: 'a', value: 1 } });
     expect(missing.allowed).toBe(true);
-    const m2 = await engineFor(`  "*":\n    write: "data === undefined"`).check({ type: 'record', action: 'write', name: 'zz', patch: { path: 'a', value: 1 } });
-    expect(m2.allowed).toBe(true);
+    const readsData = engineFor(`  "*":\n    write: "data === undefined"`);
+    const m2 = await readsData.check({ type: 'record', action: 'write', name: 'zz', patch: { path: 'a', value: 1 } });
+    expect(m2).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(m2.error).toMatch(/`zz` does not exist, so the patch has nothing to apply to/);
+    const setData = await readsData.check({ type: 'record', action: 'write', name: 'zz', messageAction: 'UPDATE', patch: { path: 'a', value: 1 } });
+    expect(setData.allowed).toBe(true);
     const proto = await e.check({ type: 'record', action: 'write', name: 'd', patch: { path: '__proto__.polluted', value: 1 } });
     expect(proto.allowed).toBe(false);
     expect(proto.reason.code).toBe('VLV0908');
