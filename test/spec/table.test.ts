@@ -387,12 +387,16 @@ describe('§7 FIXED: a path write merges into the stored record', () => {
     expect(d.allowed).toBe(true);
   });
 
-  // The spec says deny here; deepstream runs the rule with `data` undefined (a rule that does not
-  // read data still decides, and setData of a new record depends on it), so upstream wins.
-  it('a patch of a record that does not exist runs the rule with data undefined', async () => {
-    const mod = load(file({ record: '  "*":\n    write: "data === undefined && user.id === \'a\'"\n' }));
-    const d = await check(mod, { type: 'record', action: 'write', name: 'r', user: { id: 'a' }, patch: { path: 'a', value: 1 } }, { loadRecord: () => null });
-    expect(d.allowed).toBe(true);
+  // The spec says deny here. deepstream denies (with an error) only when the rule reads `data`;
+  // a rule that does not, and a path-write sent as an update (setData of a new record), run with
+  // `data` undefined. We follow upstream.
+  it('a patch of a record that does not exist denies when the rule reads data, and otherwise runs the rule', async () => {
+    const reads = load(file({ record: '  "*":\n    write: "data === undefined && user.id === \'a\'"\n' }));
+    const patch = { type: 'record', action: 'write', name: 'r', user: { id: 'a' }, patch: { path: 'a', value: 1 } } as const;
+    expect(await check(reads, patch, { loadRecord: () => null })).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect((await check(reads, { ...patch, messageAction: 'UPDATE' }, { loadRecord: () => null })).allowed).toBe(true);
+    const ignores = load(file({ record: '  "*":\n    write: "user.id === \'a\'"\n' }));
+    expect((await check(ignores, patch, { loadRecord: () => null })).allowed).toBe(true);
   });
 });
 
