@@ -264,7 +264,8 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
     const eu = ratio(r, 'ours, engine API', 'upstream ConfigPermission');
     const pu = ratio(r, 'ours, deepstream plugin', 'upstream ConfigPermission');
     const fo = ratio(r, 'floor (hand-written JS)', 'ours, engine API');
-    return { label: r.label, eu, pu, fo };
+    const fu = ratio(r, 'floor (hand-written JS)', 'upstream ConfigPermission');
+    return { label: r.label, eu, pu, fo, fu };
   });
   section.tables.push({
     header: ['file', 'ours engine / upstream', 'ours plugin / upstream', 'floor / ours engine'],
@@ -283,7 +284,9 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
   const eu = worst(lines.map((l) => l.eu));
   const pu = worst(lines.map((l) => l.pu));
   const fo = Math.max(...lines.map((l) => l.fo));
-  ctx.report.target('(1) engine vs upstream', '≥ 10× upstream (engine API, worst file)', eu >= 10, fmtRatio(eu));
+  // How fast the floor itself is against upstream on the engine's worst file: the ceiling of (1).
+  const fu = lines.find((l) => l.eu === eu)!.fu;
+  ctx.report.target('(1) engine vs upstream', '≥ 10× upstream (engine API, worst file)', eu >= 10, `${fmtRatio(eu)} (the floor there: ${fmtRatio(fu)})`);
   ctx.report.target('(1) plugin vs upstream', '≥ 10× upstream (plugin, same messages, worst file)', pu >= 10, fmtRatio(pu));
   ctx.report.target('(1) floor', 'within 2× of the floor (floor / ours engine ≤ 2, worst file)', fo <= 2, `${fmtRatio(fo)} (floor/ours)`);
   const oursRep = rep.get('ours, engine API')!;
@@ -294,6 +297,7 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
   ctx.report.headline.set('engine/upstream', eu);
   ctx.report.headline.set('plugin/upstream', pu);
   ctx.report.headline.set('floor/ours', fo);
+  ctx.report.headline.set('floor/upstream', fu);
   ctx.report.headline.set('ours/cedar', vsCedar);
   ctx.report.headline.set('ours/cel', vsCel);
 }

@@ -6,7 +6,7 @@
  * property read and conversion is an `r.*` call (except the three fields of the engine's own
  * `c.user` object); user text only appears in JSON strings.
  */
-import { isHole, type Expr } from '../grammar/ast.js';
+import { arrayText, isHole, type Expr } from '../grammar/ast.js';
 import { translateRegex } from './regex.js';
 import { FORBIDDEN_PROPERTIES } from './scope.js';
 import type { CheckedRule, RuleProgram } from './program.js';
@@ -39,9 +39,8 @@ class Emitter {
         // An array of literals is made once per module (frozen; rules can not change or compare
         // it by identity across evaluations), so a check does not allocate it again.
         // Holes stay holes (`indexOf` skips them), and keep an array out of the constants.
-        if (e.elements.some(isHole)) return `[${e.elements.map((x) => (isHole(x) ? '' : this.expr(x))).join(', ')}${isHole(e.elements[e.elements.length - 1]) ? ',' : ''}]`;
-        if (e.elements.length > 0 && e.elements.every((x) => x.kind === 'literal')) return this.hoist(`r.constArray([${e.elements.map((x) => this.expr(x)).join(', ')}])`);
-        return `[${e.elements.map((x) => this.expr(x)).join(', ')}]`;
+        if (e.elements.length > 0 && e.elements.every((x) => x.kind === 'literal' && !isHole(x))) return this.hoist(`r.constArray(${arrayText(e.elements, (x) => this.expr(x))})`);
+        return arrayText(e.elements, (x) => this.expr(x));
       case 'identifier': {
         if (e.name in BASE) return BASE[e.name];
         const i = this.variables.indexOf(e.name);

@@ -139,3 +139,7 @@ export function walk(e: Expr, visit: (e: Expr, parent: Expr | undefined) => bool
 
 /** Whether an array element is an empty slot (`[1,,2]`). */
 export const isHole = (e: Expr): boolean => e.kind === 'literal' && e.hole === true;
+
+/** `[a, , b]` from its elements: a hole is an empty slot, and a final hole needs its own comma (a last comma adds nothing). */
+export const arrayText = (elements: readonly Expr[], render: (e: Expr) => string): string =>
+  `[${elements.map((x) => (isHole(x) ? '' : render(x))).join(', ')}${elements.length > 0 && isHole(elements[elements.length - 1]) ? ',' : ''}]`;

@@ -1,5 +1,5 @@
 /** AST → rule text with the fewest parentheses that keep its meaning (round-trip tests, explain). */
-import { isHole, type Expr } from './ast.js';
+import { arrayText, type Expr } from './ast.js';
 import { quote } from './strings.js';
 
 const PREC: Record<string, number> = {
@@ -52,8 +52,7 @@ export function print(e: Expr): string {
     case 'template':
       return `\`${e.quasis.map((q, i) => escapeTemplate(q) + (i < e.exprs.length ? `\${${print(e.exprs[i])}}` : '')).join('')}\``;
     case 'array':
-      // A hole prints as an empty slot; a final one needs its own comma (a last comma adds nothing).
-      return `[${e.elements.map((x) => (isHole(x) ? '' : wrap(x, CONDITIONAL))).join(', ')}${e.elements.length > 0 && isHole(e.elements[e.elements.length - 1]) ? ',' : ''}]`;
+      return arrayText(e.elements, (x) => wrap(x, CONDITIONAL));
     case 'identifier':
       return e.name;
     case 'member': {

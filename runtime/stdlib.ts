@@ -167,7 +167,7 @@ function propertyKey(k: unknown): string {
   return key;
 }
 
-/** `o.name` for a name fixed in the rule and not forbidden (codegen checks it): `get` without the key check. */
+/** `o.name` for a name fixed in the rule and not forbidden (codegen checks it), and `get` once its key is checked. */
 export function getp(o: unknown, key: string): unknown {
   if (o === null || o === undefined) throw new RuleError(`can not read \`${key}\` of ${describe(o)}`);
   if (typeof o === 'string') {
@@ -192,14 +192,7 @@ export function constArray(items: unknown[]): readonly unknown[] {
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
   if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
-  const key = propertyKey(k);
-  if (typeof o === 'string') {
-    if (key === 'length') return o.length;
-    const i = Number(key);
-    return Number.isInteger(i) && i >= 0 && String(i) === key && i < o.length ? o[i] : undefined;
-  }
-  if (typeof o !== 'object' || o instanceof RegexValue) return undefined;
-  return ownValue(o, key);
+  return getp(o, propertyKey(k));
 }
 
 export function add(a: unknown, b: unknown): string | number {
