@@ -60,8 +60,34 @@ function keyContentStart(text: string, keySpan: Span): number {
   return c === '"' || c === "'" ? keySpan.start + 1 : keySpan.start;
 }
 
-/** `loaded`: loadYaml's result for this text and file, when the caller has it already. */
-export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file)): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
+/** Environment values for `${NAME}` in path patterns (the `substituteEnv` option). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const ENV_REFERENCE = /\$\{([^}]*)\}/g;
+
+/**
+ * `${NAME}` in a pattern key → its value, as upstream's config loader does across the whole file.
+ * Only patterns: a rule expression is never rewritten (a value would become code). An unset or
+ * empty variable is an error rather than upstream's silent '' (which widens or breaks a pattern).
+ */
+function substitutePattern(key: string, keySpan: Span, text: string, env: Environment, sink: DiagnosticSink): string {
+  if (!key.includes('${')) return key;
+  const base = keyContentStart(text, keySpan);
+  const exact = text.slice(base, base + key.length) === key;
+  return key.replace(ENV_REFERENCE, (whole, name: string, at: number) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    const where = exact ? { start: base + at, end: base + at + whole.length } : keySpan;
+    sink.report('VLV0117', where, { name }, `set \`${name}\` in the server's environment, or write the pattern out`);
+    return whole;
+  });
+}
+
+/**
+ * `loaded`: loadYaml's result for this text and file, when the caller has it already. `env`:
+ * substitute `${NAME}` in path patterns from it (absent: patterns are taken as written).
+ */
+export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file), env?: Environment): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
@@ -77,7 +103,10 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
         sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: describe(entry.value) });
       }
     } else {
-      for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink));
+      for (const p of entry.value.entries) {
+        const key = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : p.key;
+        patterns.push(parsePatternEntry(key, p.keySpan, p.value, text, sink));
+      }
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
   });
