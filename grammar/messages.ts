@@ -68,6 +68,7 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+  VLV0221: def('error', 'an optional call `?.()` is not supported', () => 'optional calls (`?.(…)`) are not supported in rules'),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
