@@ -97,6 +97,11 @@ export class PatternList<T extends Selectable> {
     if (!at.best || better(item, at.best.item)) at.best = { item, plan: new PatternPlan(item.parts) };
   }
 
+  /** How many looked-up names the memo holds now (at most CACHE_SIZE). */
+  get remembered(): number {
+    return this.young.size + this.old.size;
+  }
+
   /** The chosen rule and the values of its `$variables` in declaration order. */
   match(given: string | undefined): Match<T> | undefined {
     // A name-less request (presence query of all users) is matched as the text "undefined", as
