@@ -116,7 +116,7 @@ export const MESSAGES = {
   VLV0703: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
   VLV0704: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),
   VLV0705: def<{ max: number }>('error', 'an expression nests more deeply than the limit (maxExpressionDepth)', (p) => `this expression nests operators, calls and property reads more than ${p.max} deep (maxExpressionDepth)`),
-  VLV0706: def<{ size: number; max: number }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
+  VLV0706: def<{ size: number; max: number; atLeast?: boolean }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.atLeast ? 'at least ' : ''}${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
 
   // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
   VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),
