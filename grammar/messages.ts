@@ -67,6 +67,10 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+  VLV0217: def<{ text: string }>('error', 'a string escape is malformed', (p) => `\`${p.text}\` is not a valid escape sequence`),
+  VLV0218: def<{ text: string }>('error', 'a string escape names a code point above U+10FFFF', (p) => `\`${p.text}\` is above U+10FFFF, the largest code point`),
+  VLV0219: def<{ text: string }>('error', 'a number literal has a leading zero', (p) => `\`${p.text}\` starts with a leading zero, which JavaScript's strict mode refuses`),
+  VLV0220: def<{ text: string }>('error', 'a legacy octal escape in a string', (p) => `\`${p.text}\` is a legacy escape, which JavaScript's strict mode refuses`),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
