@@ -48,6 +48,7 @@ export const MESSAGES = {
   VLV0113: def('warning', 'a pattern defines no actions', () => 'this pattern defines no actions, so it never applies'),
   VLV0115: def('warning', 'a rule of only white space', () => 'this rule is only white space: it yields `undefined` and denies every request'),
   VLV0116: def('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it'),
+  VLV0117: def<{ name: string }>('error', 'a `${NAME}` in a path pattern names an unset environment variable (substituteEnv)', (p) => `environment variable \`${p.name}\` is not set, so the pattern can not be completed`),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
 
   // ── 02xx: rule syntax ────────────────────────────────────────────────────────────
@@ -71,6 +72,7 @@ export const MESSAGES = {
   VLV0218: def<{ text: string }>('error', 'a string escape names a code point above U+10FFFF', (p) => `\`${p.text}\` is above U+10FFFF, the largest code point`),
   VLV0219: def<{ text: string }>('error', 'a number literal has a leading zero', (p) => `\`${p.text}\` starts with a leading zero, which JavaScript's strict mode refuses`),
   VLV0220: def<{ text: string }>('error', 'a legacy octal escape in a string', (p) => `\`${p.text}\` is a legacy escape, which JavaScript's strict mode refuses`),
+  VLV0221: def('error', 'an optional call `?.()` is not supported', () => 'optional calls (`?.(…)`) are not supported in rules'),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
