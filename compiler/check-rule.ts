@@ -55,11 +55,11 @@ export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): R
         checkCall(node, report, usage, ctx);
         break;
       case 'regex': {
-        const t = translateRegex(node.pattern, node.flags);
+        const t = translateRegex(node.pattern, node.flags, ctx.maxRegexSize);
         if (!t.ok) {
           if (t.unsupported) report('VLV0311', node.span, { feature: t.unsupported });
           else report('VLV0204', node.span, { detail: t.error });
-        } else checkRegexSize(t.programSize, node.span, ctx, report);
+        } else checkRegexSize(t, node.span, ctx, report);
         break;
       }
       default:
@@ -118,9 +118,9 @@ function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
 }
 
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
-function checkRegexSize(size: number, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
+function checkRegexSize(t: { programSize: number; atLeast?: true }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
   if (ctx.maxRegexSize === undefined) return;
-  if (size > ctx.maxRegexSize) report('VLV0706', span, { size, max: ctx.maxRegexSize }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
+  if (t.programSize > ctx.maxRegexSize) report('VLV0706', span, { size: t.programSize, max: ctx.maxRegexSize, ...(t.atLeast ? { atLeast: true } : {}) }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
 }
 
 function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleContext): void {
@@ -145,9 +145,9 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: 
       report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
     }
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
-      const t = translateRegex(node.args[0].value, '');
+      const t = translateRegex(node.args[0].value, '', ctx.maxRegexSize);
       if (!t.ok) report(t.unsupported ? 'VLV0311' : 'VLV0204', node.args[0].span, t.unsupported ? { feature: t.unsupported } : { detail: t.error });
-      else checkRegexSize(t.programSize, node.args[0].span, ctx, report);
+      else checkRegexSize(t, node.args[0].span, ctx, report);
     }
     return;
   }

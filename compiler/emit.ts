@@ -49,7 +49,8 @@ class Emitter {
       case 'regex':
         return this.regex(e.pattern, e.flags);
       case 'template':
-        return `(${e.quasis.map((q, i) => JSON.stringify(q) + (i < e.exprs.length ? ` + r.str(${this.expr(e.exprs[i])})` : '')).join(' + ')})`;
+        // r.tpl checks maxStringLength at each substitution, as r.add does for `+`.
+        return e.exprs.reduce((acc, x, i) => `r.tpl(${acc}, ${this.expr(x)}, ${JSON.stringify(e.quasis[i + 1])})`, JSON.stringify(e.quasis[0]));
       case 'array':
         // An array of literals is made once per module (frozen; rules can not change or compare
         // it by identity across evaluations), so a check does not allocate it again.

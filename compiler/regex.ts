@@ -4,6 +4,8 @@
  * with a name for the feature; the checker reports them, the runtime never sees them.
  */
 import { RE2JS } from 're2js';
+import { programSizeFloor } from './regex-floor.js';
+import { estimateProgramSize } from './regex-size.js';
 
 export interface Re2Source {
   readonly source: string;
@@ -11,12 +13,16 @@ export interface Re2Source {
   readonly global: boolean;
 }
 
-/** `programSize`: instructions of the compiled RE2 program (what VLV0706 limits), measured while validating. */
-export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source; readonly programSize: number } | { readonly ok: false; readonly unsupported?: string; readonly error: string };
+/**
+ * `programSize`: instructions of the RE2 program (what VLV0706 limits), counted before compiling
+ * it; a pattern over `maxProgramSize` is never compiled. `atLeast`: the count is a lower bound,
+ * enough to know the pattern is over the limit.
+ */
+export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source; readonly programSize: number; readonly atLeast?: true } | { readonly ok: false; readonly unsupported?: string; readonly error: string };
 
 const fail = (error: string, unsupported?: string): RegexTranslation => ({ ok: false, error, ...(unsupported ? { unsupported } : {}) });
 
-export function translateRegex(pattern: string, flags: string): RegexTranslation {
+export function translateRegex(pattern: string, flags: string, maxProgramSize = Infinity): RegexTranslation {
   let re2Flags = 0;
   let global = false;
   for (const f of flags) {
@@ -93,11 +99,16 @@ export function translateRegex(pattern: string, flags: string): RegexTranslation
     }
     out += c;
   }
-  let compiled: RE2JS;
+  const re2 = { source: out, flags: re2Flags, global };
+  const floor = programSizeFloor(out);
+  if (floor > maxProgramSize) return { ok: true, re2, programSize: floor, atLeast: true };
   try {
-    compiled = RE2JS.compile(out, re2Flags);
+    // Parsing reports every syntax error compiling would; compiling costs time in proportion to
+    // the program (seconds for `\pL{999}` × 330), so an oversized one is refused uncompiled.
+    const size = estimateProgramSize(out, re2Flags);
+    if (size > maxProgramSize) return { ok: true, re2, programSize: size };
+    return { ok: true, re2, programSize: RE2JS.compile(out, re2Flags).programSize() };
   } catch (e) {
     return fail(e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e));
   }
-  return { ok: true, re2: { source: out, flags: re2Flags, global }, programSize: compiled.programSize() };
 }

@@ -8,7 +8,7 @@ import type { Severity } from './diagnostic.js';
 import type { Code, MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
 import { print } from './print.js';
-import { decodeEscapes } from './strings.js';
+import { decodeEscapes, escapeProblems } from './strings.js';
 
 export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity) => void;
 
@@ -269,11 +269,13 @@ export class CstToAst {
     const s = tokenSpan(tok);
     switch (tok.tokenType.name) {
       case 'NumberLiteral':
+        if (/^0[0-9_]/.test(tok.image)) return this.leadingZero(tok.image, s);
         return { kind: 'literal', value: parseNumber(tok.image), span: s };
       case 'BadNumber':
         this.report('VLV0215', s, { text: tok.image });
         return this.error(s);
       case 'StringLiteral':
+        if (this.badEscapes(tok.image.slice(1, -1), tok.startOffset + 1)) return this.error(s);
         return { kind: 'literal', value: decodeEscapes(tok.image.slice(1, -1)), span: s };
       case 'UnterminatedString':
         this.report('VLV0202', s, {}, `close it with ${tok.image[0]}`);
@@ -332,6 +334,27 @@ export class CstToAst {
     return { ...this.expr(inner, span), span };
   }
 
+  /** Reports every escape JavaScript refuses in a string or template body starting at `offset`. */
+  private badEscapes(body: string, offset: number): boolean {
+    const problems = escapeProblems(body);
+    for (const p of problems) this.report(p.code, { start: offset + p.start, end: offset + p.end }, { text: p.text }, p.hint);
+    return problems.length > 0;
+  }
+
+  /**
+   * `017`, `08`, `00`: sloppy JavaScript (upstream's `new Function`) reads the first as octal 15
+   * and the others as decimal; strict mode refuses all of them, and so do we (spec section 7).
+   */
+  private leadingZero(image: string, s: Span): Expr {
+    const digits = image.replace(/_/g, '');
+    const decimal = digits.replace(/^0+(?=[0-9])/, '');
+    const hint = /^0[0-7]+$/.test(digits)
+      ? `write \`0o${decimal}\` for the octal number ${parseInt(digits, 8)} (how sloppy JavaScript reads it), or \`${decimal}\``
+      : `write \`${decimal}\``;
+    this.report('VLV0219', s, { text: image }, hint);
+    return this.error(s);
+  }
+
   private template(node: CstNode, span: Span): Expr {
     const c = node.children;
     const open = (c.UnterminatedTemplate ?? c.UnterminatedTemplateTail)?.[0] as IToken | undefined;
@@ -344,6 +367,7 @@ export class CstToAst {
     }
     if (c.TemplateFull) {
       const t = c.TemplateFull[0] as IToken;
+      if (this.badEscapes(t.image.slice(1, -1), t.startOffset + 1)) return this.error(tokenSpan(t));
       return { kind: 'template', quasis: [decodeEscapes(t.image.slice(1, -1))], exprs: [], span: tokenSpan(t) };
     }
     const pieces = [...((c.TemplateHead ?? []) as IToken[]), ...((c.TemplateMiddle ?? []) as IToken[]), ...((c.TemplateTail ?? []) as IToken[])]
@@ -355,10 +379,13 @@ export class CstToAst {
       this.report('VLV0214', { start: head.startOffset, end: Math.max((head.endOffset ?? head.startOffset) + 1, span.end) }, {}, 'close it with `}` and a backtick');
       return this.error(span, exprs);
     }
-    const quasis = pieces.map((t) => {
+    const bodies = pieces.map((t) => {
       const body = t.image.slice(1);
-      return decodeEscapes(body.endsWith('${') ? body.slice(0, -2) : body.slice(0, -1));
+      return body.endsWith('${') ? body.slice(0, -2) : body.slice(0, -1);
     });
+    // Every piece is checked (no short-circuit): each bad escape gets its own diagnostic.
+    if (pieces.map((t, i) => this.badEscapes(bodies[i], t.startOffset + 1)).includes(true)) return this.error(span, exprs);
+    const quasis = bodies.map(decodeEscapes);
     if (quasis.length !== exprs.length + 1) return this.error(span);
     return { kind: 'template', quasis, exprs, span: nodeSpan(node) };
   }

@@ -68,6 +68,10 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+  VLV0217: def<{ text: string }>('error', 'a string escape is malformed', (p) => `\`${p.text}\` is not a valid escape sequence`),
+  VLV0218: def<{ text: string }>('error', 'a string escape names a code point above U+10FFFF', (p) => `\`${p.text}\` is above U+10FFFF, the largest code point`),
+  VLV0219: def<{ text: string }>('error', 'a number literal has a leading zero', (p) => `\`${p.text}\` starts with a leading zero, which JavaScript's strict mode refuses`),
+  VLV0220: def<{ text: string }>('error', 'a legacy octal escape in a string', (p) => `\`${p.text}\` is a legacy escape, which JavaScript's strict mode refuses`),
   VLV0221: def('error', 'an optional call `?.()` is not supported', () => 'optional calls (`?.(…)`) are not supported in rules'),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
@@ -118,7 +122,7 @@ export const MESSAGES = {
   VLV0703: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
   VLV0704: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),
   VLV0705: def<{ max: number }>('error', 'an expression nests more deeply than the limit (maxExpressionDepth)', (p) => `this expression nests operators, calls and property reads more than ${p.max} deep (maxExpressionDepth)`),
-  VLV0706: def<{ size: number; max: number }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
+  VLV0706: def<{ size: number; max: number; atLeast?: boolean }>('error', 'a regular expression is larger than the limit (maxRegexSize)', (p) => `this regular expression compiles to ${p.atLeast ? 'at least ' : ''}${p.size} instructions, more than the limit of ${p.max} (maxRegexSize); matching time grows with its size`),
 
   // ── 09xx: evaluation (reasons attached to a denied decision) ─────────────────────
   VLV0901: def<{ detail: string }>('error', 'the rule failed while evaluating; the request is denied', (p) => `rule failed: ${p.detail}`),

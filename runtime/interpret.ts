@@ -48,7 +48,7 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       return regexFor(e, e.pattern, e.flags);
     case 'template': {
       let s = e.quasis[0];
-      for (let i = 0; i < e.exprs.length; i++) s = s + S.str(ev(e.exprs[i])) + e.quasis[i + 1];
+      for (let i = 0; i < e.exprs.length; i++) s = S.tpl(s, ev(e.exprs[i]), e.quasis[i + 1]);
       return s;
     }
     case 'array': {

@@ -226,6 +226,18 @@ export function has(k: unknown, o: unknown): boolean {
 /** Template pieces: JavaScript's ToString. */
 export const str = (v: unknown): string => toStr(v);
 
+/**
+ * One step of a template string: `acc`, then `${v}`, then the text after it. The length is
+ * checked before appending, so a template of 400 `${data.s}` stops at maxStringLength as `+`
+ * does instead of building 400 MB. Templates fold left through it, one substitution at a time,
+ * which keeps JavaScript's order: each value is converted before the next one is evaluated.
+ */
+export function tpl(acc: string, v: unknown, quasi: string): string {
+  const s = toStr(v);
+  if (acc.length + s.length + quasi.length > active.maxStringLength) throw new RuleError('string too long');
+  return acc + s + quasi;
+}
+
 function needString(method: string, v: unknown): string {
   if (typeof v !== 'string') throw new RuleError(`\`${method}\` needs a string, got ${describe(v)}`);
   return v;
@@ -330,5 +342,5 @@ export function regex(source: string, flags: number, global: boolean, text: stri
 }
 
 /** The object compiled modules receive as `r`: everything generated code may call. */
-export const STDLIB = Object.freeze({ get, getp, constArray, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, ref, regex, m: methods });
+export const STDLIB = Object.freeze({ get, getp, constArray, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, tpl, ref, regex, m: methods });
 export type Stdlib = typeof STDLIB;

@@ -445,6 +445,16 @@ describe('§7 STRICTER: the same $variable twice in a pattern is a load error', 
   });
 });
 
+describe('§7 STRICTER: legacy octal literals are compile errors', () => {
+  it('`017` (15 in sloppy mode), `08` and `\'\\017\'` → VLV0219 / VLV0220 with a hint, and no module', () => {
+    const { diagnostics, module } = compile(file({ record: '  "*":\n    read: "name.length === 017 || name.length === 08 || name === \'\\\\017\'"\n' }));
+    expect(codes(diagnostics)).toEqual(['VLV0219', 'VLV0219', 'VLV0220']);
+    expect(diagnostics[0].hint).toContain('`0o17`');
+    expect(diagnostics[0].hint).toContain('`17`');
+    expect(module).toBeUndefined();
+  });
+});
+
 describe('§7 FIXED: a path write merges into the stored record', () => {
   const m = () => load(file({ record: '  "*":\n    write: "data.a === 1 && data.b.c === 2 && oldData.b.c === 0"\n' }));
 
