@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
 import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
+import { printableJson } from '../report.js';
 import { relativeUri } from './paths.js';
 import { INFORMATION_URI, TOOL_NAME, toolVersion } from './tool.js';
 
@@ -71,5 +72,5 @@ export function sarifLog(diagnostics: readonly Diagnostic[], options: { readonly
 }
 
 export function formatSarif(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): string {
-  return JSON.stringify(sarifLog(diagnostics, options), null, 2);
+  return printableJson(JSON.stringify(sarifLog(diagnostics, options), null, 2));
 }
