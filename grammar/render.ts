@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from './diagnostic.js';
 import { LineIndex, type Position } from './span.js';
-import { visible } from './visible.js';
+import { hasUnsafe, visible } from './visible.js';
 
 export interface TextStyle {
   readonly color: boolean;
@@ -24,8 +24,24 @@ export const EXCERPT_LINE = 300;
 export const EXCERPT_CONTEXT = 80;
 /** Columns of the span itself shown at most; a wider span is cut there, its caret running to the cut. */
 export const EXCERPT_SPAN = 120;
+/** Columns of a message or hint printed at most (a message can quote a key of the file's size). */
+export const MESSAGE_MAX = 400;
 /** Marks where a long line was cut. */
 const CUT = '…';
+
+/** `s` escaped and, when longer than `max` columns, its start and end around a cut marker. */
+function clipped(s: string, max: number): string {
+  if (s.length <= max) return visible(s);
+  // Escaping at most quadruples a character: slices of `max` units are enough to fill both ends.
+  const head = visible(s.slice(0, max));
+  const tail = visible(s.slice(-max));
+  const keepHead = Math.ceil((max - CUT.length) * 0.75);
+  const keepTail = max - CUT.length - keepHead;
+  // Never a lone half of a surrogate pair at either side of the cut.
+  const h = head.slice(0, keepHead - ((head.charCodeAt(keepHead - 1) & 0xfc00) === 0xd800 ? 1 : 0));
+  const t = tail.slice(tail.length - keepTail + ((tail.charCodeAt(tail.length - keepTail) & 0xfc00) === 0xdc00 ? 1 : 0));
+  return `${h}${CUT}${t}`;
+}
 
 /**
  * Line indexes of the last two sources: a file's diagnostics come one after another (a rules file
@@ -44,9 +60,9 @@ function indexOf(source: string): LineIndex {
 /** `FILE:LINE:COL: severity CODE: message`, the source line, a caret line and the hint. */
 export function formatText(d: Diagnostic, source: string | undefined, style: TextStyle): string {
   const sev = d.severity === 'error' ? paint(style.color, '31;1', 'error') : d.severity === 'warning' ? paint(style.color, '33;1', 'warning') : paint(style.color, '36', 'info');
-  const lines = [`${visible(d.file)}:${d.start.line}:${d.start.column}: ${sev} ${d.code}: ${visible(d.message)}`];
+  const lines = [`${clipped(d.file, MESSAGE_MAX)}:${d.start.line}:${d.start.column}: ${sev} ${d.code}: ${clipped(d.message, MESSAGE_MAX)}`];
   if (source !== undefined) lines.push(...excerpt(source, d.start, d.end, style));
-  if (d.hint) lines.push(`  hint: ${visible(d.hint)}`);
+  if (d.hint) lines.push(`  hint: ${clipped(d.hint, MESSAGE_MAX)}`);
   return lines.join('\n');
 }
 
@@ -55,7 +71,7 @@ export function formatText(d: Diagnostic, source: string | undefined, style: Tex
  * `FILE:LINE:COL: error: message`, then the same excerpt and caret as formatText.
  */
 export function formatProblem(p: { readonly file: string; readonly start: Position; readonly end: Position; readonly message: string }, source: string | undefined, style: TextStyle): string {
-  const lines = [`${visible(p.file)}:${p.start.line}:${p.start.column}: ${paint(style.color, '31;1', 'error')}: ${visible(p.message)}`];
+  const lines = [`${clipped(p.file, MESSAGE_MAX)}:${p.start.line}:${p.start.column}: ${paint(style.color, '31;1', 'error')}: ${clipped(p.message, MESSAGE_MAX)}`];
   if (source !== undefined) lines.push(...excerpt(source, p.start, p.end, style));
   return lines.join('\n');
 }
@@ -73,6 +89,9 @@ const unitsBefore = (s: string, i: number): number => (i >= 2 && (s.charCodeAt(i
 
 /** The end of the longest stretch of `s` from `from` (at most to `to`) whose escaped form fits in `width` columns. */
 function forward(s: string, from: number, to: number, width: number): number {
+  // The common case: nothing to escape, so a column is a code unit (a tab stays one column).
+  const plain = Math.min(to, from + width);
+  if (!hasUnsafe(s.slice(from, plain))) return plain < to && plain > from && (s.charCodeAt(plain - 1) & 0xfc00) === 0xd800 ? plain - 1 : plain;
   let i = from;
   let used = 0;
   while (i < to) {
@@ -87,6 +106,8 @@ function forward(s: string, from: number, to: number, width: number): number {
 
 /** The start of the longest stretch of `s` ending at `to` whose escaped form fits in `width` columns. */
 function backward(s: string, to: number, width: number): number {
+  const plain = Math.max(0, to - width);
+  if (!hasUnsafe(s.slice(plain, to))) return plain > 0 && plain < to && (s.charCodeAt(plain) & 0xfc00) === 0xdc00 ? plain + 1 : plain;
   let i = to;
   let used = 0;
   while (i > 0) {

@@ -3,9 +3,9 @@ import { compileProgram } from '../../compiler/index.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { formatGithub } from '../formats/github.js';
 import { processOutput, type Output } from '../formats/output.js';
-import { formatSarif } from '../formats/sarif.js';
+import { writeSarif } from '../formats/sarif.js';
 import { readRules, UsageError } from '../io.js';
-import { formatJson, formatText, summary } from '../report.js';
+import { formatText, summary, writeJson } from '../report.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -45,9 +45,11 @@ export function runCheck(files: readonly string[], options: CheckOptions, io: Ou
       if (options.format === 'github') io.out(`${formatGithub(d, io.cwd)}\n`);
     }
   }
-  if (options.format === 'json') io.out(`${formatJson(all)}\n`);
-  else if (options.format === 'sarif') io.out(`${formatSarif(all, { cwd: io.cwd })}\n`);
-  else io.out(`${summary(all, files.length)}\n`);
+  // JSON and SARIF are written an element at a time too, not built as one string.
+  if (options.format === 'json') writeJson(all, io.out);
+  else if (options.format === 'sarif') writeSarif(all, { cwd: io.cwd }, io.out);
+  else io.out(summary(all, files.length));
+  io.out('\n');
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (unreadable) return 2;
