@@ -1,65 +1,51 @@
 /**
- * The only place diagnostics are printed: text (with source excerpt and caret) and JSON here;
- * SARIF and GitHub workflow commands in formats/ (they take the same Diagnostic list).
+ * The only place diagnostics are printed: text (grammar/render.ts: source excerpt and caret,
+ * re-exported here for the CLI, the deepstream plugin and the tests) and JSON here; SARIF and
+ * GitHub workflow commands in formats/ (they take the same Diagnostic list).
  */
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { LineIndex, type Position } from '../grammar/span.js';
+import { hasUnsafe } from '../grammar/visible.js';
 
-export interface TextStyle {
-  readonly color: boolean;
-}
-
-export const paint = (on: boolean, code: string, s: string): string => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
-
-/** `FILE:LINE:COL: severity CODE: message`, the source line, a caret line and the hint. */
-export function formatText(d: Diagnostic, source: string | undefined, style: TextStyle): string {
-  const sev = d.severity === 'error' ? paint(style.color, '31;1', 'error') : d.severity === 'warning' ? paint(style.color, '33;1', 'warning') : paint(style.color, '36', 'info');
-  const lines = [`${d.file}:${d.start.line}:${d.start.column}: ${sev} ${d.code}: ${d.message}`];
-  if (source !== undefined) lines.push(...excerpt(source, d.start, d.end, style));
-  if (d.hint) lines.push(`  hint: ${d.hint}`);
-  return lines.join('\n');
-}
-
-/** The source line of `start` and a caret line under the span (to the line's end when it spans lines). */
-function excerpt(source: string, start: Position, end: Position, style: TextStyle): string[] {
-  const index = new LineIndex(source);
-  const text = index.lineText(start.line);
-  const width = end.line === start.line ? Math.max(1, end.column - start.column) : Math.max(1, text.length - start.column + 1);
-  const gutter = `${start.line} | `;
-  return [`${gutter}${text.replace(/\t/g, ' ')}`, `${' '.repeat(gutter.length - 2)}| ${' '.repeat(start.column - 1)}${paint(style.color, '32', '^'.repeat(width))}`];
-}
+export { formatProblem, formatText, paint, summary, type TextStyle } from '../grammar/render.js';
 
 /**
- * A problem that is not a catalogue diagnostic (an invalid `*.test.yml` file, a bad `--request`):
- * `FILE:LINE:COL: error: message`, then the same excerpt and caret as formatText.
+ * JSON text with the characters `visible()` escapes written as `\uXXXX`. JSON.stringify already
+ * escapes C0; DEL, C1, the line separators and the bidi controls it leaves raw, and they would
+ * act on a terminal that shows the JSON. Outside strings JSON is ASCII, so the escape is always
+ * inside a string and the parsed value is unchanged.
  */
-export function formatProblem(p: { readonly file: string; readonly start: Position; readonly end: Position; readonly message: string }, source: string | undefined, style: TextStyle): string {
-  const lines = [`${p.file}:${p.start.line}:${p.start.column}: ${paint(style.color, '31;1', 'error')}: ${p.message}`];
-  if (source !== undefined) lines.push(...excerpt(source, p.start, p.end, style));
-  return lines.join('\n');
+export const printableJson = (json: string): string =>
+  json.replace(/[\u007f-\uffff]/g, (c) => (hasUnsafe(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c));
+
+/**
+ * `JSON.stringify(items.map(toJson), null, 2)` as an array nested `depth` levels deep, byte for
+ * byte, but written one element at a time: 300,000 diagnostics never become one string.
+ */
+export function writeJsonArray<T>(items: readonly T[], toJson: (item: T, i: number) => unknown, depth: number, write: (text: string) => void): void {
+  if (items.length === 0) return write('[]');
+  const indent = '  '.repeat(depth + 1);
+  write('[');
+  items.forEach((item, i) => write(`${i === 0 ? '' : ','}\n${indent}${printableJson(JSON.stringify(toJson(item, i), null, 2)).replace(/\n/g, `\n${indent}`)}`));
+  write(`\n${'  '.repeat(depth)}]`);
 }
 
-export function summary(diagnostics: readonly Diagnostic[], files: number): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
-}
+const diagnosticJson = (d: Diagnostic): object => ({
+  file: d.file,
+  code: d.code,
+  severity: d.severity,
+  message: d.message,
+  ...(d.hint ? { hint: d.hint } : {}),
+  startLine: d.start.line,
+  startColumn: d.start.column,
+  endLine: d.end.line,
+  endColumn: d.end.column,
+});
+
+/** `--format json`: an array of `{ file, code, severity, message, hint?, startLine, … }`. */
+export const writeJson = (diagnostics: readonly Diagnostic[], write: (text: string) => void): void => writeJsonArray(diagnostics, diagnosticJson, 0, write);
 
 export function formatJson(diagnostics: readonly Diagnostic[]): string {
-  return JSON.stringify(
-    diagnostics.map((d) => ({
-      file: d.file,
-      code: d.code,
-      severity: d.severity,
-      message: d.message,
-      ...(d.hint ? { hint: d.hint } : {}),
-      startLine: d.start.line,
-      startColumn: d.start.column,
-      endLine: d.end.line,
-      endColumn: d.end.column,
-    })),
-    null,
-    2,
-  );
+  const out: string[] = [];
+  writeJson(diagnostics, (s) => out.push(s));
+  return out.join('');
 }

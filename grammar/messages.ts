@@ -117,7 +117,9 @@ export const MESSAGES = {
   VLV0604: def<{ keywords: readonly string[] }>('info', 'schema keywords the checker ignores', (p) => `the type checker ignores ${list(p.keywords.map((k) => `\`${k}\``))}`),
 
   // ── 07xx: limits (compile time; the run-time ones are 09xx reasons) ─────────────
-  VLV0701: def<{ size: number; max: number }>('error', 'the file is larger than the compiler reads (maxFileSize)', (p) => `the permissions file has ${p.size} characters, more than the limit of ${p.max} (maxFileSize)`),
+  // `bytes`: only a prefix was read (the CLI stops reading a huge file), so `size` is a lower bound.
+  VLV0701: def<{ size: number; max: number; bytes?: number }>('error', 'the file is larger than the compiler reads (maxFileSize)', (p) =>
+    p.bytes === undefined ? `the permissions file has ${p.size} characters, more than the limit of ${p.max} (maxFileSize)` : `the permissions file has at least ${p.size} characters (${p.bytes} bytes), more than the limit of ${p.max} (maxFileSize)`),
   VLV0702: def<{ max: number }>('error', 'YAML collections nest more deeply than the limit (maxYamlDepth)', (p) => `mappings and lists nest more than ${p.max} deep here (maxYamlDepth)`),
   VLV0703: def<{ length: number; max: number }>('error', 'a rule is longer than the limit (maxRuleLength)', (p) => `this rule has ${p.length} characters, more than the limit of ${p.max} (maxRuleLength)`),
   VLV0704: def<{ max: number }>('error', 'brackets nest more deeply than the limit (maxNestingDepth)', (p) => `brackets, braces and template substitutions nest more than ${p.max} deep here (maxNestingDepth)`),

@@ -50,8 +50,23 @@ export class LineIndex {
 
   /** The text of the 1-based line, without its line break. */
   lineText(line: number): string {
-    const start = this.starts[line - 1] ?? this.text.length;
-    const next = this.starts[line] ?? this.text.length;
-    return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+
+  /** Offset of the 1-based line's first character. */
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? this.text.length;
+  }
+
+  /**
+   * Offset just past the 1-based line's last character, before its line break: found without
+   * scanning the line, so a megabyte-long line costs no more than a short one.
+   */
+  lineEnd(line: number): number {
+    const start = this.lineStart(line);
+    let end = this.starts[line] ?? this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
   }
 }

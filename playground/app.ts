@@ -4,7 +4,7 @@
  */
 import { client, exampleState, firstState } from './boot.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { byId, h } from './dom.js';
+import { byId, h, shown } from './dom.js';
 import { EXAMPLES, exampleById } from './examples.js';
 import { explainDecorations } from './explain-view.js';
 import { LANGUAGE_ID, registerLanguage, THEME } from './language.js';
@@ -161,7 +161,7 @@ recordsText.addEventListener('input', () => {
     const v: unknown = recordsText.value.trim() === '' ? {} : JSON.parse(recordsText.value);
     byId('records-error').textContent = v !== null && typeof v === 'object' && !Array.isArray(v) ? '' : 'Expected a JSON object mapping record names to their data.';
   } catch (e) {
-    byId('records-error').textContent = e instanceof Error ? e.message : String(e);
+    byId('records-error').textContent = shown(e instanceof Error ? e.message : String(e));
   }
 });
 
@@ -209,7 +209,7 @@ let loadedRules = '';
 function applyState(s: PlaygroundState): void {
   file = s.file;
   loadedRules = s.rules;
-  byId('file-name').textContent = s.file;
+  byId('file-name').textContent = shown(s.file);
   explainLayer.clear();
   byId('result').replaceChildren();
   model.setValue(s.rules);

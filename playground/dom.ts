@@ -1,4 +1,12 @@
 /** Tiny DOM helpers: the page has a handful of widgets, not enough to need a framework. */
+import { visible } from '../grammar/visible.js';
+
+/**
+ * Text for the page: messages, patterns and rule text come from the file being edited (or a
+ * shared link), and a bidi control in them would reorder what is shown (issue #13, item 10).
+ * Line breaks stay: a `<pre>` shows a multi-line rule.
+ */
+export const shown = (text: string): string => (text.includes('\n') ? text.split('\n').map(visible).join('\n') : visible(text));
 
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 
@@ -12,7 +20,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     else if (v === true) el.setAttribute(k, '');
     else el.setAttribute(k, String(v));
   }
-  for (const c of children) if (c !== undefined && c !== false) el.append(c);
+  for (const c of children) if (c !== undefined && c !== false) el.append(typeof c === 'string' ? shown(c) : c);
   return el;
 }
 

@@ -1,5 +1,6 @@
 /** Diagnostic (the one shape every stage reports) → Monaco marker. */
 import type { Diagnostic } from '../grammar/diagnostic.js';
+import { shown } from './dom.js';
 import * as monaco from './monaco.js';
 
 const SEVERITY = {
@@ -17,7 +18,7 @@ export function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
     severity: SEVERITY[d.severity],
     code: d.code,
     source: 'valve',
-    message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
+    message: d.hint ? `${shown(d.message)}\nhint: ${shown(d.hint)}` : shown(d.message),
     startLineNumber: d.start.line,
     startColumn: d.start.column,
     endLineNumber: d.end.line,

@@ -19,7 +19,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { formatText, summary } from '../cli/report.js';
+import { formatText, summary } from '../grammar/render.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';

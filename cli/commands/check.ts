@@ -3,9 +3,9 @@ import { compileProgram } from '../../compiler/index.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { formatGithub } from '../formats/github.js';
 import { processOutput, type Output } from '../formats/output.js';
-import { formatSarif } from '../formats/sarif.js';
-import { readSource, UsageError } from '../io.js';
-import { formatJson, formatText, summary } from '../report.js';
+import { writeSarif } from '../formats/sarif.js';
+import { readRules, UsageError } from '../io.js';
+import { formatText, summary, writeJson } from '../report.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -23,26 +23,33 @@ const UNREADABLE = new Set(['VLV0001', 'VLV0005', 'VLV0006']);
 
 export function runCheck(files: readonly string[], options: CheckOptions, io: Output = processOutput()): number {
   const all: Diagnostic[] = [];
-  const out: string[] = [];
   let unreadable = false;
-  const schema = options.schema === undefined ? undefined : { text: readSource(options.schema), file: options.schema };
+  const schemaFile = options.schema;
+  const schemaRead = schemaFile === undefined ? undefined : readRules(schemaFile);
+  // A schema over maxFileSize is reported as the compiler reports one: and the rules are checked without it.
+  const schema = schemaFile !== undefined && schemaRead && !schemaRead.tooLarge ? { text: schemaRead.text, file: schemaFile } : undefined;
   let schemaReported = false;
   for (const file of files) {
-    const source = readSource(file);
+    const { text: source, tooLarge } = readRules(file);
     // Diagnostics only: no module source is generated.
-    const result = compileProgram(source, { file, emit: false, ...(schema ? { schema } : {}) });
+    const found = [...(schemaRead?.tooLarge ? [schemaRead.tooLarge] : []), ...(tooLarge ? [tooLarge] : compileProgram(source, { file, emit: false, ...(schema ? { schema } : {}) }).diagnostics)];
     // The schema's own problems are the same for every rules file: report them once.
-    const diagnostics = result.diagnostics.filter((d) => d.file !== schema?.file || !schemaReported);
-    if (schema && result.diagnostics.some((d) => d.file === schema.file)) schemaReported = true;
-    all.push(...diagnostics);
+    const diagnostics = found.filter((d) => d.file !== schemaFile || !schemaReported);
+    if (found.some((d) => d.file === schemaFile)) schemaReported = true;
     if (diagnostics.some((d) => UNREADABLE.has(d.code))) unreadable = true;
-    const textOf = (d: Diagnostic): string => (schema && d.file === schema.file ? schema.text : source);
-    if (options.format === 'text') for (const d of diagnostics) out.push(formatText(d, textOf(d), { color: io.color }));
-    if (options.format === 'github') for (const d of diagnostics) out.push(formatGithub(d, io.cwd));
+    // Written per diagnostic: a file with 20,000 problems never becomes one string. (Not
+    // `all.push(...diagnostics)`: 300,000 arguments overflow the stack.)
+    for (const d of diagnostics) {
+      all.push(d);
+      if (options.format === 'text') io.out(`${formatText(d, d.file === schemaFile && schemaRead ? schemaRead.text : source, { color: io.color })}\n`);
+      if (options.format === 'github') io.out(`${formatGithub(d, io.cwd)}\n`);
+    }
   }
-  if (options.format === 'json') io.out(`${formatJson(all)}\n`);
-  else if (options.format === 'sarif') io.out(`${formatSarif(all, { cwd: io.cwd })}\n`);
-  else io.out(`${out.map((s) => `${s}\n`).join('')}${summary(all, files.length)}\n`);
+  // JSON and SARIF are written an element at a time too, not built as one string.
+  if (options.format === 'json') writeJson(all, io.out);
+  else if (options.format === 'sarif') writeSarif(all, { cwd: io.cwd }, io.out);
+  else io.out(summary(all, files.length));
+  io.out('\n');
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   if (unreadable) return 2;

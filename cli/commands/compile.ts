@@ -1,12 +1,12 @@
 /** `valve compile FILE [-o OUT]`: writes the generated ES module (stdout when no -o). */
 import { writeFileSync } from 'node:fs';
 import { compileProgram } from '../../compiler/index.js';
-import { readSource, UsageError, useColor } from '../io.js';
+import { readRules, UsageError, useColor } from '../io.js';
 import { formatText, summary } from '../report.js';
 
 export function runCompile(file: string, options: { readonly out?: string }): number {
-  const source = readSource(file);
-  const result = compileProgram(source, { file });
+  const { text: source, tooLarge } = readRules(file);
+  const result = tooLarge ? { diagnostics: [tooLarge], moduleSource: undefined } : compileProgram(source, { file });
   for (const d of result.diagnostics) process.stderr.write(`${formatText(d, source, { color: useColor(process.stderr) })}\n`);
   if (result.moduleSource === undefined) {
     process.stderr.write(`${summary(result.diagnostics, 1)}\n`);

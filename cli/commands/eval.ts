@@ -12,7 +12,7 @@ import { compile } from '../../runtime/rules-module.js';
 import { parseRecords, parseRequest, recordLoader, type TestFileError } from '../../runtime/test-file.js';
 import { oneLine } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
-import { readSource } from '../io.js';
+import { readRules, readSource } from '../io.js';
 import { formatProblem, formatText, paint } from '../report.js';
 
 export interface EvalOptions {
@@ -45,8 +45,8 @@ export async function runEval(options: EvalOptions, io: Output = processOutput()
     if (!r.records) return problems(r.errors, rec.text, io);
     records = r.records;
   }
-  const source = readSource(options.permissions);
-  const { diagnostics, module } = compile(source, { file: options.permissions });
+  const { text: source, tooLarge } = readRules(options.permissions);
+  const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(source, { file: options.permissions });
   if (!module || hasErrors(diagnostics)) {
     for (const d of diagnostics) if (d.severity === 'error') io.err(`${formatText(d, source, { color: io.errColor })}\n`);
     io.err(`valve: ${options.permissions} has errors; nothing was evaluated\n`);

@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readSource, UsageError } from '../io.js';
+import { visible } from '../../grammar/visible.js';
+import { readRules, readSource, UsageError } from '../io.js';
 
 export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
@@ -91,11 +92,12 @@ export interface InitialFile {
 }
 
 export function readInitial(path: string): InitialFile {
-  const rules = readSource(path);
+  const { text: rules, tooLarge } = readRules(path);
+  if (tooLarge) throw new UsageError(`cannot open ${visible(path)}: ${tooLarge.message}`);
   const stem = path.replace(/\.(ya?ml|json)$/i, '');
   const sibling = (candidates: string[]): string | undefined => {
     const found = candidates.find((c) => existsSync(c));
-    return found === undefined ? undefined : readFileSync(found, 'utf8');
+    return found === undefined ? undefined : readSource(found);
   };
   const tests = sibling([`${stem}.test.yml`, `${stem}.test.yaml`]);
   const schema = sibling([`${stem}.schema.yml`, `${stem}.schema.yaml`, `${stem}.schema.json`]);

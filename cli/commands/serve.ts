@@ -7,13 +7,13 @@
  * uws endpoints are left out). Authentication is open (the login `username` becomes `user.id`)
  * unless a users file is given, which switches to deepstream's file authentication.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../runtime/deepstream.js';
-import { UsageError, useColor } from '../io.js';
+import { readSource, UsageError, useColor } from '../io.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -102,12 +102,7 @@ type Users = Record<string, { password: string; serverData?: unknown; clientData
 
 /** Reads a deepstream users file; every user needs a password. */
 export function readUsers(file: string): Users {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const text = readSource(file);
   let users: unknown;
   try {
     users = parseYaml(text);

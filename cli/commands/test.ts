@@ -11,7 +11,7 @@ import { compile, type RulesModule } from '../../runtime/rules-module.js';
 import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../runtime/test-file.js';
 import { formatCoverage } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
-import { readSource } from '../io.js';
+import { readRules, readSource } from '../io.js';
 import { formatJson, formatProblem, formatText, paint } from '../report.js';
 
 export interface TestOptions {
@@ -57,22 +57,25 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     let rules = rulesByPath.get(cacheKey);
     if (!rules) {
       let text: string | undefined;
+      let tooLarge: Diagnostic | undefined;
       let schema: { text: string; file: string } | undefined;
       try {
-        text = readSource(path);
+        ({ text, tooLarge } = readRules(path));
       } catch (e) {
         problems.push({ error: { file, ...suite.permissionsAt, message: (e as Error).message }, source });
         continue;
       }
       if (schemaPath !== undefined) {
         try {
-          schema = { text: readSource(schemaPath), file: schemaPath };
+          const read = readRules(schemaPath);
+          if (read.tooLarge) throw new Error(`cannot read ${schemaPath}: ${read.tooLarge.message}`);
+          schema = { text: read.text, file: schemaPath };
         } catch (e) {
           problems.push({ error: { file, ...suite.schemaAt!, message: (e as Error).message }, source });
           continue;
         }
       }
-      const { diagnostics, module } = compile(text, { file: path, ...(schema ? { schema } : {}) });
+      const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(text, { file: path, ...(schema ? { schema } : {}) });
       rules = { file: path, source: text, module, diagnostics };
       rulesByPath.set(cacheKey, rules);
       if (!module || hasErrors(diagnostics)) {

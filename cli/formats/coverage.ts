@@ -1,5 +1,6 @@
 /** Text rendering of rule coverage (`valve test --coverage`); the data comes from runtime/coverage.ts. */
 import type { CoverageReport, RuleCoverage } from '../../runtime/coverage.js';
+import { visible } from '../../grammar/visible.js';
 import { paint } from '../report.js';
 
 const pct = (n: number, of: number): string => `${n}/${of}${of === 0 ? '' : ` (${((100 * n) / of).toFixed(1)}%)`}`;
@@ -24,14 +25,15 @@ function outcome(r: RuleCoverage): string {
 export function formatCoverage(report: CoverageReport, style: { readonly color: boolean }): string {
   const t = report.totals;
   const lines = [
-    `coverage of ${report.file}`,
+    `coverage of ${visible(report.file)}`,
     `  rules exercised:            ${pct(t.exercised, t.rules)}`,
     `  rules allowing and denying: ${pct(t.complete, t.rules)}  (a true/false rule counts once exercised; expression rules: ${t.expressionRulesBothWays}/${t.expressionRules})`,
     `  sub-expressions evaluated:  ${pct(t.evaluated, t.expressions)}`,
     `  conditions true and false:  ${pct(t.conditionsBothWays, t.conditions)}`,
   ];
-  const heads = report.rules.map((r) => `${r.section} ${JSON.stringify(r.pattern)} ${r.action}`);
-  const places = report.rules.map((r) => `${r.location.file}:${r.location.line}:${r.location.column}`);
+  // Patterns, rule text and values come from the rules file and the tests: escaped for the terminal.
+  const heads = report.rules.map((r) => visible(`${r.section} ${JSON.stringify(r.pattern)} ${r.action}`));
+  const places = report.rules.map((r) => visible(`${r.location.file}:${r.location.line}:${r.location.column}`));
   const w1 = Math.max(...heads.map((h) => h.length), 0);
   const w2 = Math.max(...places.map((h) => h.length), 0);
   report.rules.forEach((r, i) => {
@@ -40,8 +42,8 @@ export function formatCoverage(report: CoverageReport, style: { readonly color: 
     lines.push(`  ${heads[i].padEnd(w1)}  ${places[i].padEnd(w2)}  ${mark}`);
     for (const e of r.expressions) {
       if (!e.gap) continue;
-      const seen = e.gap === 'never evaluated' ? '' : `  values: ${e.values.join(', ')}${e.moreValues ? ', …' : ''}`;
-      lines.push(`      ${`${e.start.line}:${e.start.column}`.padEnd(8)} ${e.gap.padEnd(15)} ${oneLine(e.text, 80)}${seen}`);
+      const seen = e.gap === 'never evaluated' ? '' : `  values: ${visible(e.values.join(', '))}${e.moreValues ? ', …' : ''}`;
+      lines.push(`      ${`${e.start.line}:${e.start.column}`.padEnd(8)} ${e.gap.padEnd(15)} ${visible(oneLine(e.text, 80))}${seen}`);
     }
   });
   return lines.join('\n');

@@ -3,6 +3,7 @@
  * annotation on the pull request's diff (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`).
  */
 import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { visible } from '../../grammar/visible.js';
 import { relativePath } from './paths.js';
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
@@ -15,13 +16,14 @@ export const escapeProperty = (s: string): string => escapeData(s).replace(/:/g,
 
 export function formatGithub(d: Diagnostic, cwd: string): string {
   const props = [
-    `file=${escapeProperty(relativePath(d.file, cwd))}`,
+    `file=${escapeProperty(visible(relativePath(d.file, cwd)))}`,
     `line=${d.start.line}`,
     `col=${d.start.column}`,
     `endLine=${d.end.line}`,
     `endColumn=${d.end.column}`,
     `title=${escapeProperty(d.code)}`,
   ].join(',');
-  const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+  // The Actions log is a terminal (it renders SGR colours): no raw control or bidi character.
+  const message = d.hint ? `${visible(d.message)}\nhint: ${visible(d.hint)}` : visible(d.message);
   return `::${COMMAND[d.severity]} ${props}::${escapeData(message)}`;
 }

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
 import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
+import { printableJson, writeJsonArray } from '../report.js';
 import { relativeUri } from './paths.js';
 import { INFORMATION_URI, TOOL_NAME, toolVersion } from './tool.js';
 
@@ -24,8 +25,31 @@ const ruleName = (code: Code): string =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
-export function sarifLog(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): object {
-  const index = new Map<string, number>(CODES.map((c, i) => [c, i]));
+/** One result of the run: a diagnostic with its rule and location. */
+function sarifResult(d: Diagnostic, index: ReadonlyMap<string, number>, cwd: string): object {
+  return {
+    ruleId: d.code,
+    ruleIndex: index.get(d.code),
+    level: LEVEL[d.severity],
+    message: { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: relativeUri(d.file, cwd), uriBaseId: '%SRCROOT%' },
+          region: {
+            startLine: d.start.line,
+            startColumn: d.start.column,
+            endLine: d.end.line,
+            // SARIF's endColumn is exclusive, as ours is; an empty span still marks one character.
+            endColumn: d.end.line === d.start.line ? Math.max(d.end.column, d.start.column + 1) : d.end.column,
+          },
+        },
+      },
+    ],
+  };
+}
+
+function sarifSkeleton(results: unknown, options: { readonly version?: string }): object {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -45,31 +69,40 @@ export function sarifLog(diagnostics: readonly Diagnostic[], options: { readonly
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: diagnostics.map((d) => ({
-          ruleId: d.code,
-          ruleIndex: index.get(d.code),
-          level: LEVEL[d.severity],
-          message: { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: relativeUri(d.file, options.cwd), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: d.start.line,
-                  startColumn: d.start.column,
-                  endLine: d.end.line,
-                  // SARIF's endColumn is exclusive, as ours is; an empty span still marks one character.
-                  endColumn: d.end.line === d.start.line ? Math.max(d.end.column, d.start.column + 1) : d.end.column,
-                },
-              },
-            },
-          ],
-        })),
+        results,
       },
     ],
   };
 }
 
+const codeIndex = (): Map<string, number> => new Map<string, number>(CODES.map((c, i) => [c, i]));
+
+export function sarifLog(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): object {
+  const index = codeIndex();
+  return sarifSkeleton(
+    diagnostics.map((d) => sarifResult(d, index, options.cwd)),
+    options,
+  );
+}
+
+/** Stands for the results array in the skeleton's text; no rule summary or version holds it. */
+const RESULTS = '\u0000results\u0000';
+
+/**
+ * The same text as `formatSarif`, written a result at a time: a file with 20,000 problems never
+ * becomes one string (issue #13, item 4). `results` sits at depth 3 (log, runs, run).
+ */
+export function writeSarif(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }, write: (text: string) => void): void {
+  const skeleton = JSON.stringify(sarifSkeleton(RESULTS, options), null, 2);
+  const at = skeleton.indexOf(JSON.stringify(RESULTS));
+  const index = codeIndex();
+  write(printableJson(skeleton.slice(0, at)));
+  writeJsonArray(diagnostics, (d) => sarifResult(d, index, options.cwd), 3, write);
+  write(printableJson(skeleton.slice(at + JSON.stringify(RESULTS).length)));
+}
+
 export function formatSarif(diagnostics: readonly Diagnostic[], options: { readonly cwd: string; readonly version?: string }): string {
-  return JSON.stringify(sarifLog(diagnostics, options), null, 2);
+  const out: string[] = [];
+  writeSarif(diagnostics, options, (s) => out.push(s));
+  return out.join('');
 }
