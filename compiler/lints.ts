@@ -2,7 +2,7 @@
 import { walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import type { DiagnosticSink } from '../grammar/diagnostic.js';
-import { patternRegExp } from '../grammar/pattern.js';
+import { planOf } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';
 import { covered } from './shadow.js';
 import type { RuleSite } from './structure.js';
@@ -125,7 +125,7 @@ function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
       const better = list.filter((q) => q !== p && (q.pattern!.text.length > len || (q.pattern!.text.length === len && q.order > p.order)));
       // Only patterns that match a typical name of P can take part in covering it.
       const typical = p.pattern!.parts.map((x) => (x.kind === 'literal' ? x.text : x.kind === 'variable' ? 'v' : '')).join('');
-      const candidates = better.filter((q) => patternRegExp(q.pattern!.parts).test(typical));
+      const candidates = better.filter((q) => planOf(q.pattern!.parts).matches(typical));
       if (candidates.length && covered(p.pattern!.parts, candidates.map((q) => q.pattern!.parts))) {
         addTo(dead, p.patternAst, { site: p, by: candidates.map((q) => q.pattern!.text).join('`, `') });
       }
@@ -141,7 +141,7 @@ function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
 function unknownReferences(sites: readonly RuleSite[], sink: DiagnosticSink): void {
   const records = sites.filter((s) => s.section === 'record' && s.pattern!.text !== '*');
   if (records.length === 0) return;
-  const matchers = records.map((s) => patternRegExp(s.pattern!.parts));
+  const matchers = records.map((s) => planOf(s.pattern!.parts));
   for (const s of sites) {
     if (!s.rule.expr) continue;
     walk(s.rule.expr, (n) => {
@@ -149,7 +149,7 @@ function unknownReferences(sites: readonly RuleSite[], sink: DiagnosticSink): vo
       const arg = n.args[0];
       if (arg?.kind !== 'literal' || typeof arg.value !== 'string') return;
       const name = arg.value;
-      if (!matchers.some((m) => m.test(name))) sink.report('VLV0407', s.rule.toFileSpan(arg.span), { name });
+      if (!matchers.some((m) => m.matches(name))) sink.report('VLV0407', s.rule.toFileSpan(arg.span), { name });
     });
   }
 }

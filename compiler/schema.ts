@@ -6,7 +6,7 @@
  * other validation keywords are ignored with one info diagnostic.
  */
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
-import { acceptsPrefix, parsePattern, patternRegExp, type PathPattern } from '../grammar/pattern.js';
+import { acceptsPrefix, parsePattern, planOf, type PathPattern } from '../grammar/pattern.js';
 import type { Span } from '../grammar/span.js';
 import { loadYaml, type YMap, type YNode } from '../grammar/yaml.js';
 import { BOOLEAN, NULL, NUMBER, STRING, UNKNOWN, arrayOf, union, type Prop, type Type } from './types.js';
@@ -212,7 +212,7 @@ const better = (a: SchemaEntry, b: SchemaEntry): boolean =>
 /** The schema entry deepstream's selection would pick for a name. */
 export function schemaFor(schema: Schema, section: SchemaSection, name: string): SchemaEntry | undefined {
   let best: SchemaEntry | undefined;
-  for (const e of schema.sections[section]) if (patternRegExp(e.pattern.parts).test(name) && (!best || better(e, best))) best = e;
+  for (const e of schema.sections[section]) if (planOf(e.pattern.parts).matches(name) && (!best || better(e, best))) best = e;
   return best;
 }
 

@@ -32,6 +32,9 @@ export const ACTIONS: Readonly<Record<Section, Readonly<Record<string, ActionInf
   },
 };
 
+/** `user.id` of a connection that did not authenticate (deepstream's open authentication). */
+export const ANONYMOUS_ID = 'open';
+
 export const isSection = (s: string): s is Section => (SECTIONS as readonly string[]).includes(s);
 export const actionsOf = (s: Section): string[] => Object.keys(ACTIONS[s]);
 export const actionInfo = (s: Section, action: string): ActionInfo | undefined =>

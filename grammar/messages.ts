@@ -130,6 +130,9 @@ export const MESSAGES = {
   VLV0909: def<{ count: number; max: number }>('error', 'a check referenced more records than allowed (maxReferences)', (p) => `the rule referenced ${p.count} records with \`_()\`, more than the limit of ${p.max} (maxReferences)`),
   VLV0910: def<{ what: string; max: number }>('error', 'a value is larger than a check considers (maxRecordSize)', (p) => `${p.what} is larger than the limit of ${p.max} (maxRecordSize); it was not read`),
   VLV0911: def<{ length: number; regex: string; max: number }>('error', 'a `match` would do more work than allowed (maxRegexWork)', (p) => `\`match\` with ${p.regex} on ${p.length} characters would do more work than the limit of ${p.max} (maxRegexWork)`),
+  VLV0912: def<{ what: string; max: number }>('error', 'a record value or patch path nests more deeply than a write may store (maxDepth)', (p) => `${p.what} nests more than ${p.max} levels deep (maxDepth); the server could not serialise it`),
+  VLV0913: def<{ detail: string }>('error', 'the request itself is malformed (a caller of the API passed a wrong shape)', (p) => `invalid request: ${p.detail}`),
+  VLV0914: def<{ what: string; why: string }>('error', 'an input can not be read as data: it contains itself or is a Proxy', (p) => `${p.what} can not be read: ${p.why}`),
 } as const;
 
 export type Code = keyof typeof MESSAGES;

@@ -5,12 +5,12 @@
  * Nothing throws out of here: every failure is a deny carrying its reason.
  */
 import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
-import type { Section } from '../compiler/scope.js';
-import { LIMITS, measure, resolveLimits, sizeOf, walkedPlain, type RuntimeLimits } from './limits.js';
+import { ANONYMOUS_ID, type Section } from '../compiler/scope.js';
+import { inspect, isProxy, LIMITS, resolveLimits, type Inspection, type RuntimeLimits } from './limits.js';
 import { PatternList } from './matcher.js';
 import type { RuleFn, RuntimeRule } from './module.js';
-import { applyPatch, PatchError } from './patch.js';
-import { applyToPlainInputs, applyWithLimits, describe, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
+import { applyPatch, parsePath, PatchError } from './patch.js';
+import { describe, evaluate, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
 
 export interface RequestUser {
   readonly id: string;
@@ -71,12 +71,25 @@ const DEFAULT_MESSAGE_ACTION: Record<string, string> = {
   publish: 'EMIT', subscribe: 'SUBSCRIBE', request: 'REQUEST', provide: 'PROVIDE', allow: 'QUERY',
 };
 
-const reason = <C extends Code>(code: C, params: MessageParams<C>): Decision['reason'] => ({
+const reason = <C extends Code>(code: C, params: MessageParams<C>): { readonly code: C; readonly message: string } => ({
   code,
   message: (MESSAGES[code].message as (p: MessageParams<C>) => string)(params),
 });
 
-const isPromise = (v: unknown): v is PromiseLike<unknown> => v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+/**
+ * Whether a value a loader returned is a promise (or another thenable), found without running
+ * anything of it: a record is data, so a getter named `then` or a Proxy is not asked.
+ */
+function isPromise(v: unknown): v is PromiseLike<unknown> {
+  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
+  if (v instanceof Promise) return true;
+  for (let o: object | null = v; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    if (isProxy(o)) return false;
+    const d = Object.getOwnPropertyDescriptor(o, 'then');
+    if (d !== undefined) return 'value' in d && typeof d.value === 'function';
+  }
+  return false;
+}
 
 /** A rule as the matcher holds it, with what every decision of it repeats computed once. */
 interface Entry {
@@ -90,6 +103,8 @@ interface Entry {
   readonly userData: boolean;
   /** Whether the rule reads the clock (modules without the flag: always). */
   readonly now: boolean;
+  /** A record write: what the server will store must fit its limits whatever the rule reads. */
+  readonly write: boolean;
 }
 
 const NO_OPTIONS: CheckOptions = Object.freeze({});
@@ -111,7 +126,7 @@ export class RuleSet {
     for (const r of rules) {
       let bySection = groups.get(r.section);
       if (!bySection) groups.set(r.section, (bySection = new Map()));
-      const entry: Entry = { pattern: r.pattern, order: r.order, parts: r.parts, rule: r, location: `${file}:${r.location.line}:${r.location.column}`, userData: r.uses.userData !== false, now: r.uses.now !== false };
+      const entry: Entry = { pattern: r.pattern, order: r.order, parts: r.parts, rule: r, location: `${file}:${r.location.line}:${r.location.column}`, userData: r.uses.userData !== false, now: r.uses.now !== false, write: r.section === 'record' && r.action === 'write' };
       const group = bySection.get(r.action);
       if (group) group.push(entry);
       else bySection.set(r.action, [entry]);
@@ -129,6 +144,7 @@ export class RuleSet {
     const section = request.type;
     const action = request.action;
     const name = request.name;
+    if (name !== undefined && typeof name !== 'string') return { section, action, name: undefined, rounds: 0, allowed: false, reason: reason('VLV0913', { detail: `the name must be a string, not ${describe(name)}` }), error: 'invalid request' };
     const found = this.lists.get(section)?.get(action)?.match(name);
     // Decisions are built as literals, never as `{ ...base, more }`: V8 (Node 20) takes a slow
     // path, microseconds per object, when a spread object gets new properties (bench/, issue #9).
@@ -137,59 +153,126 @@ export class RuleSet {
     const rule = entry.rule;
     const fn = rule.rule;
     if (request.patch === undefined && this.options.quick !== false) {
-      if (typeof fn === 'boolean') return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: fn, reason: fn ? YIELDED_TRUE : YIELDED_FALSE };
-      const quick = quickCheck(entry, fn, found.vars, request, options);
-      if (quick !== undefined) return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
+      const quick = typeof fn === 'boolean' ? quickConstant(entry, fn, request, options) : quickCheck(entry, fn, found.vars, request, options);
+      if (quick !== UNDECIDED) return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
     }
     // Everything else (patches, records to load, oversized inputs, failures) takes the full path,
     // which starts over: rules are pure, so running one again decides the same.
     const where: Where = { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named };
     // A constant rule still has a patch merged into the stored record (and refused when
     // malformed or missing), whatever it says.
-    return new Evaluation(rule, typeof fn === 'boolean' ? () => fn : fn, found.vars, request, options, where).run();
+    return new Evaluation(rule, typeof fn === 'boolean' ? () => fn : fn, found.vars, request, options, where, entry.write).run();
   }
 }
 
 /** Marks "the quick path can not decide this one" (any value a rule returns is a decision). */
 const UNDECIDED: unique symbol = Symbol('undecided');
 
+/** The user as rules see it. */
+interface RuleUser {
+  readonly id: string;
+  readonly isAuthenticated: boolean;
+  readonly data: unknown;
+}
+
+const ANONYMOUS: RuleUser = Object.freeze({ id: ANONYMOUS_ID, isAuthenticated: false, data: null });
+
+/** An own data property of a caller's object, read by its descriptor so no getter runs; `INVALID` for an accessor. */
+const INVALID: unique symbol = Symbol('invalid');
+function field(o: object, key: string): unknown {
+  const d = Object.getOwnPropertyDescriptor(o, key);
+  if (d === undefined) return undefined;
+  return 'value' in d ? d.value : INVALID;
+}
+
 /**
- * The common check, without the bookkeeping of loads and patches: no patch, no `_()`, the stored
- * record given or not read, every input the rule reads within maxRecordSize, no failure. Returns
- * what the rule yielded, or undefined when the full path must decide (it then also explains why).
+ * The request's user as rules see it, or why it is malformed. A server builds it from the
+ * connection; a caller of the API may hand over anything, so its fields are read by descriptor
+ * (a getter never runs) and checked for type: `user.id` must be a string.
  */
-function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: CheckRequest, options: CheckOptions): unknown {
-  const uses = entry.rule.uses;
-  if (uses.refs || (uses.oldData && request.oldData === undefined)) return undefined;
-  const limits = quickLimits(options.limits);
-  if (limits === undefined) return undefined;
-  const max = limits.maxRecordSize;
-  const user = request.user;
-  // Every input the rule can reach is walked here: when none holds a getter or a hole, the rule's
-  // reads need no descriptors (stdlib applyToPlainInputs).
-  plain = true;
-  if ((uses.data && !fits(request.data, max)) || (uses.oldData && !fits(request.oldData, max)) || (entry.userData && user !== undefined && !fits(user.data, max))) return undefined;
-  const c: RuleContext = {
-    user: user === undefined ? { id: 'open', isAuthenticated: false, data: null } : { id: user.id, isAuthenticated: user.isAuthenticated ?? user.id !== 'open', data: user.data ?? null },
-    data: request.data,
-    oldData: request.oldData ?? null,
-    now: request.now ?? (entry.now ? Date.now() : 0),
+function ruleUser(user: RequestUser | undefined): RuleUser | string {
+  if (user === undefined) return ANONYMOUS;
+  if (user === null || typeof user !== 'object') return `\`user\` must be an object, not ${describe(user)}`;
+  if (isProxy(user)) return '`user` is a Proxy';
+  const id = field(user, 'id');
+  if (typeof id !== 'string') return id === INVALID ? '`user.id` is a getter' : `\`user.id\` must be a string, not ${describe(id)}`;
+  const authenticated = field(user, 'isAuthenticated');
+  if (authenticated !== undefined && typeof authenticated !== 'boolean') return authenticated === INVALID ? '`user.isAuthenticated` is a getter' : `\`user.isAuthenticated\` must be a boolean, not ${describe(authenticated)}`;
+  const data = field(user, 'data');
+  if (data === INVALID) return '`user.data` is a getter';
+  return { id, isAuthenticated: authenticated ?? id !== ANONYMOUS_ID, data: data ?? null };
+}
+
+/** The one context builder: the quick path and the full path give rules the same values. */
+function ruleContext(request: CheckRequest, user: RuleUser, data: unknown, oldData: unknown, now: number, vars: readonly string[], records: ReadonlyMap<string, RecordSlot>): RuleContext {
+  return {
+    user,
+    data,
+    oldData: oldData ?? null,
+    now,
     action: request.messageAction ?? DEFAULT_MESSAGE_ACTION[request.action] ?? request.action.toUpperCase(),
     name: request.name,
     vars,
-    records: NO_RECORDS,
+    records,
   };
-  let result: unknown;
-  try {
-    result = plain ? applyToPlainInputs(limits, fn, c) : applyWithLimits(limits, fn, c);
-  } catch {
-    result = UNDECIDED;
-  }
-  return result === UNDECIDED ? undefined : result;
 }
 
-/** Whether every input `fits` walked so far in this check was plain data. */
-let plain = true;
+/** How the quick path may read an input: not at all (the full path decides and says why), as plain data, or by descriptors. */
+const REFUSED = 0;
+const PLAIN = 1;
+const GUARDED = 2;
+function quickInput(value: unknown, limits: RuntimeLimits, stored: boolean): typeof REFUSED | typeof PLAIN | typeof GUARDED {
+  if (value === null || typeof value !== 'object') return PLAIN;
+  const found = inspect(value, limits.maxRecordSize);
+  if (found.size > limits.maxRecordSize || (stored && found.depth > limits.maxDepth)) return REFUSED;
+  return found.plain ? PLAIN : GUARDED;
+}
+
+/** A constant rule decides at once, but a record write's value must still fit what the server can store. */
+function quickConstant(entry: Entry, fn: boolean, request: CheckRequest, options: CheckOptions): boolean | typeof UNDECIDED {
+  if (!entry.write || request.data === null || typeof request.data !== 'object') return fn;
+  const limits = quickLimits(options.limits);
+  return limits !== undefined && quickInput(request.data, limits, true) !== REFUSED ? fn : UNDECIDED;
+}
+
+/**
+ * The common check, without the bookkeeping of loads and patches: no patch, no `_()`, the stored
+ * record given or not read, every input the rule reads readable and within the limits, no
+ * failure. Returns what the rule yielded, or UNDECIDED when the full path must decide (it then
+ * also explains why).
+ */
+function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: CheckRequest, options: CheckOptions): unknown {
+  const uses = entry.rule.uses;
+  if (uses.refs || (uses.oldData && request.oldData === undefined)) return UNDECIDED;
+  const limits = quickLimits(options.limits);
+  if (limits === undefined) return UNDECIDED;
+  const user = ruleUser(request.user);
+  if (typeof user === 'string') return UNDECIDED;
+  // Every input the rule can reach is walked here: when none holds a getter or a hole, the rule's
+  // reads need no descriptors (stdlib `evaluate` with plain inputs).
+  let plain = true;
+  if (uses.data || entry.write) {
+    const how = quickInput(request.data, limits, entry.write);
+    if (how === REFUSED) return UNDECIDED;
+    plain = how === PLAIN;
+  }
+  if (uses.oldData) {
+    const how = quickInput(request.oldData, limits, false);
+    if (how === REFUSED) return UNDECIDED;
+    plain &&= how === PLAIN;
+  }
+  if (entry.userData) {
+    const how = quickInput(user.data, limits, false);
+    if (how === REFUSED) return UNDECIDED;
+    plain &&= how === PLAIN;
+  }
+  const c = ruleContext(request, user, request.data, request.oldData, request.now ?? (entry.now ? Date.now() : 0), vars, NO_RECORDS);
+  try {
+    return evaluate(fn, c, limits, plain);
+  } catch {
+    return UNDECIDED;
+  }
+}
 
 /** The limits of a check when they are valid (invalid ones are the full path's to report). */
 function quickLimits(overrides: CheckOptions['limits']): RuntimeLimits | undefined {
@@ -198,14 +281,6 @@ function quickLimits(overrides: CheckOptions['limits']): RuntimeLimits | undefin
   } catch {
     return undefined;
   }
-}
-
-/** Whether `value` is within `max` as maxRecordSize counts (primitives: always; strings are bounded by maxStringLength where built). */
-function fits(value: unknown, max: number): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (sizeOf(value, max) > max) return false;
-  if (!walkedPlain()) plain = false;
-  return true;
 }
 
 /** The reasons of the common outcomes, made once (decisions are read-only). */
@@ -261,7 +336,9 @@ class Evaluation {
   private rounds = 0;
   private readonly now: number;
   private current: { readonly loaded: boolean; readonly value: unknown };
-  private currentError: { readonly message: string; readonly code?: 'VLV0910' } | undefined;
+  private currentError: { readonly message: string; readonly code?: RecordFailure } | undefined;
+  /** The user as rules see it, or why the request's user is malformed. */
+  private readonly user: RuleUser | string;
   private readonly limits: RuntimeLimits;
   private readonly limitsError: string | undefined;
   /** Record names `_()` asked for in this check (maxReferences). */
@@ -274,8 +351,11 @@ class Evaluation {
     private readonly request: CheckRequest,
     private readonly options: CheckOptions,
     private readonly where: Where,
+    /** A record write: the value the server will store must fit maxRecordSize and maxDepth. */
+    private readonly write: boolean,
   ) {
     this.now = request.now ?? Date.now();
+    this.user = ruleUser(request.user);
     this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : NOT_LOADED;
     try {
       this.limits = limitsOf(options.limits);
@@ -301,8 +381,9 @@ class Evaluation {
 
   private runUnguarded(): Decision | Promise<Decision> {
     if (this.limitsError !== undefined) return this.deny('VLV0901', { detail: `invalid limits: ${this.limitsError}` });
-    const tooLarge = this.oversizedInput();
-    if (tooLarge) return tooLarge;
+    if (typeof this.user === 'string') return this.deny('VLV0913', { detail: this.user });
+    const refused = this.refusedInput(this.user);
+    if (refused) return refused;
     const needsCurrent = (this.rule.uses.oldData || this.request.patch !== undefined) && !this.current.loaded;
     let waiting: string | undefined;
     if (!needsCurrent) {
@@ -313,26 +394,30 @@ class Evaluation {
     return this.runAsync(needsCurrent, waiting);
   }
 
-  /** The request's own values (payload, patch value, `oldData` given, `user.data`) within maxRecordSize, without getters where they would be copied. */
-  private oversizedInput(): Decision | undefined {
+  /**
+   * The request's own values (payload, patch value, `oldData` given, `user.data`) within
+   * maxRecordSize and readable (no cycle, no Proxy), without getters where they would be copied;
+   * a record write's value within maxDepth.
+   */
+  private refusedInput(user: RuleUser): Decision | undefined {
     const { request, rule } = this;
     const patching = request.patch !== undefined;
-    // Each input: read by this check? copied by a patch (structuredClone would run a getter)?
-    // One call per input rather than a table of them: this runs on every check.
+    // Each input: read by this check (or stored by the server)? copied by a patch (structuredClone
+    // would run a getter)? One call per input rather than a table of them: this runs on every check.
     return (
-      this.oversized('the payload (`data`)', request.data, rule.uses.data && !patching, false) ??
-      this.oversized('the patch value', request.patch?.value, patching, true) ??
-      this.oversized('the stored record (`oldData`)', request.oldData, rule.uses.oldData || patching, patching) ??
-      this.oversized('`user.data`', request.user?.data, rule.uses.userData !== false, false)
+      this.refused('the payload (`data`)', request.data, (rule.uses.data || this.write) && !patching, false, this.write) ??
+      this.refused('the patch value', request.patch?.value, patching, true, false) ??
+      this.refused('the stored record (`oldData`)', request.oldData, rule.uses.oldData || patching, patching, false) ??
+      this.refused('`user.data`', user.data, rule.uses.userData !== false, false, false)
     );
   }
 
-  private oversized(what: string, value: unknown, used: boolean, copied: boolean): Decision | undefined {
+  private refused(what: string, value: unknown, used: boolean, copied: boolean, stored: boolean): Decision | undefined {
     if (!used || value === null || typeof value !== 'object') return undefined;
-    const max = this.limits.maxRecordSize;
-    const m = measure(value, max);
-    if (m.size > max) return this.deny('VLV0910', { what, max });
-    if (m.accessor && copied) return this.deny('VLV0901', { detail: `${what} holds a getter, which can not be copied to apply the patch` });
+    const found = inspect(value, this.limits.maxRecordSize);
+    const failure = inspectionFailure(what, found, this.limits, stored);
+    if (failure) return this.denyWith(failure);
+    if (found.accessor && copied) return this.deny('VLV0901', { detail: `${what} holds a getter, which can not be copied to apply the patch` });
     return undefined;
   }
 
@@ -364,7 +449,7 @@ class Evaluation {
     if (c instanceof RuleError) return [];
     for (const arg of this.rule.refs) {
       try {
-        const v = applyWithLimits(this.limits, arg, c);
+        const v = evaluate(arg, c, this.limits, false);
         if (typeof v === 'string' && !v.includes('undefined') && !this.records.has(v)) names.add(v);
       } catch {
         // Unreachable here or waiting for another record: evaluation proper decides.
@@ -384,7 +469,7 @@ class Evaluation {
       const slot = name === undefined ? { value: null } : this.records.get(name);
       this.current = { loaded: true, value: slot && 'value' in slot ? slot.value : null };
       if (slot && 'error' in slot) this.currentError = { message: slot.error, ...(slot.code ? { code: slot.code } : {}) };
-      else if (this.request.patch !== undefined && measure(this.current.value, this.limits.maxRecordSize).accessor) {
+      else if (this.request.patch !== undefined && inspect(this.current.value, this.limits.maxRecordSize).accessor) {
         this.currentError = { message: 'it holds a getter, which can not be copied to apply the patch' };
       }
     }
@@ -397,11 +482,13 @@ class Evaluation {
     try {
       const v = loadRecord(n);
       if (!isPromise(v)) return this.sized(n, v);
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS} ms`)), loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS);
+      const ms = loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+      // The record travels boxed: resolving a promise with the record itself would read its `then`.
+      const loaded = await new Promise<{ readonly value: unknown }>((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+        v.then((value) => resolve({ value }), reject);
       });
-      const value = await Promise.race([v, timeout]);
-      return this.sized(n, value);
+      return this.sized(n, loaded.value);
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     } finally {
@@ -409,51 +496,55 @@ class Evaluation {
     }
   }
 
-  /** A loaded record, or a VLV0910 failure when it is larger than maxRecordSize. */
+  /** A loaded record, or its failure when it is larger than maxRecordSize or can not be read. */
   private sized(n: string, value: unknown): RecordSlot {
-    const max = this.limits.maxRecordSize;
-    if (value !== null && typeof value === 'object' && measure(value, max).size > max) {
-      return { error: MESSAGES.VLV0910.message({ what: `record \`${n}\``, max }), code: 'VLV0910' };
+    if (value !== null && typeof value === 'object') {
+      const failure = inspectionFailure(`record \`${n}\``, inspect(value, this.limits.maxRecordSize), this.limits, false);
+      if (failure) return { error: failure.message, code: failure.code };
     }
     return { value: value === undefined ? null : value };
   }
 
   private context(prepass = false): RuleContext | RuleError {
     const { request } = this;
-    const user = request.user ?? { id: 'open' };
+    // INVARIANT: runUnguarded denies a malformed user before any evaluation.
+    const user = this.user as RuleUser;
     let data = request.data;
     if (request.patch && !(prepass && !this.current.loaded)) {
-      // A patch of a record that does not exist: deepstream runs a rule that does not read `data`
-      // (with `data` undefined); one that reads it fails, as there is nothing to apply the patch
-      // to. A path-write sent as an update (create-and-patch, setData) always runs the rule with
-      // `data` undefined. The path is checked either way.
-      try {
-        const missing = this.current.value === null || this.current.value === undefined;
-        data = applyPatch(missing ? {} : this.current.value, request.patch.path, request.patch.value);
-        if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
-          return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);
-        }
-        if (missing) data = undefined;
-        // e.g. `list[999999999]` makes a sparse array of a billion slots
-        if (measure(data, this.limits.maxRecordSize).size > this.limits.maxRecordSize) {
-          return new RuleError(MESSAGES.VLV0910.message({ what: 'the record after the patch', max: this.limits.maxRecordSize }), 'VLV0910');
-        }
-      } catch (e) {
-        if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: request.patch.path }), 'VLV0908');
-        // e.g. an invalid array length, or a value nested too deeply to copy
-        return new RuleError(`the patch can not be applied: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      const patched = this.patched(request.patch);
+      if (patched instanceof RuleError) return patched;
+      data = patched;
     }
-    return {
-      user: { id: user.id, isAuthenticated: user.isAuthenticated ?? user.id !== 'open', data: user.data ?? null },
-      data,
-      oldData: this.current.value ?? null,
-      now: this.now,
-      action: request.messageAction ?? DEFAULT_MESSAGE_ACTION[request.action] ?? request.action.toUpperCase(),
-      name: request.name,
-      vars: this.vars,
-      records: this.records,
-    };
+    return ruleContext(request, user, data, this.current.value, this.now, this.vars, this.records);
+  }
+
+  /**
+   * `data` of a patch: the stored record with the value set at the path, within the limits a
+   * stored record must keep (deepstream serialises it for every reader: a path of 5,000 segments
+   * would overflow its stack). A patch of a record that does not exist: deepstream runs a rule
+   * that does not read `data` (with `data` undefined); one that reads it fails, as there is
+   * nothing to apply the patch to. A path-write sent as an update (create-and-patch, setData)
+   * always runs the rule with `data` undefined. The path and the limits are checked either way.
+   */
+  private patched(patch: NonNullable<CheckRequest['patch']>): unknown {
+    const { request, limits } = this;
+    try {
+      const keys = parsePath(patch.path);
+      if (keys.length > limits.maxDepth) return new RuleError(MESSAGES.VLV0912.message({ what: `the patch path (${keys.length} segments)`, max: limits.maxDepth }), 'VLV0912');
+      const missing = this.current.value === null || this.current.value === undefined;
+      const record = applyPatch(missing ? {} : this.current.value, keys, patch.value);
+      if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
+        return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);
+      }
+      // e.g. `list[999999999]` makes a sparse array of a billion slots
+      const failure = inspectionFailure('the record after the patch', inspect(record, limits.maxRecordSize), limits, true);
+      if (failure) return new RuleError(failure.message, failure.code);
+      return missing ? undefined : record;
+    } catch (e) {
+      if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: patch.path }), 'VLV0908');
+      // e.g. an invalid array length, or a value nested too deeply to copy
+      return new RuleError(`the patch can not be applied: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** One evaluation: a decision, or the record it is waiting for. */
@@ -463,7 +554,7 @@ class Evaluation {
     const c = this.context();
     if (c instanceof RuleError) return this.denyWith({ code: c.code, message: c.message });
     try {
-      const result = applyWithLimits(this.limits, this.fn, c);
+      const result = evaluate(this.fn, c, this.limits, false);
       return decided(this.where, this.rounds, result === true, result === true ? YIELDED_TRUE : result === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(result) }));
     } catch (e) {
       if (e instanceof NeedRecord) return e;
@@ -480,4 +571,14 @@ class Evaluation {
   private denyWith(r: Decision['reason']): Decision {
     return failed(this.where, this.rounds, r);
   }
+}
+
+/** The failures a walked input can have, as a deny reason (with its code), or undefined when it is fine. */
+type RecordFailure = 'VLV0910' | 'VLV0912' | 'VLV0914';
+function inspectionFailure(what: string, found: Inspection, limits: RuntimeLimits, stored: boolean): { readonly code: RecordFailure; readonly message: string } | undefined {
+  if (found.refused === 'cycle') return reason('VLV0914', { what, why: 'it contains itself (a cycle)' });
+  if (found.refused === 'proxy') return reason('VLV0914', { what, why: 'it is a Proxy, whose traps would run code' });
+  if (found.size > limits.maxRecordSize) return reason('VLV0910', { what, max: limits.maxRecordSize });
+  if (stored && found.depth > limits.maxDepth) return reason('VLV0912', { what, max: limits.maxDepth });
+  return undefined;
 }

@@ -48,69 +48,121 @@ export function resolveLimits(overrides?: Partial<RuntimeLimits>): RuntimeLimits
   return Object.freeze(out) as unknown as RuntimeLimits;
 }
 
-/** What `measure` found: the size (Infinity once over the budget) and whether an accessor was seen. */
-export interface Measured {
+/** What `inspect` found in an input value. */
+export interface Inspection {
+  /** The size as maxRecordSize counts it; Infinity once over the budget (the walk then stopped). */
   readonly size: number;
+  /**
+   * Every object in it holds own data properties only (no getter or setter, under any key,
+   * symbols and non-enumerable ones included) and no array has a hole: rules can read it without
+   * property descriptors.
+   */
+  readonly plain: boolean;
+  /** Some object in it has a getter or setter (a copy, as a patch makes, would call it). */
   readonly accessor: boolean;
+  /** Deepest nesting of objects and arrays (a primitive is 0, `{}` is 1); exact unless over the budget. */
+  readonly depth: number;
+  /** Why the value can not be read at all: it contains itself, or a Proxy (whose traps are code). */
+  readonly refused?: 'cycle' | 'proxy';
 }
+
+/** Node's own test for a Proxy, where the platform offers one (browsers have none: SECURITY.md). */
+export const isProxy: (v: object) => boolean = (() => {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const util = typeof getBuiltin === 'function' ? (getBuiltin('node:util') as { types?: { isProxy?: (v: unknown) => boolean } } | undefined) : undefined;
+  const test = util?.types?.isProxy;
+  return typeof test === 'function' ? (v: object) => test(v) : () => false;
+})();
+
+const PRIMITIVE: Inspection = Object.freeze({ size: 1, plain: true, accessor: false, depth: 0 });
+const OVER: Inspection = Object.freeze({ size: Infinity, plain: false, accessor: false, depth: 0 });
+const PROXY: Inspection = Object.freeze({ size: Infinity, plain: false, accessor: false, depth: 0, refused: 'proxy' });
+const CYCLE: Inspection = Object.freeze({ size: Infinity, plain: false, accessor: false, depth: 0, refused: 'cycle' });
+
+/** Marks, on the walk's stack, that the children of the innermost open object are done. */
+const LEAVE: unique symbol = Symbol('leave');
 
 /**
- * The size of a value as `maxRecordSize` counts it, walking own data properties only: no getter or
- * method of the value is ever called (a Proxy's traps still run; see SECURITY.md). Stops as soon as the size exceeds
- * `budget` (so its cost is bounded by the budget, cycles included) and reports Infinity.
+ * Walks a value the way a rule could read it, calling nothing on it: every own key (strings and
+ * symbols, enumerable or not) is examined by its property descriptor, so no getter, setter or
+ * method runs, and a Proxy is refused before anything touches it. Cost is linear in the value's
+ * size and stops as soon as the size exceeds `budget`. An object met again on the path from the
+ * root is a cycle (refused); one met again elsewhere (shared) is walked once, so neither costs
+ * more than one pass.
  */
-export function measure(value: unknown, budget: number): Measured {
-  const size = sizeOf(value, budget);
-  return { size, accessor: sawAccessor };
-}
-
-/** Whether the last sizeOf met an accessor property (read right after it; runs are synchronous). */
-let sawAccessor = false;
-/** Whether the last sizeOf met an array hole (a read of it would reach Array.prototype). */
-let sawHole = false;
-
-/** measure's walk without its result object, for the per-check path: the size; see `walkedPlain`. */
-export function sizeOf(value: unknown, budget: number): number {
+export function inspect(value: unknown, budget: number): Inspection {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' ? { size: 1 + value.length, plain: true, accessor: false, depth: 0 } : PRIMITIVE;
   let size = 0;
-  sawAccessor = false;
-  sawHole = false;
-  // The stack is only made for nested objects: a flat payload allocates nothing here.
-  let stack: unknown[] | undefined;
-  let v = value;
+  let hole = false;
+  let accessor = false;
+  let depth = 0;
+  // Made only for nested values: a flat payload allocates nothing but the result.
+  let stack: (object | typeof LEAVE)[] | undefined;
+  /** The open objects from the root down (those whose children are being walked). */
+  let path: object[] | undefined;
+  /** 1: open (on the path), 2: done. */
+  let state: Map<object, 1 | 2> | undefined;
+  let v: object = value;
   for (;;) {
+    if (isProxy(v)) return PROXY;
+    const level = (path?.length ?? 0) + 1;
+    if (level > depth) depth = level;
     size += 1;
-    if (typeof v === 'string') size += v.length;
-    else if (Array.isArray(v)) {
-      size += v.length;
-      if (size + (stack?.length ?? 0) > budget) return Infinity;
-      for (let i = 0; i < v.length; i++) {
-        const d = Object.getOwnPropertyDescriptor(v, i);
-        if (d === undefined) {
-          sawHole = true;
-          continue;
-        }
-        if (!('value' in d)) sawAccessor = true;
-        else if (d.value !== null && typeof d.value === 'object') (stack ??= []).push(d.value);
-        else size += typeof d.value === 'string' ? d.value.length + 1 : 1;
-      }
-    } else if (v !== null && typeof v === 'object') {
-      const keys = Object.keys(v);
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k];
-        size += key.length;
-        const d = Object.getOwnPropertyDescriptor(v, key);
-        if (d === undefined) continue;
-        if (!('value' in d)) sawAccessor = true;
-        else if (d.value !== null && typeof d.value === 'object') (stack ??= []).push(d.value);
-        else size += typeof d.value === 'string' ? d.value.length + 1 : 1;
-        if (size + (stack?.length ?? 0) > budget) return Infinity;
-      }
+    let open = false;
+    const names = Object.getOwnPropertyNames(v);
+    const symbols = Object.getOwnPropertySymbols(v);
+    // An array's present indices come first in `names`, then its own `length`: they are counted
+    // by the length (as elements), not as keys.
+    let indices = 0;
+    let lengthAt = -1;
+    if (Array.isArray(v)) {
+      const length = (v as unknown[]).length;
+      size += length;
+      if (size > budget) return OVER;
+      lengthAt = names[length] === 'length' ? length : names.indexOf('length');
+      indices = lengthAt;
+      if (indices < length) hole = true; // a hole: reading it would reach Array.prototype
     }
-    if (size > budget) return Infinity;
-    if (stack === undefined || stack.length === 0) return size;
-    v = stack.pop();
+    const count = names.length + symbols.length;
+    for (let k = 0; k < count; k++) {
+      const key = k < names.length ? names[k] : symbols[k - names.length];
+      if (k === lengthAt) continue; // the array's own `length`
+      if (k >= indices) size += typeof key === 'string' ? key.length : 1;
+      const d = Reflect.getOwnPropertyDescriptor(v, key) as PropertyDescriptor;
+      if (!('value' in d)) {
+        accessor = true;
+        size += 1;
+        continue;
+      }
+      const child: unknown = d.value;
+      if (child !== null && typeof child === 'object') {
+        if (!open) {
+          open = true;
+          (state ??= new Map()).set(v, 1);
+          (stack ??= []).push(LEAVE);
+          (path ??= []).push(v);
+        }
+        const seen = state!.get(child);
+        if (seen === 1) return CYCLE;
+        if (seen === undefined) stack!.push(child);
+      } else size += typeof child === 'string' ? child.length + 1 : 1;
+      if (size + (stack?.length ?? 0) > budget) return OVER;
+    }
+    if (size > budget) return OVER;
+    if (!open && state !== undefined) state.set(v, 2);
+    // The next object to walk; a marker closes the innermost open object.
+    let next: object | typeof LEAVE | undefined;
+    for (;;) {
+      next = stack?.pop();
+      if (next === undefined) return { size, plain: !accessor && !hole, accessor, depth };
+      if (next === LEAVE) {
+        state!.set(path!.pop()!, 2);
+        continue;
+      }
+      const seen = state!.get(next);
+      if (seen === 1) return CYCLE;
+      if (seen === undefined) break;
+    }
+    v = next;
   }
 }
-
-/** Whether the value of the last sizeOf, every object in it included, holds only data properties and no array holes. */
-export const walkedPlain = (): boolean => !sawAccessor && !sawHole;

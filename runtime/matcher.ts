@@ -6,7 +6,8 @@
  * a `$variable` edge (one or more characters other than `/`) and a `*` edge (any run of
  * characters). A lookup simulates the trie as an automaton over the name, so its cost depends
  * on the name and the trie's shape, not on how many patterns there are. Only the winner's own
- * RegExp runs afterwards, to read its `$variable` values.
+ * PatternPlan runs afterwards, to read its `$variable` values (in one pass: a backtracking RegExp
+ * took seconds on names a client chose, issue #13).
  *
  * The automaton works on UTF-16 code units, as the patterns' RegExps do. A lookup allocates
  * nothing but its result: the active states live in two arrays reused from lookup to lookup, and
@@ -14,7 +15,7 @@
  * issue #9: Sets per character made a lookup cost microseconds). The arrays keep old entries
  * past the live count; they only hold trie nodes, which live as long as the list anyway.
  */
-import { patternRegExp, type PatternPart } from '../grammar/pattern.js';
+import { isLineTerminator, patternRegExp, PatternPlan, type PatternPart } from '../grammar/pattern.js';
 
 export { patternRegExp };
 
@@ -37,7 +38,7 @@ interface TrieNode<T> {
   variable?: TrieNode<T>;
   wildcard?: TrieNode<T>;
   /** The best pattern ending exactly here. */
-  best?: { readonly item: T; readonly re: RegExp };
+  best?: { readonly item: T; readonly plan: PatternPlan };
   readonly loops: typeof NONE | typeof SEGMENT | typeof ANY;
   /** The lookup step that last added this state (dedupes the active states). */
   mark: number;
@@ -58,7 +59,6 @@ export interface Match<T> {
 const NO_VARS: readonly string[] = Object.freeze([]);
 const NO_NAMED: Readonly<Record<string, string>> = Object.freeze({});
 
-const isLineTerminator = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /**
  * Bounded memo of recent lookups (names repeat: a record is read by many clients): two
@@ -94,7 +94,7 @@ export class PatternList<T extends Selectable> {
       } else if (part.kind === 'variable') at = at.variable ??= node(SEGMENT);
       else at = at.wildcard ??= node(ANY);
     }
-    if (!at.best || better(item, at.best.item)) at.best = { item, re: patternRegExp(item.parts) };
+    if (!at.best || better(item, at.best.item)) at.best = { item, plan: new PatternPlan(item.parts) };
   }
 
   /** The chosen rule and the values of its `$variables` in declaration order. */
@@ -121,10 +121,10 @@ export class PatternList<T extends Selectable> {
     const best = this.run(name);
     if (!best) return null;
     if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
-    const m = best.re.exec(name);
-    // INVARIANT: the automaton and the RegExp accept the same names.
-    if (!m) return null;
-    const vars = Object.freeze(m.slice(1));
+    const values = best.plan.captures(name);
+    // INVARIANT: the automaton and the plan accept the same names.
+    if (!values) return null;
+    const vars = Object.freeze(values);
     const named: Record<string, string> = {};
     let i = 0;
     for (const p of best.item.parts) if (p.kind === 'variable') named[p.name] = vars[i++];
@@ -140,7 +140,7 @@ export class PatternList<T extends Selectable> {
     return count;
   }
 
-  private run(name: string): { item: T; re: RegExp } | null {
+  private run(name: string): { item: T; plan: PatternPlan } | null {
     let active = this.active;
     let next = this.next;
     // The arrays are reused and never shortened (setting `length` is slow): counts say what is live.
@@ -164,7 +164,7 @@ export class PatternList<T extends Selectable> {
     }
     this.active = active;
     this.next = next;
-    let best: { item: T; re: RegExp } | null = null;
+    let best: { item: T; plan: PatternPlan } | null = null;
     for (let k = 0; k < count; k++) {
       const b = active[k].best;
       if (b && (!best || better(b.item, best.item))) best = b;

@@ -32,11 +32,10 @@ export function parsePath(path: string): (string | number)[] {
 
 const clone = (v: unknown): unknown => (v === undefined ? undefined : structuredClone(v));
 
-/** The record as it would be after the patch; the stored value is left untouched. */
-export function applyPatch(record: unknown, path: string, value: unknown): unknown {
-  const keys = parsePath(path);
+/** The record as it would be after setting `value` at `keys` (from parsePath); the stored value is left untouched. */
+export function applyPatch(record: unknown, keys: readonly (string | number)[], value: unknown): unknown {
   const root = clone(record);
-  if (root === null || typeof root !== 'object') throw new PatchError(path);
+  if (root === null || typeof root !== 'object') throw new PatchError(keys.join('.'));
   let node = root as Record<string | number, unknown>;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];

@@ -9,48 +9,28 @@ import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 import { MESSAGES } from '../grammar/messages.js';
 import { LIMITS, type RuntimeLimits } from './limits.js';
 
-/** The limits of the check being evaluated (evaluation is synchronous: see withLimits). */
+// The evaluation scope: what the rule being evaluated runs under.
+// INVARIANT: evaluation is synchronous. A rule function runs to completion inside `evaluate`
+// (a record it needs makes it throw NeedRecord; it never awaits), so one module-level scope,
+// saved and restored around each call, is the scope of whichever rule is running.
 let active: RuntimeLimits = LIMITS;
-
-/** Runs `fn` (one synchronous evaluation) under `limits`. */
-export function withLimits<T>(limits: RuntimeLimits, fn: () => T): T {
-  const previous = active;
-  active = limits;
-  try {
-    return fn();
-  } finally {
-    active = previous;
-  }
-}
-
-/** `withLimits(limits, () => fn(arg))` without a closure per call (a rule runs once per check). */
-export function applyWithLimits<A, T>(limits: RuntimeLimits, fn: (a: A) => T, arg: A): T {
-  const previous = active;
-  active = limits;
-  try {
-    return fn(arg);
-  } finally {
-    active = previous;
-  }
-}
-
 /**
- * True while a rule runs whose every reachable input was walked just before (limits.ts sizeOf)
- * and holds data properties only: there is no getter to avoid, so reads skip the descriptor.
+ * True while a rule runs whose every reachable input was walked just before (limits.ts inspect)
+ * and holds own data properties only: there is no getter to avoid, so reads skip the descriptor.
  */
 let plainInputs = false;
 
-/** applyWithLimits for a rule whose inputs are known to be plain data (see plainInputs). */
-export function applyToPlainInputs<A, T>(limits: RuntimeLimits, fn: (a: A) => T, arg: A): T {
-  const previous = active;
-  const wasPlain = plainInputs;
+/** Runs `fn(arg)` (one rule, or one `_()` argument) under `limits`; `plain` as inspect found the inputs. */
+export function evaluate<A, T>(fn: (a: A) => T, arg: A, limits: RuntimeLimits, plain: boolean): T {
+  const previousLimits = active;
+  const previousPlain = plainInputs;
   active = limits;
-  plainInputs = true;
+  plainInputs = plain;
   try {
     return fn(arg);
   } finally {
-    active = previous;
-    plainInputs = wasPlain;
+    active = previousLimits;
+    plainInputs = previousPlain;
   }
 }
 
@@ -59,7 +39,7 @@ export class RuleError extends Error {
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
   constructor(
     message: string,
-    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0908' | 'VLV0910' | 'VLV0911' = 'VLV0901',
+    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0908' | 'VLV0910' | 'VLV0911' | 'VLV0912' | 'VLV0914' = 'VLV0901',
   ) {
     super(message);
   }
@@ -273,7 +253,7 @@ function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, same
   const start = searchStart(length, from);
   if (plainInputs || CONSTANT_ARRAYS.has(a)) {
     // A rule's own array of literals, or any array while the inputs are plain data (no getters:
-    // limits.ts walkedPlain): elements read directly. Holes (a rule's `[1,,2]`) are not elements.
+    // limits.ts inspect): elements read directly. Holes (a rule's `[1,,2]`) are not elements.
     for (let i = start; i < length; i++) {
       if (!Object.hasOwn(a, i)) {
         if (sameValueZero && wanted === undefined) return i; // includes() sees a hole as undefined
@@ -319,7 +299,7 @@ export const methods = Object.freeze({
 export type MethodName = keyof typeof methods;
 
 /** Records loaded for one check: a value (null when missing) or the load's failure (VLV0904 unless `code` says otherwise). */
-export type RecordSlot = { readonly value: unknown } | { readonly error: string; readonly code?: 'VLV0910' };
+export type RecordSlot = { readonly value: unknown } | { readonly error: string; readonly code?: 'VLV0910' | 'VLV0912' | 'VLV0914' };
 
 /** The fixed context every rule function reads. */
 export interface RuleContext {

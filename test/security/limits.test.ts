@@ -124,9 +124,27 @@ describe('run-time limits', () => {
   });
 
   it('maxDepth: conversions stop at the limit', async () => {
-    const d = (await engine("data.list + '' !== ''", { maxDepth: 3 }).check(write({ list: [[[[[['x']]]]]] }))) as Decision;
+    const publish = (data: unknown) => ({ type: 'event', action: 'publish', name: 'e', user: { id: 'u' }, data }) as const;
+    const events = (limits?: { maxDepth: number }) =>
+      createEngine({ rules: { text: permissionsFile("data.list + '' !== ''", { section: 'event', action: 'publish' }), file: 'limits.yml' }, ...(limits ? { limits } : {}) });
+    const d = (await events({ maxDepth: 3 }).check(publish({ list: [[[[[['x']]]]]] }))) as Decision;
     expect(d.error).toContain('nested too deeply');
-    expect((await engine("data.list + '' !== ''").check(write({ list: [[[[[['x']]]]]] }))).allowed).toBe(true);
+    expect((await events().check(publish({ list: [[[[[['x']]]]]] }))).allowed).toBe(true);
+  });
+
+  it('maxDepth: a record write may store exactly maxDepth levels, not one more (VLV0912), whatever the rule reads', async () => {
+    const nest = (levels: number): unknown => {
+      let v: unknown = 'x';
+      for (let i = 0; i < levels; i++) v = { a: v };
+      return v;
+    };
+    for (const rule of ['true', 'data.a !== null']) {
+      const e = engine(rule, { maxDepth: 5 });
+      expect((await e.check(write(nest(5)))).allowed).toBe(true);
+      expect(await e.check(write(nest(6)))).toMatchObject({ allowed: false, reason: { code: 'VLV0912' } });
+      // An event is not stored: its depth is only the conversions' business.
+      expect((await e.check({ type: 'event', action: 'publish', name: 'e', user: { id: 'u' }, data: nest(6) })).allowed).toBe(true);
+    }
   });
 
   it('maxReferences: more distinct `_()` records than the limit deny (VLV0909)', async () => {
