@@ -22,7 +22,7 @@ import { formatText, summary } from '../cli/report.js';
 import { COMPILE_LIMITS } from '../compiler/limits.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
 import { visible } from '../grammar/visible.js';
-import { CompilerThread, instantiateSlices, type CompileAnswer } from './compiler-thread.js';
+import { CompilerThread, loadSlices, type CompileAnswer } from './compiler-thread.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { loadRules } from './engine-node.js';
@@ -134,11 +134,28 @@ const COMPILED = /\.(mjs|js)$/i;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 
 /** Longest wait for a record's in-flight update to reach the cache before reading it anyway. */
 const SETTLE_LIMIT_MS = 2000;
 
-type Loaded = { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string } | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+type Loaded =
+  | { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
+  | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+
+/** Where the time of the last reload went (logged, and read by bench/reload-stall.ts). */
+export interface ReloadTiming {
+  /** `'worker'`: compiled in the worker thread; `'main'`: on the event loop (the worker failed). */
+  readonly compiledOn: 'worker' | 'main';
+  /** From sending the text to the worker to its answer (on the main thread: the compile itself). */
+  readonly compileMs: number;
+  /** Event-loop turns spent turning the worker's code into rules and pattern lists (0 on the main thread). */
+  readonly turns: number;
+  /** The longest of those turns. */
+  readonly longestTurnMs: number;
+  /** engine.replace: swapping the new rules in (on the main thread: building them too), in one turn. */
+  readonly swapMs: number;
+}
 
 /** The file's text, or why it can not be read. */
 type Read = { readonly source: string } | { readonly failed: string; readonly diagnostics: readonly Diagnostic[] };
@@ -243,6 +260,9 @@ export class ValvePermission {
   get workerCompiles(): number {
     return this.compiler?.answered ?? 0;
   }
+
+  /** Where the time of the last successful reload went; undefined before one. */
+  lastReload?: ReloadTiming;
 
   /** Called by the server once its record handler exists. */
   setRecordHandler(recordHandler: RecordHandlerLike | null): void {
@@ -396,8 +416,8 @@ export class ValvePermission {
   }
 
   /**
-   * The rules for a reload: compiled in the worker, then turned into rule functions a slice per
-   * event-loop turn; only engine.replace (building the pattern tries) runs in one piece.
+   * The rules for a reload: compiled in the worker, then made into a RuleSet a few milliseconds
+   * per event-loop turn (loadSlices); engine.replace then only swaps it in.
    */
   private async loadOffThread(): Promise<Loaded | undefined> {
     if (COMPILED.test(this.path)) return this.loadModule();
@@ -406,6 +426,7 @@ export class ValvePermission {
     if ('failed' in read) return read;
     const { source } = read;
     let answer: CompileAnswer;
+    const t0 = performance.now();
     try {
       this.logger.info('INFO', `reloading ${this.file}: compiling it in a worker thread`);
       answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file);
@@ -414,17 +435,19 @@ export class ValvePermission {
       this.logger.warn('PLUGIN_ERROR', `the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`);
       return this.compileHere(source);
     }
+    const compileMs = performance.now() - t0;
     if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, diagnostics: answer.diagnostics, source };
     if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, diagnostics: answer.diagnostics, source };
-    const rules = await instantiateSlices(answer.slices, () => this.closed);
-    if (!rules) return undefined;
-    return { input: { default: () => rules, file: this.file }, diagnostics: answer.diagnostics, source };
+    const back = await loadSlices(this.file, answer.slices, () => this.closed);
+    if (!back) return undefined;
+    return { input: back.rules, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
   }
 
   private compileHere(source: string): Loaded {
+    const t0 = performance.now();
     const { diagnostics, module } = compile(source, { file: this.file });
     if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
-    return { input: module, diagnostics, source };
+    return { input: module, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
   }
 
   /** A module written by `valve compile` (code the operator produced: imported, not compiled). */
@@ -492,17 +515,20 @@ export class ValvePermission {
       this.logger.info('INFO', `${this.file} changed while it was being loaded; it is loaded once it has settled`);
       return;
     }
+    const t0 = performance.now();
     try {
-      const t0 = performance.now();
       this.engine.replace(loaded.input);
-      process.stderr.write(`PROF replace ${(performance.now() - t0).toFixed(1)}\n`);
     } catch (e) {
       this.logger.error('PLUGIN_ERROR', `${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`);
       return;
     }
+    const swapMs = performance.now() - t0;
     this.inForce = now;
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
-    this.logger.info('INFO', `rules reloaded from ${this.file}`);
+    const t = loaded.timing;
+    if (t) this.lastReload = { ...t, swapMs };
+    const how = t ? ` (compiled on the ${t.compiledOn === 'worker' ? 'worker thread' : 'main thread'} in ${ms(t.compileMs)}${t.turns > 0 ? `, loaded in ${t.turns} turns of at most ${ms(t.longestTurnMs)}` : ''}, swapped in ${ms(swapMs)})` : '';
+    this.logger.info('INFO', `rules reloaded from ${this.file}${how}`);
   }
 }
 

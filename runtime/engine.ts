@@ -27,7 +27,8 @@ export interface CompiledModuleExports {
   readonly file?: string;
 }
 
-export type RulesInput = RulesModule | CompiledModuleExports | { readonly text: string; readonly file?: string };
+/** A RuleSet is used as it is (built ahead, e.g. a few rules per event-loop turn with RuleSetBuilder). */
+export type RulesInput = RulesModule | CompiledModuleExports | RuleSet | { readonly text: string; readonly file?: string };
 
 export interface EngineOptions {
   readonly rules: RulesInput;
@@ -51,6 +52,7 @@ export interface Engine {
 
 /** Rules input → a RuleSet; throws RulesError when the rules have errors. */
 export function toRuleSet(input: RulesInput): RuleSet {
+  if (input instanceof RuleSet) return input;
   if ('check' in input && 'rules' in input) return new RuleSet(input.file, input.rules);
   if ('default' in input) return new RuleSet(input.file ?? 'rules', instantiate(input.default) as RuntimeRule[]);
   const file = input.file ?? 'permissions.yml';
