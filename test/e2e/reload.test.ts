@@ -109,6 +109,37 @@ describe('a rules file is loaded once it has settled', () => {
   });
 });
 
+/** A valid file of `n` record patterns before the same sections as `rules()`. */
+const bigRules = (n: number, marker: boolean): string => {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`  big${i}/$id: { read: "$id.match(/^u${i}-[a-z]+$/) !== null", write: "user.id === $id" }`);
+  return rules(marker).replace('record:\n', `record:\n${lines.join('\n')}\n`);
+};
+
+describe('a reload compiles in a worker thread', () => {
+  it('other clients keep being answered while a big file compiles, then the new rules are in force', async () => {
+    const file = scratch.write('big.yml', rules(false));
+    const server = servers.add(await startValve({ permissions: file, watch: true, reload: 'rename' }));
+    await server.waitForLog((e) => e.message.includes('watching'), 'the watcher to start');
+    const [alice, bob] = await pair(server);
+    scratch.write('big.yml.tmp', bigRules(1500, true));
+    renameSync(join(scratch.dir, 'big.yml.tmp'), file);
+    await server.waitForLog((e) => e.message.includes('compiling it in a worker thread'), 'the reload to start', 15_000);
+    // Round trips of a record read while the file compiles: on the event loop, none would
+    // finish until the compile had; in the worker, they go on.
+    let trips = 0;
+    while (!server.logs.some(reloaded)) {
+      await alice.roundTrip(`e2e/trip${trips % 4}`);
+      trips++;
+    }
+    expect(trips).toBeGreaterThan(20);
+    expect(alice.errors).toEqual([]);
+    expect(server.logs.filter((e) => e.level === 'ERROR' || e.level === 'WARN')).toEqual([]);
+    expect(server.logs.find(reloaded)!.message).toMatch(/compiled on the worker thread/);
+    expect(await delivered(alice, bob, 'marker/a')).toBe(true);
+  }, 60_000);
+});
+
 describe('special files as the rules file', () => {
   it('refuses to start with a FIFO, saying so, instead of waiting for a writer', async () => {
     const fifo = join(scratch.dir, 'fifo.yml');
