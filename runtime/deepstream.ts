@@ -432,7 +432,7 @@ export class ValvePermission {
       answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file);
     } catch (e) {
       if (this.closed) return undefined;
-      this.logger.warn('PLUGIN_ERROR', `the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`);
+      this.logger.warn('PLUGIN_ERROR', visible(`the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`));
       return this.compileHere(source);
     }
     const compileMs = performance.now() - t0;
@@ -489,7 +489,7 @@ export class ValvePermission {
     this.reloads = this.reloads
       .then(() => this.reloadNow(watched))
       .catch((e: unknown) => {
-        if (!this.closed) this.logger.error('PLUGIN_ERROR', `reloading ${this.file} failed: ${message(e)}`);
+        if (!this.closed) this.logger.error('PLUGIN_ERROR', visible(`reloading ${this.file} failed: ${message(e)}`));
       });
   }
 
@@ -519,7 +519,7 @@ export class ValvePermission {
     try {
       this.engine.replace(loaded.input);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', `${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`);
+      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`));
       return;
     }
     const swapMs = performance.now() - t0;

@@ -7,12 +7,13 @@
  * uws endpoints are left out). Authentication is open (the login `username` becomes `user.id`)
  * unless a users file is given, which switches to deepstream's file authentication.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../runtime/deepstream.js';
+import { readSourceSync } from '../../runtime/read-source.js';
 import type { ReloadMode } from '../../runtime/deepstream.js';
 import { UsageError, useColor } from '../io.js';
 
@@ -103,15 +104,22 @@ function rulesPath(given: string | undefined): string {
   return found;
 }
 
+/** The most bytes read of a users file. */
+const MAX_USERS_BYTES = 16 * 1024 * 1024;
+
 type Users = Record<string, { password: string; serverData?: unknown; clientData?: unknown }>;
 
 /** Reads a deepstream users file; every user needs a password. */
 export function readUsers(file: string): Users {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file only (a FIFO would block start-up forever), read up to a size no users file needs.
+    const read = readSourceSync(file, MAX_USERS_BYTES);
+    if (read.truncated) throw new UsageError(`${file} is larger than ${MAX_USERS_BYTES / 1024 / 1024} MiB; is it a users file?`);
+    text = read.text;
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   let users: unknown;
   try {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, serveConfig, type DeepstreamServer } from '../../cli/commands/serve.js';
+import { freePort, readUsers, serveConfig, type DeepstreamServer } from '../../cli/commands/serve.js';
 import { hasUnsafe } from '../../grammar/visible.js';
 import { ClientPool, type TestClient } from './helpers/client.js';
 import { MEMORY_LOGGER, ServerPool, scratchDir, startValve, type LogEntry, type TestServer } from './helpers/harness.js';
@@ -162,6 +162,12 @@ describe('special files as the rules file', () => {
         server.stop();
       });
     }
+  });
+
+  it('`valve serve --users` refuses a FIFO instead of waiting for a writer', () => {
+    const fifo = join(scratch.dir, 'users.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readUsers(fifo)).toThrow(/users\.fifo: is a FIFO, not a regular file/);
   });
 
   it('keeps the last good rules when a FIFO is renamed over the rules file', async () => {
