@@ -5,7 +5,7 @@
  * (data, oldData, user.data, records) are unknown unless a schema describes them, and unknown
  * never produces a diagnostic.
  */
-import type { Expr } from '../grammar/ast.js';
+import { optionalObjects, type Chain, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
 import type { PathPattern } from '../grammar/pattern.js';
@@ -100,12 +100,16 @@ function keyOf(e: Expr): string | undefined {
     return `${base}[${JSON.stringify(e.property.value)}]`;
   }
   if (e.kind === 'call' && e.callee.kind === 'identifier' && e.callee.name === '_') return print(e);
+  // `data?.a` is `data.a` wherever it is read at all; short-circuited, it is `undefined`.
+  if (e.kind === 'chain') return keyOf(e.expression);
   return undefined;
 }
 
 export class TypeChecker {
   private readonly names: Map<string, Type>;
   private readonly said = new Set<string>();
+  /** One entry per chain being typed: whether one of its `?.` objects may be null or undefined. */
+  private readonly shortCircuits: boolean[] = [];
 
   constructor(
     private readonly scope: TypeScope,
@@ -158,6 +162,11 @@ export class TypeChecker {
         return this.member(e, facts);
       case 'call':
         return this.call(e, facts);
+      case 'chain': {
+        this.shortCircuits.push(false);
+        const t = this.type(e.expression, facts);
+        return this.shortCircuits.pop() ? T.union(t, T.UNDEFINED) : t;
+      }
       case 'unary': {
         const o = this.type(e.operand, facts);
         if (e.op === '!') return T.BOOLEAN;
@@ -181,8 +190,16 @@ export class TypeChecker {
     }
   }
 
+  /** The object of a `?.` link, as the rest of the chain sees it: never null or undefined. */
+  private optionalObject(t: Type): Type {
+    const open = this.shortCircuits.length;
+    if (open > 0 && (T.isUnknown(t) || T.mayBeNullish(t))) this.shortCircuits[open - 1] = true;
+    return T.withoutNullish(t);
+  }
+
   private member(e: Extract<Expr, { kind: 'member' }>, facts: Facts): Type {
-    const obj = this.type(e.object, facts);
+    const read = this.type(e.object, facts);
+    const obj = e.optional ? this.optionalObject(read) : read;
     if (e.computed) this.type(e.property, facts);
     if (T.isUnknown(obj)) return T.UNKNOWN;
     const prop = e.property.kind === 'literal' && (typeof e.property.value === 'string' || typeof e.property.value === 'number') ? String(e.property.value) : undefined;
@@ -241,7 +258,8 @@ export class TypeChecker {
     if (callee.kind !== 'member' || callee.property.kind !== 'literal') return T.UNKNOWN;
     const method = String(callee.property.value);
     const spec = methodSpec(method);
-    const recv = this.type(callee.object, facts);
+    const read = this.type(callee.object, facts);
+    const recv = callee.optional ? this.optionalObject(read) : read;
     if (!spec) return T.UNKNOWN;
     void args;
     const ret = METHOD_RETURNS[method] ?? T.UNKNOWN;
@@ -348,6 +366,9 @@ export class TypeChecker {
         return facts;
       case 'binary':
         return this.narrowComparison(e, facts, truthy);
+      case 'chain':
+        // A truthy chain was not short-circuited: each `?.` object was there.
+        return truthy ? this.narrow(e.expression, this.chainEvaluated(e, facts), true) : facts;
       default: {
         const key = keyOf(e);
         if (key === undefined || !truthy) return facts;
@@ -356,16 +377,51 @@ export class TypeChecker {
     }
   }
 
+  /** The facts once a chain was read to its end: none of its `?.` objects is null or undefined. */
+  private chainEvaluated(chain: Chain, facts: Facts): Facts {
+    let out = facts;
+    for (const o of optionalObjects(chain).reverse()) {
+      const key = keyOf(o);
+      if (key !== undefined) out = with_(out, key, T.withoutNullish(this.type(o, out)));
+    }
+    return out;
+  }
+
+  /**
+   * `x?.a === y` (or `!==`, `==`, `!=`) with an outcome that proves the chain yielded neither
+   * undefined nor (when `y` can not be null either) null: it was read to its end, and its value
+   * is not that. The facts with the chain and its `?.` objects narrowed; undefined otherwise.
+   */
+  private definedChain(e: Extract<Expr, { kind: 'binary' }>, facts: Facts, equal: boolean, loose: boolean): Facts | undefined {
+    for (const [side, other] of [[e.left, e.right], [e.right, e.left]] as const) {
+      if (side.kind !== 'chain') continue;
+      let excluded: readonly string[] = [];
+      if (equal) {
+        const t = this.type(other, facts);
+        if (!T.isUnknown(t) && !T.isNever(t) && !T.canBe(t, 'undefined') && !(loose && T.canBe(t, 'null'))) excluded = T.canBe(t, 'null') ? ['undefined'] : ['undefined', 'null'];
+      } else if (other.kind === 'literal' && (other.value === undefined || (loose && other.value === null))) {
+        excluded = loose ? ['undefined', 'null'] : ['undefined'];
+      }
+      if (excluded.length === 0) continue;
+      const evaluated = this.chainEvaluated(side, facts);
+      const key = keyOf(side);
+      return key === undefined ? evaluated : with_(evaluated, key, T.filter(this.type(side, evaluated), (m) => !excluded.includes(m.kind)));
+    }
+    return undefined;
+  }
+
   private narrowComparison(e: Extract<Expr, { kind: 'binary' }>, facts: Facts, truthy: boolean): Facts {
     if (e.op === 'in') return this.narrowIn(e, facts, truthy);
     if (!['===', '!==', '==', '!='].includes(e.op)) return facts;
     const equal = (e.op === '===' || e.op === '==') === truthy;
     const loose = e.op === '==' || e.op === '!=';
+    facts = this.definedChain(e, facts, equal, loose) ?? facts;
     const isNullish = (x: Expr): boolean => x.kind === 'literal' && (x.value === null || x.value === undefined);
     // typeof x === 'kind'
     const typeofSide = e.left.kind === 'unary' && e.left.op === 'typeof' ? e.left : e.right.kind === 'unary' && e.right.op === 'typeof' ? e.right : undefined;
     const other = typeofSide === e.left ? e.right : e.left;
     if (typeofSide && other.kind === 'literal' && typeof other.value === 'string') {
+      if (typeofSide.operand.kind === 'chain' && equal && other.value !== 'undefined') facts = this.chainEvaluated(typeofSide.operand, facts);
       const key = keyOf(typeofSide.operand);
       if (key === undefined) return facts;
       const kind = other.value;

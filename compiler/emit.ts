@@ -6,7 +6,7 @@
  * property read and conversion is an `r.*` call (except the three fields of the engine's own
  * `c.user` object); user text only appears in JSON strings.
  */
-import { arrayText, isHole, type Expr } from '../grammar/ast.js';
+import { arrayText, isHole, type Chain, type Expr } from '../grammar/ast.js';
 import { translateRegex } from './regex.js';
 import { FORBIDDEN_PROPERTIES } from './scope.js';
 import type { CheckedRule, RuleProgram } from './program.js';
@@ -20,12 +20,27 @@ const USER_FIELDS: ReadonlySet<string> = new Set(['id', 'isAuthenticated', 'data
 const lit = (v: unknown): string => (v === undefined ? '(void 0)' : typeof v === 'number' ? numberLiteral(v) : JSON.stringify(v));
 const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : '(0/0)');
 
+/** Code that reads the context or is a constant: reading it again is free and gives the same value. */
+const REREADABLE = /^(?:c\.(?:user|data|oldData|now|action|name)|c\.user\.(?:id|isAuthenticated|data)|c\.vars\[\d+\]|\(void 0\)|null|true|false|-?[\d.e+]+|"(?:[^"\\]|\\.)*")$/;
+
 class Emitter {
+  /** Temporaries of the function being emitted (`?.` objects, each evaluated once). */
+  private temps = 0;
+
   /** `hoisted` is shared by all rules of a module, so regex constant names never collide. */
   constructor(
     private readonly variables: readonly string[],
     private readonly hoisted: string[],
   ) {}
+
+  /** One rule or reference function `(c) => …`; with a block declaring its temporaries when it has any. */
+  fn(e: Expr): string {
+    this.temps = 0;
+    const body = this.expr(e);
+    if (this.temps === 0) return `(c) => ${body}`;
+    const names = Array.from({ length: this.temps }, (_, i) => `t${i}`);
+    return `(c) => { let ${names.join(', ')}; return ${body}; }`;
+  }
 
   expr(e: Expr): string {
     switch (e.kind) {
@@ -49,18 +64,11 @@ class Emitter {
         return `c.vars[${i}]`;
       }
       case 'member':
-        // `user.id`, `user.isAuthenticated`, `user.data`: own data fields of the plain object the
-        // engine builds for every check (runtime/evaluate.ts context), read directly.
-        if (e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' && USER_FIELDS.has(e.property.value)) {
-          return `c.user.${e.property.value}`;
-        }
-        // A property name fixed in the rule and not one of the forbidden ones needs no key check per read.
-        if (e.property.kind === 'literal' && typeof e.property.value === 'string' && !FORBIDDEN_PROPERTIES.has(e.property.value)) {
-          return `r.getp(${this.expr(e.object)}, ${JSON.stringify(e.property.value)})`;
-        }
-        return `r.get(${this.expr(e.object)}, ${this.expr(e.property)})`;
+        return this.member(e, this.expr(e.object));
       case 'call':
         return this.call(e);
+      case 'chain':
+        return this.chain(e);
       case 'unary':
         if (e.op === '!') return `(!${this.expr(e.operand)})`;
         if (e.op === 'typeof') return `(typeof ${this.expr(e.operand)})`;
@@ -83,18 +91,69 @@ class Emitter {
     }
   }
 
-  private call(e: Extract<Expr, { kind: 'call' }>): string {
+  /** `o.k` / `o[k]` where `object` is the code of `o`. */
+  private member(e: Extract<Expr, { kind: 'member' }>, object: string): string {
+    // `user.id`, `user.isAuthenticated`, `user.data`: own data fields of the plain object the
+    // engine builds for every check (runtime/evaluate.ts context), read directly.
+    if (e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' && USER_FIELDS.has(e.property.value)) {
+      return `c.user.${e.property.value}`;
+    }
+    // A property name fixed in the rule and not one of the forbidden ones needs no key check per read.
+    if (e.property.kind === 'literal' && typeof e.property.value === 'string' && !FORBIDDEN_PROPERTIES.has(e.property.value)) {
+      return `r.getp(${object}, ${JSON.stringify(e.property.value)})`;
+    }
+    return `r.get(${object}, ${this.expr(e.property)})`;
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>, receiver?: string): string {
     const callee = e.callee;
     // deepstream ignores extra arguments; a missing one is undefined.
     if (callee.kind === 'identifier' && callee.name === '_') return `r.ref(c, ${e.args[0] ? this.expr(e.args[0]) : '(void 0)'})`;
     if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
       const method = String(callee.property.value);
+      const recv = receiver ?? this.expr(callee.object);
       const args = e.args.map((a, i) =>
         method === 'match' && i === 0 && a.kind === 'literal' && typeof a.value === 'string' ? this.regex(a.value, '') : this.expr(a),
       );
-      return `r.m.${method}(${[this.expr(callee.object), ...args].join(', ')})`;
+      return `r.m.${method}(${[recv, ...args].join(', ')})`;
     }
     throw new Error('internal: codegen reached an unchecked call');
+  }
+
+  /**
+   * `a?.b.c` → `(c.a == null ? (void 0) : r.getp(r.getp(c.a, "b"), "c"))`: each `?.` object is
+   * evaluated once (into a temporary unless it is a plain context read), in source order, and
+   * tested with `== null` (true exactly for null and undefined, and it converts nothing); the
+   * first that is nullish yields `undefined` for the whole chain. Reads stay `r.get`/`r.getp`.
+   */
+  private chain(e: Chain): string {
+    const tests: string[] = [];
+    const value = this.link(e.expression, tests);
+    return tests.length ? `(${tests.join(' || ')} ? (void 0) : ${value})` : value;
+  }
+
+  /** The code of one link of a chain, given that the tests pushed before it passed. */
+  private link(e: Expr, tests: string[]): string {
+    if (e.kind === 'member') {
+      const object = this.link(e.object, tests);
+      return this.member(e, e.optional ? this.tested(object, tests) : object);
+    }
+    if (e.kind === 'call' && e.callee.kind === 'member') {
+      const receiver = this.link(e.callee.object, tests);
+      return this.call(e, e.callee.optional ? this.tested(receiver, tests) : receiver);
+    }
+    return this.expr(e);
+  }
+
+  /** Tests the value of `code` for null/undefined; returns the code that reads it again. */
+  private tested(code: string, tests: string[]): string {
+    if (REREADABLE.test(code)) {
+      tests.push(`${code} == null`);
+      return code;
+    }
+    const t = `t${this.temps++}`;
+    tests.push(`(${t} = ${code}) == null`);
+    return t;
   }
 
   /** A module-level constant for `init`; its name. */
@@ -116,8 +175,8 @@ class Emitter {
 
 function emitRule(rule: CheckedRule, hoisted: string[]): string {
   const em = new Emitter(rule.variables, hoisted);
-  const body = rule.body.kind === 'constant' ? String(rule.body.value) : `(c) => ${em.expr(rule.body.expr)}`;
-  const refs = rule.refArgs.map((a) => `(c) => ${em.expr(a)}`);
+  const body = rule.body.kind === 'constant' ? String(rule.body.value) : em.fn(rule.body.expr);
+  const refs = rule.refArgs.map((a) => em.fn(a));
   const { file: _file, ...loc } = rule.location;
   return `    {
       section: ${JSON.stringify(rule.section)}, pattern: ${JSON.stringify(rule.pattern)}, action: ${JSON.stringify(rule.action)}, order: ${rule.order},

@@ -5,7 +5,7 @@
 import { walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
-import { parseRuleFile } from '../grammar/file.js';
+import { parseRuleFile, type Environment } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
 import { loadYaml } from '../grammar/yaml.js';
 import type { YamlCst } from '../grammar/yaml-depth.js';
@@ -31,6 +31,11 @@ export interface CompileOptions {
    * such as `valve check`, skips generating code for every rule). Default true.
    */
   readonly emit?: boolean;
+  /**
+   * Substitute `${NAME}` in path patterns from these values (upstream's config loader does it
+   * across the whole file; we never touch rule expressions). Absent: patterns as written.
+   */
+  readonly env?: Environment;
 }
 
 function readSchema(option: CompileOptions['schema'], limits: CompileLimits): { schema?: Schema; diagnostics: readonly Diagnostic[] } {
@@ -123,7 +128,7 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
 }
 
 function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>): ProgramResult {
-  const parsed = parseRuleFile(text, file, loaded);
+  const parsed = parseRuleFile(text, file, loaded, options.env);
   const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);

@@ -1,5 +1,5 @@
 /** Warnings about rules and patterns that parse and resolve but probably do not mean what they say. */
-import { walk, type Expr } from '../grammar/ast.js';
+import { isOptionalLink, linkObject, walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import type { DiagnosticSink } from '../grammar/diagnostic.js';
 import { planOf } from '../grammar/pattern.js';
@@ -60,6 +60,15 @@ function fold(e: Expr): Folded {
         case '!=': return l != r; // eslint-disable-line eqeqeq
         default: return NOT_CONSTANT;
       }
+    }
+    case 'chain': {
+      // `null?.a.b`: the first link short-circuits, whatever follows.
+      let first: Expr = e.expression;
+      for (let o = linkObject(first); o && linkObject(o); o = linkObject(o)) first = o;
+      const base = linkObject(first);
+      if (!base || !isOptionalLink(first)) return NOT_CONSTANT;
+      const v = fold(base);
+      return v === null || v === undefined ? undefined : NOT_CONSTANT;
     }
     default:
       return NOT_CONSTANT;

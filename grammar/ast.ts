@@ -37,18 +37,33 @@ export interface Identifier extends Node {
   readonly name: string;
 }
 
-/** `a.b` (computed false, property is the name) or `a[expr]` (computed true). */
+/**
+ * `a.b` (computed false, property is the name) or `a[expr]` (computed true). `optional` marks
+ * `a?.b` / `a?.[expr]`: a link of the enclosing `chain` that tests its object for null/undefined.
+ */
 export interface Member extends Node {
   readonly kind: 'member';
   readonly object: Expr;
   readonly property: Expr;
   readonly computed: boolean;
+  readonly optional?: true;
 }
 
 export interface Call extends Node {
   readonly kind: 'call';
   readonly callee: Expr;
   readonly args: readonly Expr[];
+}
+
+/**
+ * The extent of an optional chain (`a?.b.c`, `a.b?.[k].trim()`): where a `?.` link whose object is
+ * null or undefined lands, yielding `undefined` for the whole chain, as JavaScript's
+ * short-circuiting does. `expression` is a member or method call with at least one `optional`
+ * link among its objects; parentheses end a chain (`(a?.b).c` reads `.c` of `undefined`).
+ */
+export interface Chain extends Node {
+  readonly kind: 'chain';
+  readonly expression: Expr;
 }
 
 export type UnaryOp = '!' | '-' | '+' | 'typeof';
@@ -98,6 +113,7 @@ export type Expr =
   | Identifier
   | Member
   | Call
+  | Chain
   | Unary
   | Binary
   | Logical
@@ -117,6 +133,8 @@ export function children(e: Expr): readonly Expr[] {
       return [e.object, e.property];
     case 'call':
       return [e.callee, ...e.args];
+    case 'chain':
+      return [e.expression];
     case 'unary':
       return [e.operand];
     case 'binary':
@@ -143,3 +161,26 @@ export const isHole = (e: Expr): boolean => e.kind === 'literal' && e.hole === t
 /** `[a, , b]` from its elements: a hole is an empty slot, and a final hole needs its own comma (a last comma adds nothing). */
 export const arrayText = (elements: readonly Expr[], render: (e: Expr) => string): string =>
   `[${elements.map((x) => (isHole(x) ? '' : render(x))).join(', ')}${elements.length > 0 && isHole(elements[elements.length - 1]) ? ',' : ''}]`;
+
+/**
+ * The object one link of a chain reads: `a` of `a.b` / `a[k]`, the receiver `a` of `a.m(…)`;
+ * undefined when `e` is not a link (a chain's links are these objects, down to its base).
+ */
+export function linkObject(e: Expr): Expr | undefined {
+  if (e.kind === 'member') return e.object;
+  if (e.kind === 'call' && e.callee.kind === 'member') return e.callee.object;
+  return undefined;
+}
+
+/** Whether a link tests its object with `?.`: `a?.b`, `a?.[k]`, `a?.m(…)`. */
+export const isOptionalLink = (e: Expr): boolean =>
+  (e.kind === 'member' && e.optional === true) || (e.kind === 'call' && e.callee.kind === 'member' && e.callee.optional === true);
+
+/** The links of a chain whose objects `?.` tests, outermost first. */
+export function optionalObjects(chain: Chain): Expr[] {
+  const out: Expr[] = [];
+  for (let e: Expr | undefined = chain.expression; e && e.kind !== 'chain'; e = linkObject(e)) {
+    if (isOptionalLink(e)) out.push(linkObject(e)!);
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import type { BinaryOp, Expr, LogicalOp, UnaryOp } from './ast.js';
 import type { Severity } from './diagnostic.js';
 import type { Code, MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
+import { print } from './print.js';
 import { decodeEscapes } from './strings.js';
 
 export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity) => void;
@@ -182,9 +183,14 @@ export class CstToAst {
 
   private postfix(node: CstNode, span: Span): Expr {
     let result = this.expr(node.children.primary?.[0] as CstNode | undefined, span);
+    // From the first `?.` on, every link up to the end of the suffixes belongs to one chain: that
+    // is how far a null or undefined object short-circuits (parentheses start a new postfix).
+    let chained = false;
     for (const suffix of (node.children.suffix ?? []) as CstNode[]) {
       result = this.suffix(result, suffix);
+      if (suffix.children.optionalSuffix) chained = true;
     }
+    if (chained && result.kind !== 'error') result = { kind: 'chain', expression: result, span: result.span };
     const update = node.children.UpdateOp?.[0] as IToken | undefined;
     if (update) {
       this.report('VLV0207', tokenSpan(update), { op: update.image });
@@ -205,10 +211,7 @@ export class CstToAst {
       const property: Expr = { kind: 'literal', value: name.image, span: tokenSpan(name) };
       return { kind: 'member', object, property, computed: false, span };
     }
-    if (c.OptionalChain) {
-      this.report('VLV0213', tokenSpan(c.OptionalChain[0] as IToken), { op: '?.' }, 'guard with `&&` instead, e.g. `a && a.b`');
-      return this.error(span);
-    }
+    if (c.optionalSuffix) return this.optionalLink(object, c.optionalSuffix[0] as CstNode, span);
     if (c.LBracket) {
       const property = this.expr(c.sequence?.[0] as CstNode | undefined, s);
       return { kind: 'member', object, property, computed: true, span };
@@ -222,6 +225,28 @@ export class CstToAst {
       this.report('VLV0211', s, {});
       this.template(c.template[0] as CstNode, s);
       return this.error(span);
+    }
+    return this.error(span);
+  }
+
+  /** `a?.b`, `a?.[k]`; `a?.(…)` is refused: nothing a rule may call can be missing. */
+  private optionalLink(object: Expr, node: CstNode, span: Span): Expr {
+    const c = node.children;
+    const name = c.IdentifierName?.[0] as IToken | undefined;
+    if (name && !Number.isNaN(name.startOffset)) {
+      return { kind: 'member', object, property: { kind: 'literal', value: name.image, span: tokenSpan(name) }, computed: false, optional: true, span };
+    }
+    if (c.LBracket && c.sequence) {
+      const property = this.expr(c.sequence[0] as CstNode, nodeSpan(node));
+      return { kind: 'member', object, property, computed: true, optional: true, span };
+    }
+    if (c.args) {
+      const argsNode = c.args[0] as CstNode;
+      const args = ((argsNode.children.assignment ?? []) as CstNode[]).map((a) => this.expr(a, nodeSpan(argsNode)));
+      this.report('VLV0221', { start: (c.OptionalChain[0] as IToken).startOffset, end: span.end }, {}, optionalCallHint(object));
+      // `_` and a called name are reported by this code alone; the rest is still checked.
+      const parts = object.kind === 'identifier' ? args : [object, ...args];
+      return this.error(span, parts);
     }
     return this.error(span);
   }
@@ -337,6 +362,14 @@ export class CstToAst {
     if (quasis.length !== exprs.length + 1) return this.error(span);
     return { kind: 'template', quasis, exprs, span: nodeSpan(node) };
   }
+}
+
+/** `x.trim?.()` → `x?.trim()`: the `?.` that skips a method call goes before the method. */
+function optionalCallHint(callee: Expr): string | undefined {
+  if (callee.kind === 'identifier' && callee.name === '_') return 'a record reference is called directly: `_(name)`';
+  if (callee.kind !== 'member' || callee.computed || callee.property.kind !== 'literal') return undefined;
+  const receiver = print(callee.object);
+  return `allowed methods always exist; to skip the call when \`${receiver}\` is null or undefined, write \`${receiver}?.${String(callee.property.value)}(…)\``;
 }
 
 function parseNumber(image: string): number {

@@ -60,8 +60,38 @@ function keyContentStart(text: string, keySpan: Span): number {
   return c === '"' || c === "'" ? keySpan.start + 1 : keySpan.start;
 }
 
-/** `loaded`: loadYaml's result for this text and file, when the caller has it already. */
-export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file)): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
+/** Environment values for `${NAME}` in path patterns (the `substituteEnv` option). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const ENV_REFERENCE = /\$\{([^}]*)\}/g;
+
+/**
+ * `${NAME}` in a pattern key → its value, as upstream's config loader does across the whole file.
+ * Only patterns: a rule expression is never rewritten (a value would become code). An unset or
+ * empty variable is an error rather than upstream's silent '' (which widens or breaks a pattern).
+ */
+function substitutePattern(key: string, keySpan: Span, text: string, env: Environment, sink: DiagnosticSink): string | undefined {
+  if (!key.includes('${')) return key;
+  let complete = true;
+  const base = keyContentStart(text, keySpan);
+  const exact = text.slice(base, base + key.length) === key;
+  const substituted = key.replace(ENV_REFERENCE, (whole, name: string, at: number) => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    const where = exact ? { start: base + at, end: base + at + whole.length } : keySpan;
+    sink.report('VLV0117', where, { name }, `set \`${name}\` in the server's environment, or write the pattern out`);
+    complete = false;
+    return whole;
+  });
+  // An incomplete pattern is not parsed: its `${` would only echo the same mistake.
+  return complete ? substituted : undefined;
+}
+
+/**
+ * `loaded`: loadYaml's result for this text and file, when the caller has it already. `env`:
+ * substitute `${NAME}` in path patterns from it (absent: patterns are taken as written).
+ */
+export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file), env?: Environment): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
@@ -77,7 +107,10 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
         sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: describe(entry.value) });
       }
     } else {
-      for (const p of entry.value.entries) patterns.push(parsePatternEntry(p.key, p.keySpan, p.value, text, sink));
+      for (const p of entry.value.entries) {
+        const key = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : p.key;
+        patterns.push(parsePatternEntry(key ?? p.key, p.keySpan, p.value, text, sink, key !== undefined));
+      }
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
   });
@@ -88,12 +121,13 @@ function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Re
   return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
 }
 
-function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink): PatternAst {
+/** `parse` false: the key is already known to be invalid (reported); only its rules are read. */
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true): PatternAst {
   const base = keyContentStart(text, keySpan);
   // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
   const exact = text.slice(base, base + key.length) === key;
   const patternSpan = (s: Span): Span => (exact ? { start: base + s.start, end: base + s.end } : keySpan);
-  const pattern = parsePattern(key, offsetReporter(sink, patternSpan));
+  const pattern = parse ? parsePattern(key, offsetReporter(sink, patternSpan)) : undefined;
   const rules: RuleAst[] = [];
   if (value.kind !== 'map') {
     // deepstream iterates the keys of whatever is there: a non-empty string or list yields key

@@ -48,6 +48,7 @@ export const MESSAGES = {
   VLV0113: def('warning', 'a pattern defines no actions', () => 'this pattern defines no actions, so it never applies'),
   VLV0115: def('warning', 'a rule of only white space', () => 'this rule is only white space: it yields `undefined` and denies every request'),
   VLV0116: def('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it'),
+  VLV0117: def<{ name: string }>('error', 'a `${NAME}` in a path pattern names an unset environment variable (substituteEnv)', (p) => `environment variable \`${p.name}\` is not set, so the pattern can not be completed`),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
 
   // ── 02xx: rule syntax ────────────────────────────────────────────────────────────
@@ -67,6 +68,7 @@ export const MESSAGES = {
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
   VLV0216: def<{ word: string }>('error', 'a JavaScript keyword outside the rule language', (p) => `\`${p.word}\` is not supported in rules`),
+  VLV0221: def('error', 'an optional call `?.()` is not supported', () => 'optional calls (`?.(…)`) are not supported in rules'),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),

@@ -14,6 +14,7 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   primary: 'a value (a name, number, string, `(`, `[` …)',
   unary: 'an expression',
   suffix: '`.name`, `[…]` or `(…)`',
+  optionalSuffix: 'a property name or `[…]` after `?.`',
   template: 'a template string',
 };
 
@@ -172,12 +173,7 @@ class RuleParser extends CstParser {
           this.CONSUME(T.IdentifierName);
         },
       },
-      {
-        ALT: () => {
-          this.CONSUME(T.OptionalChain);
-          this.OPTION(() => this.CONSUME2(T.IdentifierName));
-        },
-      },
+      { ALT: () => this.SUBRULE(this.optionalSuffix) },
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
@@ -187,6 +183,22 @@ class RuleParser extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.args) },
       { ALT: () => this.SUBRULE(this.template) },
+    ]);
+  });
+
+  /** `?.name`, `?.[…]`, and `?.(…)` (parsed only so cst-to-ast can refuse the optional call by name). */
+  readonly optionalSuffix = this.RULE('optionalSuffix', () => {
+    this.CONSUME(T.OptionalChain);
+    this.OR([
+      { ALT: () => this.CONSUME(T.IdentifierName) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.sequence);
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.args) },
     ]);
   });
 

@@ -48,7 +48,9 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
         continue;
       }
       if (!m) {
-        report('VLV0109', { start: i, end: Math.min(text.length, i + 2) }, { text: text.slice(i, i + 2) });
+        const env = /^\$\{[^}]*\}/.exec(text.slice(i));
+        if (env) report('VLV0109', { start: i, end: i + env[0].length }, { text: env[0] }, 'an environment variable is substituted only when `substituteEnv` is on');
+        else report('VLV0109', { start: i, end: Math.min(text.length, i + 2) }, { text: text.slice(i, i + 2) });
         ok = false;
         continue;
       }

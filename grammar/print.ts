@@ -25,6 +25,7 @@ function precedence(e: Expr): number {
       return UNARY;
     case 'member':
     case 'call':
+    case 'chain':
       return POSTFIX;
     default:
       return PRIMARY;
@@ -56,12 +57,16 @@ export function print(e: Expr): string {
     case 'identifier':
       return e.name;
     case 'member': {
-      const obj = e.object.kind === 'literal' && typeof e.object.value === 'number' ? `(${print(e.object)})` : wrap(e.object, POSTFIX);
-      if (!e.computed && e.property.kind === 'literal') return `${obj}.${String(e.property.value)}`;
-      return `${obj}[${print(e.property)}]`;
+      const obj = (e.object.kind === 'literal' && typeof e.object.value === 'number') || e.object.kind === 'chain' ? `(${print(e.object)})` : wrap(e.object, POSTFIX);
+      const dot = e.optional ? '?.' : '.';
+      if (!e.computed && e.property.kind === 'literal') return `${obj}${dot}${String(e.property.value)}`;
+      return `${obj}${e.optional ? '?.' : ''}[${print(e.property)}]`;
     }
     case 'call':
-      return `${wrap(e.callee, POSTFIX)}(${e.args.map((a) => wrap(a, CONDITIONAL)).join(', ')})`;
+      return `${e.callee.kind === 'chain' ? `(${print(e.callee)})` : wrap(e.callee, POSTFIX)}(${e.args.map((a) => wrap(a, CONDITIONAL)).join(', ')})`;
+    case 'chain':
+      // A chain read further (`(a?.b).c`) keeps its parentheses: they end the short-circuit.
+      return print(e.expression);
     case 'unary': {
       const operand = wrap(e.operand, UNARY);
       if (e.op === 'typeof') return `typeof ${operand}`;

@@ -136,7 +136,8 @@ export const StrictNotEq = punct('StrictNotEq', '!==', '!==', [EqualityOp]);
 export const LooseEq = punct('LooseEq', '==', '==', [EqualityOp]);
 export const LooseNotEq = punct('LooseNotEq', '!=', '!=', [EqualityOp]);
 export const Ellipsis = punct('Ellipsis', '...', '...');
-export const OptionalChain = punct('OptionalChain', '?.', '?.');
+/** `?.` followed by a decimal digit is `?` and a number, as in JavaScript: `a?.5:1` is a conditional. */
+export const OptionalChain = createToken({ name: 'OptionalChain', pattern: /\?\.(?![0-9])/, label: '`?.`' });
 export const NullishAssign = punct('NullishAssign', '??=', '??=', [AssignOp]);
 export const Nullish = punct('Nullish', '??', '??');
 export const AndAssign = punct('AndAssign', '&&=', '&&=', [AssignOp]);

@@ -91,18 +91,31 @@ function ruleOffset(rule: RuleAst, fileOffset: number): number | undefined {
 
 const is = (t: IToken | undefined, ...types: TokenType[]): boolean => t !== undefined && types.some((x) => tokenMatcher(t, x));
 
-/** `a.b.c` before index `end` of `toks` (end exclusive), or undefined when it is not a plain chain. */
-function chainBefore(toks: readonly IToken[], end: number): string[] | undefined {
-  const names: string[] = [];
+/** `.` or `?.`: what a property name follows (the object's type is the same after either). */
+const DOTS = [T.Dot, T.OptionalChain];
+
+/** One name of an access path, and whether `?.` (rather than `.`) comes before it. */
+interface Link {
+  readonly name: string;
+  readonly optional: boolean;
+}
+
+/** `a.b.c` (or `a?.b.c`) before index `end` of `toks` (end exclusive), or undefined when it is not a plain chain. */
+function chainBefore(toks: readonly IToken[], end: number): Link[] | undefined {
+  const links: Link[] = [];
   let i = end - 1;
   for (;;) {
     const t = toks[i];
     if (!is(t, T.IdentifierName)) return undefined;
-    names.unshift(t.image);
-    if (!is(toks[i - 1], T.Dot)) return names;
+    const before = toks[i - 1];
+    links.unshift({ name: t.image, optional: is(before, T.OptionalChain) });
+    if (!is(before, ...DOTS)) return links;
     i -= 2;
   }
 }
+
+const chainText = (chain: readonly Link[]): string => chain.map((l, i) => (i === 0 ? '' : l.optional ? '?.' : '.') + l.name).join('');
+const isUser = (chain: readonly Link[] | undefined): boolean => chain !== undefined && chain.length === 1 && chain[0].name === 'user';
 
 interface RuleScope {
   readonly site: Site;
@@ -120,11 +133,11 @@ function typeOf(expr: Expr, scope: RuleScope): Type {
   return new TypeChecker({ section: site.section, action: site.rule.action, pattern: site.path, schema }, () => {}).type(expr, new Map());
 }
 
-/** The type of `a.b.c` written as names. */
-function chainType(chain: readonly string[], scope: RuleScope): Type | undefined {
-  if (chain.some((n) => !/^[A-Za-z_$][\w$]*$/.test(n))) return undefined;
+/** The type of `a.b.c` (or `a?.b.c`) written as names. */
+function chainType(chain: readonly Link[], scope: RuleScope): Type | undefined {
+  if (chain.some((l) => !/^[A-Za-z_$][\w$]*$/.test(l.name))) return undefined;
   let failed = false;
-  const expr = parseExpression(chain.join('.'), () => (failed = true));
+  const expr = parseExpression(chainText(chain), () => (failed = true));
   return failed ? undefined : typeOf(expr, scope);
 }
 
@@ -156,11 +169,11 @@ function rootDoc(name: string, scope: RuleScope): { type: string; doc: string } 
       return { type: '{ id: string; isAuthenticated: boolean; data }', doc: 'The user of the connection making the request.' };
     case 'data':
       return info?.data
-        ? { type: shown(chainType(['data'], scope)), doc: section === 'record' ? 'The incoming record value (for a patch: the stored record with the patch applied).' : 'The payload of the message.' }
+        ? { type: shown(chainType([{ name: 'data', optional: false }], scope)), doc: section === 'record' ? 'The incoming record value (for a patch: the stored record with the patch applied).' : 'The payload of the message.' }
         : { type: 'not available', doc: `\`data\` is not available in \`${section} ${action}\` rules.` };
     case 'oldData':
       return info?.oldData
-        ? { type: scope.schema ? shown(chainType(['oldData'], scope)) : 'any (no schema) | null', doc: 'The stored record; `null` when it does not exist.' }
+        ? { type: scope.schema ? shown(chainType([{ name: 'oldData', optional: false }], scope)) : 'any (no schema) | null', doc: 'The stored record; `null` when it does not exist.' }
         : { type: 'not available', doc: `\`oldData\` is not available in \`${section} ${action}\` rules.` };
     case 'now':
       return { type: 'number', doc: 'Milliseconds since the epoch, read once per check.' };
@@ -203,8 +216,8 @@ const methodItems = (): AssistItem[] => [
   { label: 'length', kind: 'property', detail: 'number', doc: 'Length of a string or an array.' },
 ];
 
-function memberItems(chain: readonly string[] | undefined, scope: RuleScope): AssistItem[] {
-  if (chain && chain.length === 1 && chain[0] === 'user') return [...USER_FIELDS];
+function memberItems(chain: readonly Link[] | undefined, scope: RuleScope): AssistItem[] {
+  if (isUser(chain)) return [...USER_FIELDS];
   const type = chain ? chainType(chain, scope) : undefined;
   const fields: AssistItem[] = type ? fieldsOf(type).map((p) => ({ label: p.name, kind: 'field', detail: p.type + (p.required ? '' : ' (optional)'), doc: 'From the schema.' })) : [];
   return [...fields, ...methodItems()];
@@ -239,7 +252,7 @@ export function complete(text: string, offset: number, schemaText: string): Comp
   if (last && last.startOffset + last.image.length === at - partial.length && is(last, T.UnterminatedString, T.UnterminatedTemplate, T.UnterminatedTemplateTail)) return undefined;
   if (lexed.brokenAtCursor) return undefined;
   const start = offset - partial.length;
-  if (is(last, T.Dot)) return { items: memberItems(chainBefore(toks, end - 1), scope), start, end: offset };
+  if (is(last, ...DOTS)) return { items: memberItems(chainBefore(toks, end - 1), scope), start, end: offset };
   return { items: nameItems(scope), start, end: offset };
 }
 
@@ -268,7 +281,7 @@ export function hover(text: string, offset: number, schemaText: string): HoverIn
   if (!tok || !is(tok, T.IdentifierName)) return undefined;
   const span: Span = rule.toFileSpan({ start: tok.startOffset, end: tok.startOffset + tok.image.length });
   const scope: RuleScope = { site, schema: readSchema(schemaText) };
-  const afterDot = is(toks[index - 1], T.Dot);
+  const afterDot = is(toks[index - 1], ...DOTS);
   if (!afterDot) {
     if (!is(tok, T.Identifier)) return undefined;
     const d = rootDoc(tok.image, scope);
@@ -284,8 +297,9 @@ export function hover(text: string, offset: number, schemaText: string): HoverIn
   if (tok.image === 'length') return { contents: `${fence('length: number')}\n\nLength of a string or an array.`, ...span };
   // Anything else after `.`: the type checker's type of the whole access path.
   if (!chain) return undefined;
-  const userField = chain.length === 1 && chain[0] === 'user' ? USER_FIELDS.find((u) => u.label === tok.image) : undefined;
-  const type = chainType([...chain, tok.image], scope);
+  const userField = isUser(chain) ? USER_FIELDS.find((u) => u.label === tok.image) : undefined;
+  const path = [...chain, { name: tok.image, optional: is(toks[index - 1], T.OptionalChain) }];
+  const type = chainType(path, scope);
   if (!userField && (type === undefined || type.kind === 'unknown')) return undefined;
-  return { contents: `${fence(`${[...chain, tok.image].join('.')}: ${shown(type)}`)}${userField?.doc ? `\n\n${userField.doc}` : ''}`, ...span };
+  return { contents: `${fence(`${chainText(path)}: ${shown(type)}`)}${userField?.doc ? `\n\n${userField.doc}` : ''}`, ...span };
 }

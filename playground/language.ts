@@ -26,12 +26,12 @@ const is = (tok: IToken, ...types: TokenType[]): boolean => types.some((t) => to
 /** Token class of one rule token; the suffix `.valve` lets the theme tell rule tokens from YAML. */
 function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefined): string {
   if (is(tok, T.Identifier)) {
-    const afterDot = prev !== undefined && is(prev, T.Dot);
+    const afterDot = prev !== undefined && is(prev, T.Dot, T.OptionalChain);
     if (afterDot) return METHODS.has(tok.image) && next !== undefined && is(next, T.LParen) ? 'method' : 'property';
     if (tok.image.startsWith('$')) return 'variable';
     return ROOT_NAMES.has(tok.image) ? 'predefined' : 'identifier';
   }
-  if (prev !== undefined && is(prev, T.Dot) && is(tok, T.IdentifierName)) return 'property';
+  if (prev !== undefined && is(prev, T.Dot, T.OptionalChain) && is(tok, T.IdentifierName)) return 'property';
   if (T.KEYWORDS.some((k) => tokenMatcher(tok, k))) {
     return is(tok, T.True, T.False, T.Null, T.Undefined, T.Typeof, T.In) ? 'keyword' : 'invalid';
   }
@@ -41,8 +41,8 @@ function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefine
   if (is(tok, T.UnterminatedString, T.UnterminatedTemplate, T.UnterminatedTemplateTail)) return 'string.invalid';
   if (is(tok, T.RegexLiteral)) return 'regexp';
   if (is(tok, T.LParen, T.RParen, T.LBracket, T.RBracket, T.LCurly, T.RCurly)) return 'delimiter.bracket';
-  if (is(tok, T.Dot, T.Comma)) return 'delimiter';
-  if (is(tok, T.AssignOp, T.UpdateOp, T.Arrow, T.Semicolon, T.BitwiseOp, T.ShiftOp, T.BitNot, T.Power, T.Ellipsis, T.OptionalChain)) return 'invalid';
+  if (is(tok, T.Dot, T.OptionalChain, T.Comma)) return 'delimiter';
+  if (is(tok, T.AssignOp, T.UpdateOp, T.Arrow, T.Semicolon, T.BitwiseOp, T.ShiftOp, T.BitNot, T.Power, T.Ellipsis)) return 'invalid';
   return 'operator';
 }
 

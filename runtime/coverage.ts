@@ -104,10 +104,12 @@ function sitesOf(rule: CheckedRule, expr: Expr, source: string, lines: LineIndex
       (parent.kind === 'logical' && parent.op !== '??') ||
       (parent.kind === 'unary' && parent.op === '!') ||
       (parent.kind === 'conditional' && parent.test === node);
+    // `name?.startsWith('a')` is a condition as `name.startsWith('a')` is (or `undefined`).
+    const value = node.kind === 'chain' ? node.expression : node;
     const comparison =
-      (node.kind === 'binary' && COMPARISONS.has(node.op)) ||
-      (node.kind === 'unary' && node.op === '!') ||
-      (node.kind === 'call' && node.callee.kind === 'member' && node.callee.property.kind === 'literal' && BOOLEAN_METHODS.has(String(node.callee.property.value)));
+      (value.kind === 'binary' && COMPARISONS.has(value.op)) ||
+      (value.kind === 'unary' && value.op === '!') ||
+      (value.kind === 'call' && value.callee.kind === 'member' && value.callee.property.kind === 'literal' && BOOLEAN_METHODS.has(String(value.callee.property.value)));
     return { node, text, start, end, depth, parent: up, condition: booleanPosition || comparison };
   });
 }

@@ -8,6 +8,8 @@ import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './ev
 import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
 import { compile, type RulesModule } from './rules-module.js';
+import { checkEngineOptions, checkRulesInput } from './engine-options.js';
+import type { Environment } from '../grammar/file.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
 export class RulesError extends Error {
@@ -27,8 +29,11 @@ export interface CompiledModuleExports {
   readonly file?: string;
 }
 
-/** A RuleSet is used as it is (built ahead, e.g. a few rules per event-loop turn with RuleSetBuilder). */
-export type RulesInput = RulesModule | CompiledModuleExports | RuleSet | { readonly text: string; readonly file?: string };
+/**
+ * Rules: their text (YAML or JSON), text with a file name for diagnostics, or compiled; a
+ * RuleSet is used as it is (built ahead, e.g. a few rules per event-loop turn with RuleSetBuilder).
+ */
+export type RulesInput = string | RulesModule | CompiledModuleExports | RuleSet | { readonly text: string; readonly file?: string };
 
 export interface EngineOptions {
   readonly rules: RulesInput;
@@ -37,6 +42,12 @@ export interface EngineOptions {
   readonly loadTimeoutMs?: number;
   /** Run-time limits (runtime/limits.ts); each one left out keeps its default. Invalid values throw here. */
   readonly limits?: Partial<RuntimeLimits>;
+  /**
+   * Substitute `${NAME}` in the path patterns of rules given as text (deepstream's config loader
+   * does it for the whole file; rule expressions are never rewritten). Pass `process.env` for
+   * upstream's `substituteEnv`. An unset name is an error (VLV0117).
+   */
+  readonly env?: Environment;
 }
 
 export interface Engine {
@@ -51,18 +62,22 @@ export interface Engine {
 }
 
 /** Rules input → a RuleSet; throws RulesError when the rules have errors. */
-export function toRuleSet(input: RulesInput): RuleSet {
+export function toRuleSet(input: RulesInput, env?: Environment): RuleSet {
   if (input instanceof RuleSet) return input;
+  if (typeof input === 'string') input = { text: input };
   if ('check' in input && 'rules' in input) return new RuleSet(input.file, input.rules);
   if ('default' in input) return new RuleSet(input.file ?? 'rules', instantiate(input.default) as RuntimeRule[]);
   const file = input.file ?? 'permissions.yml';
-  const { diagnostics, module } = compile(input.text, { file });
+  const { diagnostics, module } = compile(input.text, env ? { file, env } : { file });
   if (!module || hasErrors(diagnostics)) throw new RulesError(diagnostics, file);
   return new RuleSet(module.file, module.rules);
 }
 
+/** Throws a TypeError naming the option for invalid options, RulesError for rules with errors. */
 export function createEngine(options: EngineOptions): Engine {
-  let current = toRuleSet(options.rules);
+  checkEngineOptions(options);
+  const env = options.env;
+  let current = toRuleSet(options.rules, env);
   const limits = resolveLimits(options.limits);
   const checkOptions = { loadRecord: options.loadRecord, maxRuleIterations: options.maxRuleIterations, loadTimeoutMs: options.loadTimeoutMs, limits };
   return {
@@ -85,7 +100,8 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
     replace: (rules) => {
-      current = toRuleSet(rules);
+      checkRulesInput(rules, 'engine.replace');
+      current = toRuleSet(rules, env);
     },
     get file() {
       return current.file;

@@ -67,7 +67,8 @@ export interface StepSite {
 
 /**
  * The sub-expressions worth a step, in source order. Property names after `.`, the called method
- * (`x.trim` in `x.trim()`) and the `_` of `_()` are shown through their member, call and receiver.
+ * (`x.trim` in `x.trim()`), the `_` of `_()` and the outermost link of a chain (`a?.b`) are shown
+ * through their member, call, receiver and chain.
  * Depth counts shown steps only, so indentation grows by one per level a reader sees.
  */
 export function stepSites(rule: CheckedRule, expr: Expr, source: string, lines: LineIndex): StepSite[] {
@@ -79,6 +80,9 @@ export function stepSites(rule: CheckedRule, expr: Expr, source: string, lines: 
     const hidden =
       (parent?.kind === 'member' && !parent.computed && parent.property === node) ||
       (parent?.kind === 'call' && parent.callee === node && (node.kind === 'member' || node.kind === 'identifier')) ||
+      // A chain and its outermost link are the same text: the chain's step says what it yielded
+      // (`undefined` when short-circuited), and the links it skipped show as not evaluated.
+      parent?.kind === 'chain' ||
       isHole(node); // an empty slot of `[1,,2]` is never evaluated
     if (hidden) {
       shownAbove.set(node, above);

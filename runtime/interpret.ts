@@ -3,7 +3,7 @@
  * compiled code. It is the oracle for codegen (property tests compare the two) and records an
  * explain trace: the value of every sub-expression it evaluated.
  */
-import { isHole, type Expr } from '../grammar/ast.js';
+import { isHole, isOptionalLink, linkObject, type Expr } from '../grammar/ast.js';
 import type { CheckedRule } from '../compiler/program.js';
 import { translateRegex } from '../compiler/regex.js';
 import type { RuntimeRule } from './module.js';
@@ -68,6 +68,10 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       return S.get(ev(e.object), ev(e.property));
     case 'call':
       return call(e, c, vars, ev);
+    case 'chain': {
+      const v = chainLink(e.expression, c, vars, trace);
+      return v === SHORT ? undefined : v;
+    }
     case 'unary': {
       const v = ev(e.operand);
       if (e.op === '!') return !v;
@@ -89,12 +93,40 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
   }
 }
 
-function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readonly string[], ev: (x: Expr) => unknown): unknown {
+/** What a link of a chain yields once a `?.` object was null or undefined: the rest is skipped. */
+const SHORT: unique symbol = Symbol('short-circuited');
+
+/**
+ * A link of a chain (`a.b`, `a?.[k]`, `a?.m(…)`), or its base: evaluated as `interpret` does and
+ * traced the same way, except that a short-circuited link is never evaluated, so it has no entry.
+ */
+function chainLink(e: Expr, c: S.RuleContext, vars: readonly string[], trace: TraceEntry[] | undefined): unknown {
+  if (!linkObject(e)) return interpret(e, c, vars, trace);
+  if (!trace) return linkValue(e, c, vars, undefined);
+  try {
+    const value = linkValue(e, c, vars, trace);
+    if (value !== SHORT) trace.push({ node: e, value });
+    return value;
+  } catch (err) {
+    if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+function linkValue(e: Expr, c: S.RuleContext, vars: readonly string[], trace: TraceEntry[] | undefined): unknown {
+  const ev = (x: Expr): unknown => interpret(x, c, vars, trace);
+  const object = chainLink(linkObject(e)!, c, vars, trace);
+  if (object === SHORT || (isOptionalLink(e) && (object === null || object === undefined))) return SHORT;
+  if (e.kind === 'member') return S.get(object, ev(e.property));
+  return call(e as Extract<Expr, { kind: 'call' }>, c, vars, ev, { value: object });
+}
+
+function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readonly string[], ev: (x: Expr) => unknown, evaluated?: { readonly value: unknown }): unknown {
   const callee = e.callee;
   if (callee.kind === 'identifier' && callee.name === '_') return S.ref(c, e.args[0] ? ev(e.args[0]) : undefined);
   if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
     const method = String(callee.property.value) as S.MethodName;
-    const receiver = ev(callee.object);
+    const receiver = evaluated ? evaluated.value : ev(callee.object);
     const args = e.args.map((a) => (method === 'match' && a.kind === 'literal' && typeof a.value === 'string' ? regexFor(a, a.value, '') : ev(a)));
     if (!Object.prototype.hasOwnProperty.call(S.methods, method)) throw new S.RuleError(`\`${method}\` can not be called`);
     return (S.methods[method] as (...a: unknown[]) => unknown)(receiver, ...args);

@@ -121,6 +121,17 @@ describe('completion and hover', () => {
     expect(hover(r.text, r.offset, schema)?.contents).toMatch(/user\.data\.role: 'admin' \| 'member'/);
   });
 
+  it('offers the same after `?.` as after `.`, and hovers show the type of the `?.` read', () => {
+    const schema = 'user: { type: object, properties: { role: { enum: [admin, member] } } }\nrecord:\n  "chat/$roomId": { type: object, properties: { title: { type: string } } }\n';
+    expect(labels(RULES.replace('"user.id === $roomId"', '"user?.‸"'))).toEqual(['id', 'isAuthenticated', 'data']);
+    expect(labels(RULES.replace('data.title === oldData.title', 'oldData?.‸'), schema)?.[0]).toBe('title');
+    expect(labels(RULES.replace('data.title === oldData.title', 'data?.title?.‸'), schema)).toEqual(expect.arrayContaining(['startsWith', 'trim', 'length']));
+    const r = at(RULES.replace('data.title === oldData.title', 'user.data?.ro‸le === "admin"'));
+    expect(hover(r.text, r.offset, schema)?.contents).toContain("user.data?.role: 'admin' | 'member' | undefined");
+    const m = at(RULES.replace('data.title === oldData.title', "data.title?.starts‸With('a')"));
+    expect(hover(m.text, m.offset, schema)?.contents).toContain('startsWith(…): boolean');
+  });
+
   it('offers nothing outside rules or inside strings', () => {
     expect(labels(RULES.replace('record:', 'rec‸ord:'))).toBeUndefined();
     expect(labels(RULES.replace("user.id === 'a'", "user.id === 'a‸'"))).toBeUndefined();

@@ -164,6 +164,7 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0211: 'stricter/sandbox',
   VLV0212: 'stricter/sandbox',
   VLV0213: 'stricter/sandbox',
+  VLV0221: 'stricter/sandbox', // `x.m?.()`, `_?.(…)`: optional calls, which upstream runs as JavaScript
   VLV0216: 'stricter/sandbox',
   VLV0309: 'stricter/sandbox', // `_` as a value
   VLV0310: 'stricter/match-pattern',

@@ -6,7 +6,7 @@
  * from the current output (the test passes and logs that it created it, so a person reads it
  * before committing); an existing one is only compared. To change an expectation, edit or
  * delete the .expected file by hand. Cases whose output is known to be wrong live in
- * pending/, which this runner ignores.
+ * pending/, which this runner ignores. Cases named `env-*` compile with CASE_ENV as `env`.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
+/** Cases named `env-*` compile with substitution on (the `env` option), from these values only. */
+const CASE_ENV = { TENANT: 'acme', EMPTY: '' };
+
 const byPosition = (a: Diagnostic, b: Diagnostic): number => a.start.offset - b.start.offset || a.end.offset - b.end.offset;
 
 describe('golden diagnostics', () => {
@@ -44,7 +47,7 @@ describe('golden diagnostics', () => {
   for (const file of caseFiles) {
     it(file, () => {
       const source = readFileSync(join(CASES, file), 'utf8');
-      const { diagnostics, module } = compile(source, { file });
+      const { diagnostics, module } = compile(source, file.startsWith('env-') ? { file, env: CASE_ENV } : { file });
       const actual = formatDiagnostics(source, diagnostics);
       const expectedPath = join(CASES, file.replace(SOURCE, '.expected'));
 

@@ -1,6 +1,6 @@
 import { Lexer } from 'chevrotain';
 import { describe, expect, it, vi } from 'vitest';
-import { RULE_LEXER_CONFIG } from '../../grammar/lexer.js';
+import { RULE_LEXER_CONFIG, ruleLexer } from '../../grammar/lexer.js';
 import { LEXER_DEFINITION } from '../../grammar/tokens.js';
 
 describe('rule lexer', () => {
@@ -14,5 +14,13 @@ describe('rule lexer', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('lexes `?.` as optional chaining except before a decimal digit, as JavaScript does', () => {
+    const names = (text: string): string[] => ruleLexer.tokenize(text).tokens.map((t) => t.tokenType.name);
+    expect(names('a?.b')).toEqual(['Identifier', 'OptionalChain', 'Identifier']);
+    expect(names('a?.[0]')).toEqual(['Identifier', 'OptionalChain', 'LBracket', 'NumberLiteral', 'RBracket']);
+    expect(names('a?.5:1')).toEqual(['Identifier', 'Question', 'NumberLiteral', 'Colon', 'NumberLiteral']);
+    expect(names('a ?.5 : 1')).toEqual(['Identifier', 'Question', 'NumberLiteral', 'Colon', 'NumberLiteral']);
   });
 });

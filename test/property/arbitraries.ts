@@ -189,6 +189,28 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
         span: SPAN,
       }));
     });
+    // `a?.b.c`, `a.b?.[k]`, `a.s?.trim()`: a base, then one to three links of which at least one is `?.`.
+    type Link = (object: Expr, optional: boolean) => Expr;
+    const opt = (optional: boolean): { optional?: true } => (optional ? { optional: true } : {});
+    const link: fc.Arbitrary<Link> = fc.oneof(
+      { weight: 3, arbitrary: dotName.map((name): Link => (object, o) => ({ kind: 'member', object, property: lit(name), computed: false, ...opt(o), span: SPAN })) },
+      { weight: 2, arbitrary: property.map((p): Link => (object, o) => ({ kind: 'member', object, property: p, computed: true, ...opt(o), span: SPAN })) },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(...METHODS).chain((m) =>
+          (m.name === 'match' ? fc.tuple(matchArg).map((a): Expr[] => a) : fc.array(sub, { minLength: m.minArgs, maxLength: m.maxArgs })).map(
+            (args): Link =>
+              (object, o) => ({ kind: 'call', callee: { kind: 'member', object, property: lit(m.name), computed: false, ...opt(o), span: SPAN }, args, span: SPAN }),
+          ),
+        ),
+      },
+    );
+    const chain = fc.tuple(sub, fc.array(fc.tuple(link, fc.boolean()), { minLength: 1, maxLength: 3 }), fc.nat()).map(([base, links, k]): Expr => {
+      const optional = links.map(([, o]) => o);
+      if (!optional.includes(true)) optional[k % optional.length] = true;
+      const expression = links.reduce((object, [make], i) => make(object, optional[i]), base);
+      return { kind: 'chain', expression, span: SPAN };
+    });
     const ref = stringExpr(depth - 1).map((arg): Expr => ({ kind: 'call', callee: ident('_'), args: [arg], span: SPAN }));
     const unary = fc.tuple(fc.constantFrom(...UNARY), sub).map(([op, operand]): Expr => ({ kind: 'unary', op, operand, span: SPAN }));
     // `in` is weighted up: codegen emits it with its operands swapped (`r.has(right, left)`).
@@ -206,6 +228,7 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
       { weight: 3, arbitrary: member },
       { weight: 2, arbitrary: computed },
       { weight: 2, arbitrary: method },
+      { weight: 2, arbitrary: chain },
       { weight: 2, arbitrary: ref },
       { weight: 2, arbitrary: unary },
       { weight: 4, arbitrary: binary },
@@ -253,6 +276,9 @@ export function nodes(e: Expr): Expr[] {
       case 'call':
         visit(n.callee);
         n.args.forEach(visit);
+        break;
+      case 'chain':
+        visit(n.expression);
         break;
       case 'unary':
         visit(n.operand);

@@ -103,7 +103,10 @@ describe('printer round trip', () => {
           const slice = text.slice(n.span.start, n.span.end);
           const again = parse(slice);
           expect(again.diagnostics, `span of ${n.kind} in ${JSON.stringify(text)} is ${JSON.stringify(slice)}`).toEqual([]);
-          expect(stripSpans(again.expr), `span of ${n.kind} in ${JSON.stringify(text)} is ${JSON.stringify(slice)}`).toStrictEqual(stripSpans(n));
+          // A link inside a chain (`a?.b` of `a?.b.c`), and the chain's outermost link, parse alone
+          // as a chain of their own: where a chain ends depends on what follows it.
+          const alone = again.expr.kind === 'chain' && n.kind !== 'chain' ? again.expr.expression : again.expr;
+          expect(stripSpans(alone), `span of ${n.kind} in ${JSON.stringify(text)} is ${JSON.stringify(slice)}`).toStrictEqual(stripSpans(n));
         }
       }),
       { numRuns: RUNS },
@@ -121,7 +124,7 @@ const anyText = fc.oneof(
 const FRAGMENTS = [
   'data', 'oldData', 'user', 'name', 'now', 'action', '$id', '_', 'x', 'new', 'this', 'typeof', 'in', 'delete', 'void', 'function', 'return',
   'true', 'false', 'null', 'undefined', 'constructor', '__proto__',
-  '.', '?.', '(', ')', '[', ']', '{', '}', ',', ';', ':', '?', "'", '"', '`', '${', '/', '//', '/*', '*/', '\\', '\\u0061',
+  '.', '?.', '?.[', '?.(', '?.5', '(', ')', '[', ']', '{', '}', ',', ';', ':', '?', "'", '"', '`', '${', '/', '//', '/*', '*/', '\\', '\\u0061',
   '&&', '||', '??', '!', '!!', '-', '--', '+', '++', '*', '**', '%', '=', '==', '===', '!=', '!==', '<', '<=', '>', '>=', '=>', '...',
   '&', '|', '^', '~', '<<', '>>>', '#', '@',
   '0', '1', '42', '1.5', '.5', '1e3', '0x1F', '1_000', '08', '1.2.3', '5n',

@@ -207,7 +207,13 @@ const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [
   ['({}) === null', 'VLV0212'],
   ['data.a & data.b', 'VLV0213'],
   ['data.a | data.b', 'VLV0213'],
-  ['data?.x === 1', 'VLV0213'],
+  ['data.s.trim?.() === data.s', 'VLV0221'],
+  ["_?.('a') === null", 'VLV0221'],
+  ['data.f?.() === 1', 'VLV0221'],
+  ['data?.constructor === Object', 'VLV0306'],
+  ["data?.['__proto__'] === null", 'VLV0306'],
+  ['name?.prototype === undefined', 'VLV0306'],
+  ["name?.split('/').length === 2", 'VLV0305'],
   ['data.a ^ 1', 'VLV0213'],
   ['if (true) true', 'VLV0216'],
   ['process.exit(1)', 'VLV0301'],
@@ -239,6 +245,79 @@ const ARITY: [string, string][] = [
   ["_('a', 'b') === null", 'VLV0308'],
   ['name.startsWith()', 'VLV0312'],
 ];
+
+// ── §3: optional chaining, as JavaScript (and so deepstream) evaluates it ───────────────────
+
+/**
+ * [rule, data, outcome] on event publish. `error` denies with VLV0901. Each row is also run as
+ * plain JavaScript (what deepstream does with the rule text), which must agree.
+ */
+const OPTIONAL_CASES: ReadonlyArray<readonly [string, unknown, 'allow' | 'deny' | 'error']> = [
+  ["data?.owner === 'alice'", { owner: 'alice' }, 'allow'],
+  ["data?.owner === 'alice'", null, 'deny'],
+  ["data?.owner === 'alice'", undefined, 'deny'],
+  ['data?.a?.b === 1', { a: { b: 1 } }, 'allow'],
+  ['data?.a?.b === 1', { a: null }, 'deny'],
+  ['data?.a?.b === 1', null, 'deny'],
+  // a nullish object short-circuits the whole rest of the chain, not just one link
+  ['data?.a.b === undefined', null, 'allow'],
+  ['data?.a.b.c.length === undefined', undefined, 'allow'],
+  ['data?.a.b === undefined', {}, 'error'],
+  // parentheses end the chain
+  ['(data?.a).b === undefined', null, 'error'],
+  ['(data?.a)?.b === undefined', null, 'allow'],
+  // computed links
+  ["data?.['a']?.[data.k] === 1", { a: { x: 1 }, k: 'x' }, 'allow'],
+  ["data?.['a']?.[data.k] === 1", { k: 'x' }, 'deny'],
+  ['data.list?.[0] === undefined', {}, 'allow'],
+  // the key of a short-circuited link is not evaluated
+  ['data?.[data.a.b] === undefined', null, 'allow'],
+  // method calls after `?.` are skipped with the rest of the chain
+  ["data.s?.trim() === 'x'", { s: ' x ' }, 'allow'],
+  ["data.s?.trim() === undefined", {}, 'allow'],
+  ["data?.s.trim() === undefined", null, 'allow'],
+  ["data?.s.trim() === undefined", {}, 'error'],
+  ["data?.tags?.includes('news') === true", { tags: ['news'] }, 'allow'],
+  ["data?.tags?.includes('news') === true", { tags: null }, 'deny'],
+  ["data.s?.toUpperCase().startsWith('X') === undefined", {}, 'allow'],
+  // with other operators
+  ["(data?.x ?? 'none') === 'none'", null, 'allow'],
+  ['!data?.a', null, 'allow'],
+  ["typeof data?.a === 'undefined'", null, 'allow'],
+  ['data?.n?.x === undefined', { n: 1 }, 'allow'],
+  ["`${data?.a}` === 'undefined'", null, 'allow'],
+  // `?.` before a digit is `?` and a number: a conditional
+  ['(data.f?.5:1) === 0.5', { f: true }, 'allow'],
+  ['(data.f?.5:1) === 1', { f: false }, 'allow'],
+];
+
+/** What deepstream does with a rule: plain JavaScript (`new Function`), result `true` allows. */
+function javascript(rule: string, data: unknown): 'allow' | 'deny' | 'error' {
+  try {
+    return new Function('data', 'name', `return ${rule};`)(data, 'e') === true ? 'allow' : 'deny';
+  } catch {
+    return 'error';
+  }
+}
+
+describe('§3 optional chaining `?.` short-circuits the whole chain, as JavaScript does', () => {
+  for (const [rule, data, outcome] of OPTIONAL_CASES) {
+    it(`${rule} with data ${JSON.stringify(data) ?? 'undefined'} → ${outcome}`, async () => {
+      expect(javascript(rule, data)).toBe(outcome);
+      const d = await publish(rule, data);
+      expect(d.allowed).toBe(outcome === 'allow');
+      if (outcome !== 'allow') expect(d.reason.code).toBe(outcome === 'error' ? 'VLV0901' : 'VLV0906');
+    });
+  }
+
+  it('a record that does not exist short-circuits `_(…)?.x`', async () => {
+    const m = load(oneRule('event', 'publish', "_('cfg/' + name)?.open !== false && _('cfg/x')?.open === true"));
+    const records: Record<string, unknown> = { 'cfg/x': { open: true } };
+    const d = await check(m, { type: 'event', action: 'publish', name: 'e', data: null }, { loadRecord: (n) => records[n] ?? null });
+    expect(d.error).toBeUndefined();
+    expect(d.allowed).toBe(true);
+  });
+});
 
 describe('§3 forbidden constructs are compile errors', () => {
   for (const [rule, code] of FORBIDDEN) {
