@@ -141,7 +141,17 @@ program
   .option('--users <file>', 'deepstream users file (YAML/JSON): file authentication; serverData becomes user.data')
   .option('--log-level <level>', 'deepstream log level: DEBUG, INFO, WARN, ERROR, OFF', 'INFO')
   .option('--no-watch', 'do not reload the rules when the file changes')
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean }) => {
+  .option('--settle-ms <ms>', 'wait until a changed rules file is unchanged this long before loading it (default 1000; 0 with --reload rename)', (v: string) => count(v))
+  .addOption(new Option('--reload <mode>', 'change: reload on any change once the file settles; rename: only when a new file is renamed over it (in-place writes are ignored)').choices(['change', 'rename']).default('change'))
+  .addHelpText('after', `
+Hot reload: save the rules by writing a temporary file and renaming it over the rules file
+(what most editors do); with --reload rename that is the only kind of save that is loaded.
+
+Examples:
+  $ valve serve --permissions permissions.yml
+  $ valve serve --permissions permissions.yml --users users.yml --port 7000
+  $ valve serve --permissions permissions.yml --reload rename`)
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename' }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {

@@ -17,17 +17,20 @@
  * (runtime/write-order.ts), then for the record's updates on their way into the cache
  * (settled()), so a rule always sees a write made just before it.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { formatText, summary } from '../grammar/render.js';
+import { COMPILE_LIMITS } from '../compiler/limits.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
+import { visible } from '../grammar/visible.js';
+import { CompilerThread, loadSlices, type CompileAnswer } from './compiler-thread.js';
 import { createEngine, type Engine, type RulesInput } from './engine.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { loadRules } from './engine-node.js';
 import type { CheckRequest, Decision } from './evaluate.js';
 import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './deepstream-messages.js';
+import { readSource, utf8BytesFor } from './read-source.js';
 import { compile } from './rules-module.js';
-import { watchFile, type FileWatcher } from './watch.js';
+import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from './watch.js';
 import { WriteOrder } from './write-order.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './deepstream-messages.js';
@@ -82,23 +85,80 @@ export interface ValveOptions {
   readonly loadTimeoutMs?: number;
   /** Quiet time after a file change before reloading (default 100 ms). */
   readonly debounceMs?: number;
+  /**
+   * How long the file's size and mtime must stay unchanged before it is loaded (default 1000 ms
+   * with `reload: 'change'`, 0 with `'rename'`); they are checked again right before the swap.
+   */
+  readonly settleMs?: number;
+  /**
+   * `'change'` (default): reload on any change, once the file has settled. `'rename'`: reload only
+   * when a new file was renamed over the path (a new inode); in-place writes are logged and ignored.
+   */
+  readonly reload?: ReloadMode;
   /** Run-time limits (runtime/limits.ts, e.g. `maxRecordSize`); each one left out keeps its default. */
   readonly limits?: Partial<RuntimeLimits>;
 }
 
-/** One line for the debug log: who wanted what, the answer, and which rule gave it. */
+export type ReloadMode = 'change' | 'rename';
+
+/** Default wait for a changed file to stop changing before it is loaded (`reload: 'change'`). */
+export const DEFAULT_SETTLE_MS = 1000;
+
+/**
+ * The most bytes read of a rules file: a file cut there still holds more characters than the
+ * compiler reads (UTF-8 needs at most 3 bytes per UTF-16 unit), so it is refused as too long
+ * (VLV0701), never compiled cut short.
+ */
+const MAX_RULES_BYTES = utf8BytesFor(COMPILE_LIMITS.maxFileSize + 1);
+
+/**
+ * One line for the debug log: who wanted what, the answer, and which rule gave it. User and
+ * record names come from clients, patterns from the rules file: escaped (issue #13, item 10).
+ */
 function describeDecision(d: Decision, request: CheckRequest): string {
   const where = d.pattern !== undefined ? ` by "${d.pattern}" at ${d.location ?? '?'}` : '';
-  return `${d.allowed ? 'allowed' : 'denied'} ${d.section} ${d.action} (${request.messageAction}) of "${d.name ?? ''}" for "${request.user?.id}"${where}: ${d.reason.code} ${d.reason.message}`;
+  return visible(`${d.allowed ? 'allowed' : 'denied'} ${d.section} ${d.action} (${request.messageAction}) of "${d.name ?? ''}" for "${request.user?.id}"${where}: ${d.reason.code} ${d.reason.message}`);
 }
+
+/**
+ * A diagnostic as `valve check` prints it, safe for a log: its own fields escaped, then every
+ * line of the excerpt (the lines are formatText's own; a `\n` inside a field is escaped first).
+ */
+function logText(d: Diagnostic, source: string | undefined): string {
+  const safe: Diagnostic = { ...d, file: visible(d.file), message: visible(d.message), ...(d.hint !== undefined ? { hint: visible(d.hint) } : {}) };
+  return formatText(safe, source, { color: false }).split('\n').map(visible).join('\n');
+}
+
+/** A module written by `valve compile` rather than a rules file. */
+const COMPILED = /\.(mjs|js)$/i;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 
 /** Longest wait for a record's in-flight update to reach the cache before reading it anyway. */
 const SETTLE_LIMIT_MS = 2000;
 
-type Loaded = { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string } | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+type Loaded =
+  | { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
+  | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+
+/** Where the time of the last reload went (logged, and read by bench/reload-stall.ts). */
+export interface ReloadTiming {
+  /** `'worker'`: compiled in the worker thread; `'main'`: on the event loop (the worker failed). */
+  readonly compiledOn: 'worker' | 'main';
+  /** From sending the text to the worker to its answer (on the main thread: the compile itself). */
+  readonly compileMs: number;
+  /** Event-loop turns spent turning the worker's code into rules and pattern lists (0 on the main thread). */
+  readonly turns: number;
+  /** The longest of those turns. */
+  readonly longestTurnMs: number;
+  /** engine.replace: swapping the new rules in (on the main thread: building them too), in one turn. */
+  readonly swapMs: number;
+}
+
+/** The file's text, or why it can not be read. */
+type Read = { readonly source: string } | { readonly failed: string; readonly diagnostics: readonly Diagnostic[] };
 
 export class ValvePermission {
   description = 'Valve permissions (valve-toolchain)';
@@ -106,6 +166,12 @@ export class ValvePermission {
   private recordHandler: RecordHandlerLike | null = null;
   private watcher?: FileWatcher;
   private reloads: Promise<void> = Promise.resolve();
+  /** Compiles reloads off the event loop; started by the first reload. */
+  private compiler?: CompilerThread;
+  /** The version of the file whose rules are in force (`reload: 'rename'` compares inodes). */
+  private inForce?: FileVersion;
+  private readonly reloadMode: ReloadMode;
+  private readonly settleMs: number;
   private closed = false;
   private readonly logger: DeepstreamLogger;
   private readonly writes = new WriteOrder();
@@ -129,6 +195,8 @@ export class ValvePermission {
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
+    else if (options?.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') this.configError = "the option `reload` must be 'change' or 'rename'";
+    else if (options?.settleMs !== undefined && !(typeof options.settleMs === 'number' && Number.isInteger(options.settleMs) && options.settleMs >= 0)) this.configError = 'the option `settleMs` must be a whole number of milliseconds (0 or more)';
     else if (options?.limits !== undefined) {
       try {
         resolveLimits(options.limits);
@@ -136,17 +204,24 @@ export class ValvePermission {
         this.configError = `the option \`limits\`: ${message(e)}`;
       }
     }
+    this.reloadMode = options?.reload === 'rename' ? 'rename' : 'change';
+    this.settleMs = typeof options?.settleMs === 'number' ? options.settleMs : this.reloadMode === 'rename' ? 0 : DEFAULT_SETTLE_MS;
     this.description = `Valve permissions (valve-toolchain) from ${this.file}`;
   }
 
   /** Loads the rules. On failure every diagnostic is logged, the failure is fatal and this never settles, so the server does not start. */
   async whenReady(): Promise<void> {
     if (this.configError) return this.refuseToStart(`invalid permission options: ${this.configError}`);
+    // Start-up compiles here, on the main thread: the server accepts no connection before this
+    // settles, so there is no event loop to keep free yet, and a server that never reloads never
+    // starts a worker.
+    const version = await fileVersion(this.path);
     const loaded = await this.load();
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
       return this.refuseToStart(loaded.failed);
     }
+    this.inForce = version;
     try {
       this.engine = createEngine({
         rules: loaded.input,
@@ -161,11 +236,12 @@ export class ValvePermission {
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
     this.logger.info('INFO', `rules loaded from ${this.file}`);
     if (this.options.watch === true && !this.closed) {
-      this.watcher = watchFile(this.path, () => this.scheduleReload(), {
+      this.watcher = watchFile(this.path, (v) => this.scheduleReload({ version: v }), {
         ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
+        settleMs: this.settleMs,
         onError: (e) => this.logger.error('PLUGIN_ERROR', `watching ${this.file} failed, rules will not reload: ${e.message}`),
       });
-      this.logger.info('INFO', `watching ${this.file} for changes`);
+      this.logger.info('INFO', `watching ${this.file} for changes (${this.reloadMode === 'rename' ? 'files renamed over it' : 'any change'}${this.settleMs > 0 ? `, loaded once unchanged for ${this.settleMs} ms` : ''})`);
     }
   }
 
@@ -173,8 +249,20 @@ export class ValvePermission {
     this.closed = true;
     this.watcher?.close();
     this.watcher = undefined;
+    // Terminating the worker ends a compile under way at once (the reload then stops).
+    const compiler = this.compiler;
+    this.compiler = undefined;
+    await compiler?.close();
     await this.reloads;
   }
+
+  /** Reloads compiled in the worker thread so far (tests and bench/reload-stall.ts check that reloads use it). */
+  get workerCompiles(): number {
+    return this.compiler?.answered ?? 0;
+  }
+
+  /** Where the time of the last successful reload went; undefined before one. */
+  lastReload?: ReloadTiming;
 
   /** Called by the server once its record handler exists. */
   setRecordHandler(recordHandler: RecordHandlerLike | null): void {
@@ -245,14 +333,14 @@ export class ValvePermission {
   private judge(d: Decision, request: CheckRequest): string | null {
     if (this.logger.shouldLog?.(0)) this.logger.debug('PERMISSION_DECISION', describeDecision(d, request));
     if (d.error === undefined) return null;
-    this.logger.warn('MESSAGE_PERMISSION_ERROR', `${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`);
+    this.logger.warn('MESSAGE_PERMISSION_ERROR', visible(`${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`));
     return `${d.reason.code}: ${d.error}`;
   }
 
   /** Logs a check that could not be made; the error to answer with. */
   private failure(msg: DeepstreamMessage, e: unknown): string {
     const why = e instanceof DataError ? e.message : `internal error: ${message(e)}`;
-    this.logger.warn('MESSAGE_PERMISSION_ERROR', `denied "${msg.name ?? ''}" (topic ${msg.topic}, action ${msg.action}): ${why}`);
+    this.logger.warn('MESSAGE_PERMISSION_ERROR', visible(`denied "${msg.name ?? ''}" (topic ${msg.topic}, action ${msg.action}): ${why}`));
     return why;
   }
 
@@ -261,7 +349,7 @@ export class ValvePermission {
     try {
       callback(socket, msg, passItOn, error, allowed);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', `the server failed while handling a permission answer for "${msg.name ?? ''}": ${message(e)}`);
+      this.logger.error('PLUGIN_ERROR', visible(`the server failed while handling a permission answer for "${msg.name ?? ''}": ${message(e)}`));
     }
   }
 
@@ -316,30 +404,77 @@ export class ValvePermission {
     });
   }
 
+  /** The rules for start-up, compiled here. */
   private async load(): Promise<Loaded> {
-    if (/\.(mjs|js)$/i.test(this.path)) {
-      try {
-        return { input: await loadRules(this.path), diagnostics: [] };
-      } catch (e) {
-        return { failed: `${this.file} can not be loaded: ${message(e)}`, diagnostics: [] };
-      }
-    }
-    let source: string;
-    try {
-      source = await readFile(this.path, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return { failed: `can not read ${this.file}: ${code === 'ENOENT' ? 'no such file' : message(e)}`, diagnostics: [] };
-    }
+    if (COMPILED.test(this.path)) return this.loadModule();
+    const read = await this.readRules();
+    if ('failed' in read) return read;
+    const { source } = read;
     const { diagnostics, module } = compile(source, { file: this.file });
     if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
     return { input: module, diagnostics, source };
   }
 
+  /**
+   * The rules for a reload: compiled in the worker, then made into a RuleSet a few milliseconds
+   * per event-loop turn (loadSlices); engine.replace then only swaps it in.
+   */
+  private async loadOffThread(): Promise<Loaded | undefined> {
+    if (COMPILED.test(this.path)) return this.loadModule();
+    const read = await this.readRules();
+    if (this.closed) return undefined;
+    if ('failed' in read) return read;
+    const { source } = read;
+    let answer: CompileAnswer;
+    const t0 = performance.now();
+    try {
+      this.logger.info('INFO', `reloading ${this.file}: compiling it in a worker thread`);
+      answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file);
+    } catch (e) {
+      if (this.closed) return undefined;
+      this.logger.warn('PLUGIN_ERROR', visible(`the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`));
+      return this.compileHere(source);
+    }
+    const compileMs = performance.now() - t0;
+    if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, diagnostics: answer.diagnostics, source };
+    if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, diagnostics: answer.diagnostics, source };
+    const back = await loadSlices(this.file, answer.slices, () => this.closed);
+    if (!back) return undefined;
+    return { input: back.rules, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
+  }
+
+  private compileHere(source: string): Loaded {
+    const t0 = performance.now();
+    const { diagnostics, module } = compile(source, { file: this.file });
+    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
+    return { input: module, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
+  }
+
+  /** A module written by `valve compile` (code the operator produced: imported, not compiled). */
+  private async loadModule(): Promise<Loaded> {
+    // A FIFO or device would block the import: refused first, with readSource's reason.
+    const regular = await this.readRules(0);
+    if ('failed' in regular) return regular;
+    try {
+      return { input: await loadRules(this.path), diagnostics: [] };
+    } catch (e) {
+      return { failed: `${this.file} can not be loaded: ${message(e)}`, diagnostics: [] };
+    }
+  }
+
+  /** The file's text: a regular file only (a FIFO would never end the read), at most MAX_RULES_BYTES. */
+  private async readRules(maxBytes = MAX_RULES_BYTES): Promise<Read> {
+    try {
+      return { source: (await readSource(this.path, maxBytes)).text };
+    } catch (e) {
+      return { failed: `can not read ${this.file}: ${message(e)}`, diagnostics: [] };
+    }
+  }
+
   private logDiagnostics(diagnostics: readonly Diagnostic[], source: string | undefined, level: 'error' | 'warn'): void {
     for (const d of diagnostics) {
       const how = d.severity === 'error' ? 'error' : d.severity === 'info' ? 'info' : level;
-      this.logger[how]('PERMISSION_RULES', formatText(d, source, { color: false }));
+      this.logger[how]('PERMISSION_RULES', logText(d, source));
     }
   }
 
@@ -349,27 +484,51 @@ export class ValvePermission {
     return new Promise<never>(() => undefined);
   }
 
-  private scheduleReload(): void {
-    this.reloads = this.reloads.then(() => this.reloadNow()).catch((e) => this.logger.error('PLUGIN_ERROR', `reloading ${this.file} failed: ${message(e)}`));
+  /** `watched`: what the watcher saw (the settled version); absent for an explicit reload(). */
+  private scheduleReload(watched?: { readonly version: FileVersion | undefined }): void {
+    this.reloads = this.reloads
+      .then(() => this.reloadNow(watched))
+      .catch((e: unknown) => {
+        if (!this.closed) this.logger.error('PLUGIN_ERROR', visible(`reloading ${this.file} failed: ${message(e)}`));
+      });
   }
 
-  private async reloadNow(): Promise<void> {
+  private async reloadNow(watched?: { readonly version: FileVersion | undefined }): Promise<void> {
     if (this.closed || !this.engine) return;
-    const loaded = await this.load();
-    if (this.closed) return;
+    if (watched?.version !== undefined && this.reloadMode === 'rename' && this.inForce !== undefined && watched.version.ino === this.inForce.ino) {
+      this.logger.info('INFO', `ignored a change of ${this.file} written in place: with \`reload: rename\` only a new file renamed over it is loaded (write the rules to a temporary file, then rename it)`);
+      return;
+    }
+    const before = watched ? watched.version : await fileVersion(this.path);
+    const loaded = await this.loadOffThread();
+    if (this.closed || loaded === undefined) return;
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
       this.logger.error('PLUGIN_ERROR', `${loaded.failed}; the rules loaded before stay in force`);
       return;
     }
+    // Checked again right before the swap: a file that changed while it was read and compiled
+    // may be half written; its change event brings it back once it has settled.
+    const now = await fileVersion(this.path);
+    if (this.closed) return;
+    if (!sameVersion(before, now)) {
+      this.logger.info('INFO', `${this.file} changed while it was being loaded; it is loaded once it has settled`);
+      return;
+    }
+    const t0 = performance.now();
     try {
       this.engine.replace(loaded.input);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', `${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`);
+      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`));
       return;
     }
+    const swapMs = performance.now() - t0;
+    this.inForce = now;
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
-    this.logger.info('INFO', `rules reloaded from ${this.file}`);
+    const t = loaded.timing;
+    if (t) this.lastReload = { ...t, swapMs };
+    const how = t ? ` (compiled on the ${t.compiledOn === 'worker' ? 'worker thread' : 'main thread'} in ${ms(t.compileMs)}${t.turns > 0 ? `, loaded in ${t.turns} turns of at most ${ms(t.longestTurnMs)}` : ''}, swapped in ${ms(swapMs)})` : '';
+    this.logger.info('INFO', `rules reloaded from ${this.file}${how}`);
   }
 }
 

@@ -29,8 +29,11 @@ export interface CompiledModuleExports {
   readonly file?: string;
 }
 
-/** Rules: their text (YAML or JSON), text with a file name for diagnostics, or compiled. */
-export type RulesInput = string | RulesModule | CompiledModuleExports | { readonly text: string; readonly file?: string };
+/**
+ * Rules: their text (YAML or JSON), text with a file name for diagnostics, or compiled; a
+ * RuleSet is used as it is (built ahead, e.g. a few rules per event-loop turn with RuleSetBuilder).
+ */
+export type RulesInput = string | RulesModule | CompiledModuleExports | RuleSet | { readonly text: string; readonly file?: string };
 
 export interface EngineOptions {
   readonly rules: RulesInput;
@@ -60,6 +63,7 @@ export interface Engine {
 
 /** Rules input → a RuleSet; throws RulesError when the rules have errors. */
 export function toRuleSet(input: RulesInput, env?: Environment): RuleSet {
+  if (input instanceof RuleSet) return input;
   if (typeof input === 'string') input = { text: input };
   if ('check' in input && 'rules' in input) return new RuleSet(input.file, input.rules);
   if ('default' in input) return new RuleSet(input.file ?? 'rules', instantiate(input.default) as RuntimeRule[]);

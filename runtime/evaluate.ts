@@ -109,29 +109,51 @@ interface Entry {
 
 const NO_OPTIONS: CheckOptions = Object.freeze({});
 
+/**
+ * The pattern lists of a RuleSet, built a rule at a time: a caller that must not hold the event
+ * loop for long (the deepstream plugin's hot reload, issue #13 item 7) adds a few rules per
+ * turn, and the RuleSet made from the builder then costs nothing more to build.
+ */
+export class RuleSetBuilder {
+  /** section → action → the patterns defining it. */
+  readonly lists = new Map<string, Map<string, PatternList<Entry>>>();
+  readonly rules: RuntimeRule[] = [];
+
+  constructor(readonly file: string) {}
+
+  add(r: RuntimeRule): void {
+    this.rules.push(r);
+    let bySection = this.lists.get(r.section);
+    if (!bySection) this.lists.set(r.section, (bySection = new Map()));
+    let list = bySection.get(r.action);
+    if (!list) bySection.set(r.action, (list = new PatternList<Entry>([])));
+    list.add({ pattern: r.pattern, order: r.order, parts: r.parts, rule: r, location: `${this.file}:${r.location.line}:${r.location.column}`, userData: r.uses.userData !== false, now: r.uses.now !== false, write: r.section === 'record' && r.action === 'write' });
+  }
+}
+
 export class RuleSet {
   /** section → action → the patterns defining it (no string key built per check). */
-  private readonly lists = new Map<string, Map<string, PatternList<Entry>>>();
+  private readonly lists: ReadonlyMap<string, ReadonlyMap<string, PatternList<Entry>>>;
+  readonly rules: readonly RuntimeRule[];
 
   /**
-   * `quick: false` sends every check down the full path (tests compare the two; see
-   * test/property/compiled-vs-interpreted.test.ts).
+   * From the rules, or from a builder that already holds them (its lists are taken over: add
+   * nothing to it afterwards). `quick: false` sends every check down the full path (tests
+   * compare the two; see test/property/compiled-vs-interpreted.test.ts).
    */
   constructor(
     readonly file: string,
-    readonly rules: readonly RuntimeRule[],
+    rules: readonly RuntimeRule[] | RuleSetBuilder,
     private readonly options: { readonly quick?: boolean } = {},
   ) {
-    const groups = new Map<string, Map<string, Entry[]>>();
-    for (const r of rules) {
-      let bySection = groups.get(r.section);
-      if (!bySection) groups.set(r.section, (bySection = new Map()));
-      const entry: Entry = { pattern: r.pattern, order: r.order, parts: r.parts, rule: r, location: `${file}:${r.location.line}:${r.location.column}`, userData: r.uses.userData !== false, now: r.uses.now !== false, write: r.section === 'record' && r.action === 'write' };
-      const group = bySection.get(r.action);
-      if (group) group.push(entry);
-      else bySection.set(r.action, [entry]);
+    let built: RuleSetBuilder;
+    if (rules instanceof RuleSetBuilder) built = rules;
+    else {
+      built = new RuleSetBuilder(file);
+      for (const r of rules) built.add(r);
     }
-    for (const [section, actions] of groups) this.lists.set(section, new Map([...actions].map(([action, list]) => [action, new PatternList(list)])));
+    this.lists = built.lists;
+    this.rules = built.rules;
   }
 
   /** The rule that decides a request, and its `$variable` values. */

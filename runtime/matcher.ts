@@ -78,10 +78,11 @@ export class PatternList<T extends Selectable> {
   private stamp = 0;
 
   constructor(items: readonly T[]) {
-    for (const item of items) this.insert(item);
+    for (const item of items) this.add(item);
   }
 
-  private insert(item: T): void {
+  /** One more pattern, before the first match (lookups are memoised); the order of adds does not matter (`better` decides). */
+  add(item: T): void {
     let at = this.root;
     for (const part of item.parts) {
       if (part.kind === 'literal') {

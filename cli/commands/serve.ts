@@ -13,6 +13,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../runtime/deepstream.js';
+import type { ReloadMode } from '../../runtime/deepstream.js';
 import { readSource, UsageError, useColor } from '../io.js';
 
 export interface ServeOptions {
@@ -26,6 +27,10 @@ export interface ServeOptions {
   readonly users?: string;
   /** Reload the rules when the file changes (default true). */
   readonly watch?: boolean;
+  /** How long a changed file must stay unchanged before it is loaded (the plugin's `settleMs`; default 1000 ms, 0 with `reload: 'rename'`). */
+  readonly settleMs?: number;
+  /** `'change'` (default): reload on any change; `'rename'`: only when a new file is renamed over the rules file. */
+  readonly reload?: ReloadMode;
   /** deepstream log level: DEBUG, INFO, WARN, ERROR or OFF (default INFO). */
   readonly logLevel?: string;
   readonly maxRuleIterations?: number;
@@ -142,7 +147,7 @@ function portInUse(port: number, host: string): Promise<boolean> {
 }
 
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode }): Record<string, unknown> {
   return {
     serverName: 'valve-serve',
     showLogo: false,
@@ -156,7 +161,13 @@ export function serveConfig(o: { permissions: string; host: string; port: number
     auth: o.users ? [{ type: 'file', options: { users: o.users } }] : [{ type: 'none', options: {} }],
     permission: {
       path: pluginLoaderPath(),
-      options: { permissions: o.permissions, watch: o.watch, ...(o.maxRuleIterations !== undefined ? { maxRuleIterations: o.maxRuleIterations } : {}) },
+      options: {
+        permissions: o.permissions,
+        watch: o.watch,
+        ...(o.maxRuleIterations !== undefined ? { maxRuleIterations: o.maxRuleIterations } : {}),
+        ...(o.settleMs !== undefined ? { settleMs: o.settleMs } : {}),
+        ...(o.reload !== undefined ? { reload: o.reload } : {}),
+      },
     },
     cache: { type: 'default', options: {} },
     storage: { type: 'default', options: {} },
@@ -192,13 +203,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new UsageError(`invalid port ${requested}`);
   const logLevel = LOG_LEVELS[(options.logLevel ?? 'INFO').toUpperCase()];
   if (logLevel === undefined) throw new UsageError(`invalid log level ${options.logLevel}; use DEBUG, INFO, WARN, ERROR or OFF`);
+  if (options.settleMs !== undefined && (!Number.isInteger(options.settleMs) || options.settleMs < 0)) throw new UsageError(`invalid settle time ${options.settleMs}; give whole milliseconds, 0 or more`);
+  if (options.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') throw new UsageError(`invalid reload mode ${String(options.reload)}; use change or rename`);
   const users = options.users !== undefined ? readUsers(options.users) : undefined;
   const port = requested === 0 ? await freePort(host) : requested;
   if (requested !== 0 && (await portInUse(port, host))) throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
   const Deepstream = await loadDeepstream();
   registerPlugin();
 
-  const config = merge(serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations }), options.deepstream);
+  const config = merge(
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload }),
+    options.deepstream,
+  );
   const server = new Deepstream(config);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -243,7 +259,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
       `valve serve: deepstream with Valve permissions from ${running.permissions}`,
       `  connect clients to ${running.url}`,
       `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
-      `  ${watching ? 'rules reload when the file changes' : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
+      `  ${watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
       '',
     ].join('\n'),
   );

@@ -343,8 +343,8 @@ describe('Valve plugin', () => {
     expect(answers).toEqual([[expect.stringContaining('VLV0910'), false], [null, true]]);
   });
 
-  it('refuses to start without a rules file option, or with an invalid maxRuleIterations or limit', async () => {
-    for (const options of [{}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), limits: { maxRecordSize: -1 } }]) {
+  it('refuses to start without a rules file option, or with an invalid maxRuleIterations, limit, reload or settleMs', async () => {
+    for (const options of [{}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), limits: { maxRecordSize: -1 } }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), reload: 'inotify' }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), settleMs: -5 }]) {
       const logger = memoryLogger();
       const plugin = new ValvePermission(options as never, { logger });
       const settled = await Promise.race([plugin.whenReady().then(() => 'ready'), new Promise((r) => setImmediate(() => r('pending')))]);

@@ -84,16 +84,29 @@ function wrap(server: DeepstreamServer, url: string, stop: () => Promise<void>):
 }
 
 /** deepstream with the Valve plugin, started by `valve serve`'s code. */
-export async function startValve(options: { permissions: string; users?: string; watch?: boolean; maxRuleIterations?: number }): Promise<TestServer> {
+export async function startValve(options: {
+  permissions: string;
+  users?: string;
+  watch?: boolean;
+  maxRuleIterations?: number;
+  settleMs?: number;
+  reload?: 'change' | 'rename';
+  logLevel?: 'DEBUG' | 'INFO';
+}): Promise<TestServer> {
   const running = await startServer({
     permissions: options.permissions,
     port: 0,
     host: '127.0.0.1',
     watch: options.watch ?? false,
-    logLevel: 'INFO',
+    logLevel: options.logLevel ?? 'INFO',
     ...(options.users !== undefined ? { users: options.users } : {}),
     ...(options.maxRuleIterations !== undefined ? { maxRuleIterations: options.maxRuleIterations } : {}),
-    deepstream: { ...loggerConfig, dependencyInitializationTimeout: 30_000 },
+    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+    ...(options.reload !== undefined ? { reload: options.reload } : {}),
+    deepstream: {
+      ...(options.logLevel === 'DEBUG' ? { logger: { path: MEMORY_LOGGER, options: { logLevel: 0 } } } : loggerConfig),
+      dependencyInitializationTimeout: 30_000,
+    },
   });
   return wrap(running.server, `127.0.0.1:${running.port}/deepstream`, running.stop);
 }
