@@ -42,7 +42,7 @@ export function emitSlices(file: string, rules: readonly CheckedRule[]): string[
 
 export function compileJob(job: CompileJob): CompileAnswer {
   try {
-    const { diagnostics, program } = compileProgram(job.text, { file: job.file, emit: false });
+    const { diagnostics, program } = compileProgram(job.text, job.env ? { file: job.file, emit: false, env: job.env } : { file: job.file, emit: false });
     if (!program) return { id: job.id, diagnostics: [...diagnostics] };
     return { id: job.id, diagnostics: [...diagnostics], slices: packSlices(emitSlices(program.file, program.rules)), rules: program.rules.length };
   } catch (e) {

@@ -18,6 +18,8 @@ export interface CompileJob {
   readonly id: number;
   readonly text: string;
   readonly file: string;
+  /** `${NAME}` values for path patterns (substituteEnv); absent: patterns as written. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CompileAnswer {
@@ -66,13 +68,13 @@ export class CompilerThread {
   answered = 0;
 
   /** Compiles `text` in the worker; rejects when the worker can not start or dies. */
-  compile(text: string, file: string): Promise<CompileAnswer> {
+  compile(text: string, file: string, env?: Readonly<Record<string, string | undefined>>): Promise<CompileAnswer> {
     if (this.closed) return Promise.reject(new Error('the compile worker is closed'));
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<CompileAnswer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, text, file } satisfies CompileJob);
+      worker.postMessage((env ? { id, text, file, env } : { id, text, file }) satisfies CompileJob);
     });
   }
 

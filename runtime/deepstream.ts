@@ -97,6 +97,11 @@ export interface ValveOptions {
   readonly reload?: ReloadMode;
   /** Run-time limits (runtime/limits.ts, e.g. `maxRecordSize`); each one left out keeps its default. */
   readonly limits?: Partial<RuntimeLimits>;
+  /**
+   * Substitute `${NAME}` in path patterns from the server's environment (deepstream's
+   * substituteEnv; rule expressions are never rewritten; an unset variable is VLV0117).
+   */
+  readonly substituteEnv?: boolean;
 }
 
 export type ReloadMode = 'change' | 'rename';
@@ -172,6 +177,10 @@ export class ValvePermission {
   private inForce?: FileVersion;
   private readonly reloadMode: ReloadMode;
   private readonly settleMs: number;
+  /** With `substituteEnv`: the environment as each load finds it (a plain copy, sent to the worker). */
+  private get env(): Readonly<Record<string, string | undefined>> | undefined {
+    return this.options?.substituteEnv === true ? { ...process.env } : undefined;
+  }
   private closed = false;
   private readonly logger: DeepstreamLogger;
   private readonly writes = new WriteOrder();
@@ -195,6 +204,7 @@ export class ValvePermission {
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
+    else if (options?.substituteEnv !== undefined && typeof options.substituteEnv !== 'boolean') this.configError = 'the option `substituteEnv` must be true or false';
     else if (options?.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') this.configError = "the option `reload` must be 'change' or 'rename'";
     else if (options?.settleMs !== undefined && !(typeof options.settleMs === 'number' && Number.isInteger(options.settleMs) && options.settleMs >= 0)) this.configError = 'the option `settleMs` must be a whole number of milliseconds (0 or more)';
     else if (options?.limits !== undefined) {
@@ -410,7 +420,7 @@ export class ValvePermission {
     const read = await this.readRules();
     if ('failed' in read) return read;
     const { source } = read;
-    const { diagnostics, module } = compile(source, { file: this.file });
+    const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
     if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
     return { input: module, diagnostics, source };
   }
@@ -429,7 +439,7 @@ export class ValvePermission {
     const t0 = performance.now();
     try {
       this.logger.info('INFO', `reloading ${this.file}: compiling it in a worker thread`);
-      answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file);
+      answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file, this.env);
     } catch (e) {
       if (this.closed) return undefined;
       this.logger.warn('PLUGIN_ERROR', visible(`the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`));
@@ -445,7 +455,7 @@ export class ValvePermission {
 
   private compileHere(source: string): Loaded {
     const t0 = performance.now();
-    const { diagnostics, module } = compile(source, { file: this.file });
+    const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
     if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
     return { input: module, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
   }

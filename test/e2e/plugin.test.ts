@@ -343,8 +343,44 @@ describe('Valve plugin', () => {
     expect(answers).toEqual([[expect.stringContaining('VLV0910'), false], [null, true]]);
   });
 
-  it('refuses to start without a rules file option, or with an invalid maxRuleIterations, limit, reload or settleMs', async () => {
-    for (const options of [{}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), limits: { maxRecordSize: -1 } }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), reload: 'inotify' }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), settleMs: -5 }]) {
+  it('substituteEnv: `${NAME}` in patterns from the server environment; without it the file is refused', async () => {
+    process.env.VALVE_TEST_TOPIC = 'e';
+    try {
+      // Equal pattern lengths: the later one wins, so `e` (from the environment) decides over "*".
+      const rules = PLUGIN_RULES.replace('publish: "data.level > 2" }\n', 'publish: "data.level > 2" }\n  "${VALVE_TEST_TOPIC}": { publish: true }\n');
+      const logger = memoryLogger();
+      const file = scratch.write('env.yml', rules);
+      const on = new ValvePermission({ permissions: file, substituteEnv: true } as never, { logger });
+      await on.whenReady();
+      const answers: boolean[] = [];
+      on.canPerformAction({ userId: 'u' }, event('{"level":1}'), (_s, _m, _p, _e, allowed) => void answers.push(allowed), {});
+      expect(answers).toEqual([true]);
+      // Without the option the pattern is an error and the server does not start.
+      const off = new ValvePermission({ permissions: file } as never, { logger: memoryLogger() });
+      const settled = await Promise.race([off.whenReady().then(() => 'ready'), new Promise((r) => setTimeout(() => r('pending'), 200))]);
+      expect(settled).toBe('pending');
+    } finally {
+      delete process.env.VALVE_TEST_TOPIC;
+    }
+  });
+
+  it('compiles with substituteEnv in the compile worker as on the main thread', async () => {
+    const { CompilerThread } = await import('../../runtime/compiler-thread.js');
+    const thread = new CompilerThread();
+    try {
+      const rules = PLUGIN_RULES.replace('event:\n', 'event:\n  "${TOPIC}/$x": { publish: true }\n');
+      const unset = await thread.compile(rules, 'w.yml', {});
+      expect(unset.diagnostics.map((d) => d.code)).toContain('VLV0117');
+      const set = await thread.compile(rules, 'w.yml', { TOPIC: 'news' });
+      expect(set.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(set.slices).toBeDefined();
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('refuses to start without a rules file option, or with an invalid maxRuleIterations, limit, reload, settleMs or substituteEnv', async () => {
+    for (const options of [{ permissions: scratch.write('ok.yml', PLUGIN_RULES), substituteEnv: 'yes' }, {}, { permissions: scratch.write('ok.yml', PLUGIN_RULES), maxRuleIterations: 0 }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), limits: { maxRecordSize: -1 } }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), reload: 'inotify' }, { permissions: scratch.write('ok.yml', PLUGIN_RULES), settleMs: -5 }]) {
       const logger = memoryLogger();
       const plugin = new ValvePermission(options as never, { logger });
       const settled = await Promise.race([plugin.whenReady().then(() => 'ready'), new Promise((r) => setImmediate(() => r('pending')))]);
