@@ -14,6 +14,7 @@ import { DeepstreamClient } from '@deepstream/client';
 import type { BenchContext } from './lib/context.js';
 import { fmtRatio, median, percentile } from './lib/measure.js';
 import { ROOT, RUNS_AS, script } from './lib/paths.js';
+import { connect, stopServer } from './lib/servers.js';
 import { e2eFile } from './lib/rules.js';
 
 const ROOMS = 4;
@@ -48,25 +49,6 @@ function startServer(who: string, permissions: string): Promise<Server> {
       reject(new Error(`${who} server exited (${code}): ${err.slice(-500)}`));
     });
   });
-}
-
-function stopServer(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 5000);
-    s.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    s.child.stdin!.end();
-  });
-}
-
-async function connect(url: string, username: string): Promise<DeepstreamClient> {
-  const ds = new DeepstreamClient(url, { maxReconnectAttempts: 0, subscriptionInterval: 0, offlineEnabled: false });
-  ds.on('error', () => undefined);
-  await ds.login({ username });
-  return ds;
 }
 
 interface RunResult {

@@ -20,6 +20,7 @@ import { COMPILE_LIMITS } from '../compiler/limits.js';
 import type { BenchContext } from './lib/context.js';
 import { fmtMs, median } from './lib/measure.js';
 import { ROOT, RUNS_AS, script } from './lib/paths.js';
+import { connect, stopServer } from './lib/servers.js';
 import { Report, sectionText } from './lib/report.js';
 import { compileFile } from './lib/rules.js';
 import type { ReloadTiming } from '../runtime/deepstream.js';
@@ -104,25 +105,6 @@ function startServer(permissions: string): Promise<Server> {
       reject(new Error(`the server exited (${code}): ${err.slice(-500)}`));
     });
   });
-}
-
-function stopServer(s: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 5000);
-    s.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    s.child.stdin!.end();
-  });
-}
-
-async function connect(url: string, username: string): Promise<DeepstreamClient> {
-  const ds = new DeepstreamClient(url, { maxReconnectAttempts: 0, subscriptionInterval: 0, offlineEnabled: false });
-  ds.on('error', () => undefined);
-  await ds.login({ username });
-  return ds;
 }
 
 /** Clients sending one request after another until stopped: answers and the longest wait for one. */

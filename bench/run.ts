@@ -23,6 +23,7 @@ import { benchCompile } from './compile.js';
 import { benchCrossRef } from './crossref.js';
 import { benchE2E } from './e2e.js';
 import { benchMemory } from './memory.js';
+import { benchReloadStall } from './reload-stall.js';
 import { benchScaling } from './scaling.js';
 import { benchThroughput } from './throughput.js';
 
@@ -43,6 +44,7 @@ const BENCHMARKS: readonly { id: number; run: (ctx: BenchContext) => Promise<voi
   { id: 4, run: benchCompile },
   { id: 5, run: benchMemory },
   { id: 6, run: benchE2E },
+  { id: 7, run: benchReloadStall },
 ];
 
 /**

@@ -29,9 +29,17 @@ const BASE = new Set(['user', 'data', 'oldData', 'now', 'action', 'name']);
 
 export function interpret(e: Expr, c: S.RuleContext, variables: readonly string[], trace?: TraceEntry[]): unknown {
   if (!trace) return evaluate(e, c, variables, undefined);
+  return traced(e, trace, () => evaluate(e, c, variables, trace));
+}
+
+/**
+ * Runs `run` and records its value, or its error, against `e`. A short-circuited chain link
+ * records nothing; a record still to be loaded is not an error (the check comes back for it).
+ */
+function traced(e: Expr, trace: TraceEntry[], run: () => unknown): unknown {
   try {
-    const value = evaluate(e, c, variables, trace);
-    trace.push({ node: e, value });
+    const value = run();
+    if (value !== SHORT) trace.push({ node: e, value });
     return value;
   } catch (err) {
     if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: err instanceof Error ? err.message : String(err) });
@@ -103,14 +111,7 @@ const SHORT: unique symbol = Symbol('short-circuited');
 function chainLink(e: Expr, c: S.RuleContext, vars: readonly string[], trace: TraceEntry[] | undefined): unknown {
   if (!linkObject(e)) return interpret(e, c, vars, trace);
   if (!trace) return linkValue(e, c, vars, undefined);
-  try {
-    const value = linkValue(e, c, vars, trace);
-    if (value !== SHORT) trace.push({ node: e, value });
-    return value;
-  } catch (err) {
-    if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: err instanceof Error ? err.message : String(err) });
-    throw err;
-  }
+  return traced(e, trace, () => linkValue(e, c, vars, trace));
 }
 
 function linkValue(e: Expr, c: S.RuleContext, vars: readonly string[], trace: TraceEntry[] | undefined): unknown {

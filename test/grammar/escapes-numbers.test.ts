@@ -88,6 +88,17 @@ describe('escapes and numbers JavaScript refuses', () => {
     }
   });
 
+  /** Refused exactly when strict-mode JavaScript refuses it; otherwise the same value. */
+  const agreesWithStrictJs = (literal: string): void => {
+    const { ast, reported } = parse(literal);
+    const js = strictJs(literal);
+    if (js === 'refused') expect(reported.length, literal).toBeGreaterThan(0);
+    else {
+      expect(reported, literal).toEqual([]);
+      expect(ast, literal).toMatchObject({ kind: 'literal', value: js.value });
+    }
+  };
+
   it('accepts a string exactly when strict JavaScript does, with the same value (generated bodies)', () => {
     const piece = fc.constantFrom('\\', '\\\\', 'x', 'u', '{', '}', '0', '1', '4', '7', '8', '9', 'a', 'F', 'z', '10FFFF', '110000', ' ');
     fc.assert(
@@ -95,13 +106,7 @@ describe('escapes and numbers JavaScript refuses', () => {
         const body = pieces.join('');
         fc.pre(/^(?:[^'\\\n\r]|\\[\s\S])*$/.test(body)); // one complete single-quoted string
         const literal = `'${body}'`;
-        const { ast, reported } = parse(literal);
-        const js = strictJs(literal);
-        if (js === 'refused') expect(reported.length, literal).toBeGreaterThan(0);
-        else {
-          expect(reported, literal).toEqual([]);
-          expect(ast, literal).toMatchObject({ kind: 'literal', value: js.value });
-        }
+        agreesWithStrictJs(literal);
       }),
       { numRuns: 3000 },
     );
@@ -110,13 +115,7 @@ describe('escapes and numbers JavaScript refuses', () => {
   it('accepts a number exactly when strict JavaScript does, with the same value (generated literals)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9][0-9_]{0,4}(?:\.[0-9]{0,2})?(?:e[0-9])?$/), (literal) => {
-        const { ast, reported } = parse(literal);
-        const js = strictJs(literal);
-        if (js === 'refused') expect(reported.length, literal).toBeGreaterThan(0);
-        else {
-          expect(reported, literal).toEqual([]);
-          expect(ast, literal).toMatchObject({ kind: 'literal', value: js.value });
-        }
+        agreesWithStrictJs(literal);
       }),
       { numRuns: 2000 },
     );
