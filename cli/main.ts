@@ -11,6 +11,9 @@ const count = (v: string): number => {
   return n;
 };
 
+/** `--substitute-env`: the process environment as it is now, for the compiler's `env`. */
+const withEnv = (o: { substituteEnv?: boolean }): { env?: Readonly<Record<string, string | undefined>> } => (o.substituteEnv === true ? { env: { ...process.env } } : {});
+
 let exitCode = 0;
 const program = new Command()
   .name('valve')
@@ -27,6 +30,7 @@ program
   .option('--max-warnings <n>', 'fail when there are more warnings than this', count)
   .option('--deny-warnings', 'fail on any warning')
   .option('--schema <file>', 'type-check against a schema file (JSON Schema of user.data, records, events and RPC payloads)')
+  .option('--substitute-env', 'replace ${NAME} in path patterns from the environment (deepstream\'s substituteEnv; never inside rules)')
   .addHelpText('after', `
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors, 2 usage or unreadable input.
 
@@ -36,9 +40,10 @@ Examples:
   $ valve check permissions.yml --format json
   $ valve check permissions.yml --schema permissions.schema.yml
   $ valve check permissions.yml --format sarif > valve.sarif     # upload with github/codeql-action/upload-sarif
-  $ valve check permissions.yml --format github                 # annotations in a GitHub Actions run`)
-  .action((files: string[], o: { format: 'text' | 'json' | 'sarif' | 'github'; maxWarnings?: number; denyWarnings?: boolean; schema?: string }) => {
-    exitCode = runCheck(files, o);
+  $ valve check permissions.yml --format github                 # annotations in a GitHub Actions run
+  $ TENANT=acme valve check permissions.yml --substitute-env    # "\${TENANT}/*" checked as "acme/*"`)
+  .action((files: string[], o: { format: 'text' | 'json' | 'sarif' | 'github'; maxWarnings?: number; denyWarnings?: boolean; schema?: string; substituteEnv?: boolean }) => {
+    exitCode = runCheck(files, { ...o, ...withEnv(o) });
   });
 
 program
@@ -46,6 +51,7 @@ program
   .description('write the compiled rules as an ES module')
   .argument('<file>', 'permissions.yml / .json file')
   .option('-o, --out <file>', 'output file (default: standard output)')
+  .option('--substitute-env', 'replace ${NAME} in path patterns from the environment (deepstream\'s substituteEnv; never inside rules)')
   .addHelpText('after', `
 The module's default export is a factory; load it with no eval at run time:
   createEngine({ rules: await import('./permissions.rules.mjs') })
@@ -53,8 +59,8 @@ The module's default export is a factory; load it with no eval at run time:
 Examples:
   $ valve compile permissions.yml -o permissions.rules.mjs
   $ valve compile permissions.yml > permissions.rules.mjs`)
-  .action((file: string, o: { out?: string }) => {
-    exitCode = runCompile(file, o);
+  .action((file: string, o: { out?: string; substituteEnv?: boolean }) => {
+    exitCode = runCompile(file, { ...o, ...withEnv(o) });
   });
 
 program
@@ -83,6 +89,7 @@ program
   .option('--coverage', 'report which rules, outcomes and sub-expressions the tests exercised')
   .option('--coverage-threshold <pct>', 'fail (exit 1) when fewer than PCT% of the rules were seen both allowing and denying (implies --coverage)', percent)
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--substitute-env', 'replace ${NAME} in path patterns from the environment (deepstream\'s substituteEnv; never inside rules)')
   .addHelpText('after', `
 Prints one line per failing test and ends with the line "N passed, N failed".
 Exit codes: 0 all passed, 1 a test failed or coverage is below the threshold, 2 an invalid test file.
@@ -92,9 +99,9 @@ Examples:
   $ valve test tests/*.test.yml --coverage
   $ valve test permissions.test.yml --coverage-threshold 90
   $ valve test permissions.test.yml --format json`)
-  .action(async (files: string[], o: { coverage?: boolean; coverageThreshold?: number; format: 'text' | 'json' }) => {
+  .action(async (files: string[], o: { coverage?: boolean; coverageThreshold?: number; format: 'text' | 'json'; substituteEnv?: boolean }) => {
     const { runTest } = await import('./commands/test.js');
-    exitCode = await runTest(files, o);
+    exitCode = await runTest(files, { ...o, ...withEnv(o) });
   });
 
 program
@@ -105,6 +112,7 @@ program
   .option('--records <json>', 'records that _() and oldData see, as JSON {"name": data} or @file.json')
   .option('--explain', 'show the chosen pattern and rule, the $variables and the value of every sub-expression')
   .addOption(new Option('--format <format>', 'output format (default: json; text with --explain)').choices(['json', 'text']))
+  .option('--substitute-env', 'replace ${NAME} in path patterns from the environment (deepstream\'s substituteEnv; never inside rules)')
   .addHelpText('after', `
 A request names exactly one of record / event / rpc / presence, as in a test file
 (or gives "type" and "name" as the library's CheckRequest does); "user" omitted means an
@@ -114,9 +122,9 @@ Examples:
   $ valve eval --permissions permissions.yml --request '{"record":"profile/alice","action":"read","user":{"id":"alice"}}'
   $ valve eval --permissions permissions.yml --request @request.json --records @records.json --explain
   $ valve eval --permissions permissions.yml --request '{"event":"chat/dev/typing","action":"publish","user":{"id":"bob"},"data":{"userId":"bob"}}' --explain --format json`)
-  .action(async (o: { permissions: string; request: string; records?: string; explain?: boolean; format?: 'json' | 'text' }) => {
+  .action(async (o: { permissions: string; request: string; records?: string; explain?: boolean; format?: 'json' | 'text'; substituteEnv?: boolean }) => {
     const { runEval } = await import('./commands/eval.js');
-    exitCode = await runEval(o);
+    exitCode = await runEval({ ...o, ...withEnv(o) });
   });
 
 program.addHelpText('after', `
@@ -143,6 +151,7 @@ program
   .option('--no-watch', 'do not reload the rules when the file changes')
   .option('--settle-ms <ms>', 'wait until a changed rules file is unchanged this long before loading it (default 1000; 0 with --reload rename)', (v: string) => count(v))
   .addOption(new Option('--reload <mode>', 'change: reload on any change once the file settles; rename: only when a new file is renamed over it (in-place writes are ignored)').choices(['change', 'rename']).default('change'))
+  .option('--substitute-env', 'replace ${NAME} in path patterns from the server\'s environment at every load (deepstream\'s substituteEnv; never inside rules)')
   .addHelpText('after', `
 Hot reload: save the rules by writing a temporary file and renaming it over the rules file
 (what most editors do); with --reload rename that is the only kind of save that is loaded.
@@ -151,7 +160,7 @@ Examples:
   $ valve serve --permissions permissions.yml
   $ valve serve --permissions permissions.yml --users users.yml --port 7000
   $ valve serve --permissions permissions.yml --reload rename`)
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename' }) => {
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {

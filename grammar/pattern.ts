@@ -49,7 +49,7 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
       }
       if (!m) {
         const env = /^\$\{[^}]*\}/.exec(text.slice(i));
-        if (env) report('VLV0109', { start: i, end: i + env[0].length }, { text: env[0] }, 'an environment variable is substituted only when `substituteEnv` is on');
+        if (env) report('VLV0109', { start: i, end: i + env[0].length }, { text: env[0] }, 'an environment variable is substituted only when substitution is on: `--substitute-env` (valve check, test, eval, compile, serve), the plugin option `substituteEnv: true`, or `env` in the API');
         else report('VLV0109', { start: i, end: Math.min(text.length, i + 2) }, { text: text.slice(i, i + 2) });
         ok = false;
         continue;

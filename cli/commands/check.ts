@@ -1,6 +1,7 @@
 /** `valve check FILE…`: diagnostics for each rules file; exit 0 clean, 1 errors, 2 unreadable. */
 import { compileProgram } from '../../compiler/index.js';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
+import type { Environment } from '../../grammar/file.js';
 import { formatGithub } from '../formats/github.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { writeSarif } from '../formats/sarif.js';
@@ -16,6 +17,8 @@ export interface CheckOptions {
   readonly denyWarnings?: boolean;
   /** Schema file for the type checker (JSON Schema of user.data, records, events, RPCs). */
   readonly schema?: string;
+  /** `--substitute-env`: replace `${NAME}` in path patterns from these values (deepstream's substituteEnv). */
+  readonly env?: Environment;
 }
 
 /** Problems that mean the file is not a YAML/JSON document at all (exit 2, not 1). */
@@ -32,7 +35,7 @@ export function runCheck(files: readonly string[], options: CheckOptions, io: Ou
   for (const file of files) {
     const { text: source, tooLarge } = readRules(file);
     // Diagnostics only: no module source is generated.
-    const found = [...(schemaRead?.tooLarge ? [schemaRead.tooLarge] : []), ...(tooLarge ? [tooLarge] : compileProgram(source, { file, emit: false, ...(schema ? { schema } : {}) }).diagnostics)];
+    const found = [...(schemaRead?.tooLarge ? [schemaRead.tooLarge] : []), ...(tooLarge ? [tooLarge] : compileProgram(source, { file, emit: false, ...(schema ? { schema } : {}), ...(options.env ? { env: options.env } : {}) }).diagnostics)];
     // The schema's own problems are the same for every rules file: report them once.
     const diagnostics = found.filter((d) => d.file !== schemaFile || !schemaReported);
     if (found.some((d) => d.file === schemaFile)) schemaReported = true;

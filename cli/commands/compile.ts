@@ -1,12 +1,13 @@
 /** `valve compile FILE [-o OUT]`: writes the generated ES module (stdout when no -o). */
 import { writeFileSync } from 'node:fs';
 import { compileProgram } from '../../compiler/index.js';
+import type { Environment } from '../../grammar/file.js';
 import { readRules, UsageError, useColor } from '../io.js';
 import { formatText, summary } from '../report.js';
 
-export function runCompile(file: string, options: { readonly out?: string }): number {
+export function runCompile(file: string, options: { readonly out?: string; readonly env?: Environment }): number {
   const { text: source, tooLarge } = readRules(file);
-  const result = tooLarge ? { diagnostics: [tooLarge], moduleSource: undefined } : compileProgram(source, { file });
+  const result = tooLarge ? { diagnostics: [tooLarge], moduleSource: undefined } : compileProgram(source, { file, ...(options.env ? { env: options.env } : {}) });
   for (const d of result.diagnostics) process.stderr.write(`${formatText(d, source, { color: useColor(process.stderr) })}\n`);
   if (result.moduleSource === undefined) {
     process.stderr.write(`${summary(result.diagnostics, 1)}\n`);

@@ -6,6 +6,7 @@
  */
 import type { RuleProgram } from '../../compiler/program.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
+import type { Environment } from '../../grammar/file.js';
 import type { Decision } from '../../runtime/evaluate.js';
 import { explain, type Explanation } from '../../runtime/explain.js';
 import { compile } from '../../runtime/rules-module.js';
@@ -22,6 +23,8 @@ export interface EvalOptions {
   readonly explain?: boolean;
   /** json (default), or text (the default with --explain). */
   readonly format?: 'json' | 'text';
+  /** `--substitute-env`: replace `${NAME}` in path patterns from these values. */
+  readonly env?: Environment;
 }
 
 /** `@path` reads a file; anything else is the JSON itself. */
@@ -46,7 +49,7 @@ export async function runEval(options: EvalOptions, io: Output = processOutput()
     records = r.records;
   }
   const { text: source, tooLarge } = readRules(options.permissions);
-  const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(source, { file: options.permissions });
+  const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(source, { file: options.permissions, ...(options.env ? { env: options.env } : {}) });
   if (!module || hasErrors(diagnostics)) {
     for (const d of diagnostics) if (d.severity === 'error') io.err(`${formatText(d, source, { color: io.errColor })}\n`);
     io.err(`valve: ${options.permissions} has errors; nothing was evaluated\n`);

@@ -34,6 +34,8 @@ export interface ServeOptions {
   /** deepstream log level: DEBUG, INFO, WARN, ERROR or OFF (default INFO). */
   readonly logLevel?: string;
   readonly maxRuleIterations?: number;
+  /** `--substitute-env`: the plugin's `substituteEnv` (`${NAME}` in path patterns from the server's environment, at every load). */
+  readonly substituteEnv?: boolean;
   /** Extra deepstream configuration merged over the defaults here (tests use it for a logger). */
   readonly deepstream?: Readonly<Record<string, unknown>>;
 }
@@ -147,7 +149,7 @@ function portInUse(port: number, host: string): Promise<boolean> {
 }
 
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean }): Record<string, unknown> {
   return {
     serverName: 'valve-serve',
     showLogo: false,
@@ -167,6 +169,7 @@ export function serveConfig(o: { permissions: string; host: string; port: number
         ...(o.maxRuleIterations !== undefined ? { maxRuleIterations: o.maxRuleIterations } : {}),
         ...(o.settleMs !== undefined ? { settleMs: o.settleMs } : {}),
         ...(o.reload !== undefined ? { reload: o.reload } : {}),
+        ...(o.substituteEnv === true ? { substituteEnv: true } : {}),
       },
     },
     cache: { type: 'default', options: {} },
@@ -212,7 +215,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   registerPlugin();
 
   const config = merge(
-    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload }),
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv }),
     options.deepstream,
   );
   const server = new Deepstream(config);

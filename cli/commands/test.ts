@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
+import type { Environment } from '../../grammar/file.js';
 import { CoverageCollector, type CoverageReport } from '../../runtime/coverage.js';
 import { compile, type RulesModule } from '../../runtime/rules-module.js';
 import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../runtime/test-file.js';
@@ -19,6 +20,8 @@ export interface TestOptions {
   readonly coverage?: boolean;
   /** Percent (0–100) of rules that must be seen allowing and denying; implies coverage. */
   readonly coverageThreshold?: number;
+  /** `--substitute-env`: replace `${NAME}` in the rules' path patterns from these values. */
+  readonly env?: Environment;
 }
 
 interface Rules {
@@ -75,7 +78,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
           continue;
         }
       }
-      const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(text, { file: path, ...(schema ? { schema } : {}) });
+      const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(text, { file: path, ...(schema ? { schema } : {}), ...(options.env ? { env: options.env } : {}) });
       rules = { file: path, source: text, module, diagnostics };
       rulesByPath.set(cacheKey, rules);
       if (!module || hasErrors(diagnostics)) {

@@ -37,6 +37,9 @@ presence:
   "*": { allow: user.isAuthenticated }
 `;
 
+// Deepstream's substituteEnv: the tenant's events are open, everyone else's are not.
+const GOOD_TENANT = GOOD.replace('event:\n', 'event:\n  "${TENANT}/*": { publish: true }\n');
+
 const scratch = scratchDir();
 const children: ChildProcess[] = [];
 const clients: TestClient[] = [];
@@ -62,8 +65,8 @@ interface Run {
 }
 
 /** `valve serve …` as a real process (from the TypeScript sources, through tsx). */
-function valveServe(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function valveServe(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'serve', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   const waiters = new Set<() => void>();
@@ -173,5 +176,25 @@ describe('valve serve', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('valve serve: stopping');
+  });
+
+  it('--substitute-env fills ${NAME} in patterns from the server\'s environment; without it the file is refused', async () => {
+    const rules = scratch.write('tenant.yml', GOOD_TENANT);
+    const refused = valveServe(['--permissions', rules, '--port', String(await freePort())], { TENANT: 'acme' });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('VLV0109');
+    expect(refused.output()).toContain('--substitute-env');
+
+    const run = valveServe(['--permissions', rules, '--port', String(await freePort()), '--log-level', 'WARN', '--substitute-env'], { TENANT: 'acme' });
+    const url = await run.waitFor(/ws:\/\/127\.0\.0\.1:\d+\/deepstream/);
+    const client = await new TestClient('anna', url).login('anna');
+    clients.push(client);
+    client.ds.event.emit('acme/news', 'hello');
+    await client.roundTrip();
+    expect(client.errors).toEqual([]);
+    client.ds.event.emit('globex/news', 'hello');
+    await client.expectError('EVENT', 'MESSAGE_DENIED');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
   });
 });
