@@ -106,7 +106,8 @@ type Primitive = string | number | boolean | null | undefined | bigint | symbol;
 /** JavaScript's ToPrimitive for rule values, computed without calling any method of the value. */
 export function toPrimitive(v: unknown, depth = 0): Primitive {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v as Primitive;
-  if (depth > active.maxDepth) throw new RuleError('value nested too deeply to convert');
+  // `depth` counts from 0 at the outermost array: level depth + 1, as maxDepth counts a stored record.
+  if (depth + 1 > active.maxDepth) throw new RuleError('value nested too deeply to convert');
   if (Array.isArray(v)) {
     let out = '';
     for (let i = 0; i < v.length; i++) {
