@@ -1,0 +1,68 @@
+/**
+ * Compile-time limits at exactly their value and one past it (compiler/limits.ts): the scan that
+ * runs before parsing (maxRuleLength, maxNestingDepth), the expression-depth check, and partial
+ * overrides that keep the other defaults. (Issue 20: boundary mutants survived.)
+ */
+import { describe, expect, it } from 'vitest';
+import { compileProgram } from '../../compiler/index.js';
+import { COMPILE_LIMITS, resolveCompileLimits, type CompileLimits } from '../../compiler/limits.js';
+import { permissionsFile } from './helpers.js';
+
+const codes = (text: string, limits?: Partial<CompileLimits>): string[] =>
+  compileProgram(text, limits ? { limits } : {}).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+
+describe('maxNestingDepth', () => {
+  it('exactly the limit of brackets is fine, one more is VLV0704', () => {
+    for (const [open, close, inner] of [['(', ')', 'true'], ['[', ']', '1']] as const) {
+      const rule = (n: number): string => (open === '(' ? `${open.repeat(n)}${inner}${close.repeat(n)}` : `${open.repeat(n)}${inner}${close.repeat(n)}.length === 1`);
+      expect(codes(permissionsFile(rule(5)), { maxNestingDepth: 5 })).toEqual([]);
+      expect(codes(permissionsFile(rule(6)), { maxNestingDepth: 5 })).toEqual(['VLV0704']);
+    }
+  });
+
+  it('counts open brackets only: many closed groups side by side are one level each', () => {
+    const side = Array(COMPILE_LIMITS.maxNestingDepth * 2).fill("(name === 'a')").join(' || ');
+    expect(codes(permissionsFile(side))).toEqual([]);
+    // A template substitution closes too.
+    const templates = Array(COMPILE_LIMITS.maxNestingDepth * 2).fill('`${name}`').join(' + ');
+    expect(codes(permissionsFile(`(${templates}) !== ''`))).toEqual([]);
+  });
+
+  it('a stray closing bracket never makes the depth negative (later opens still count from 0)', () => {
+    // `)` first is a syntax error, but the scan must still refuse what nests too deeply after it.
+    expect(codes(permissionsFile(`) ${'('.repeat(3)}true${')'.repeat(3)}`), { maxNestingDepth: 2 })).toContain('VLV0704');
+  });
+});
+
+describe('maxRuleLength', () => {
+  it('a rule reused through a YAML alias is reported once', () => {
+    const long = `name === '${'x'.repeat(40)}'`;
+    const text = `record:\n  "*":\n    read: &r ${JSON.stringify(long)}\n    write: *r\nevent:\n  "*":\n    publish: true\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
+    expect(codes(text, { maxRuleLength: 20 })).toEqual(['VLV0703']);
+    expect(codes(text, { maxRuleLength: long.length })).toEqual([]);
+  });
+});
+
+describe('maxExpressionDepth', () => {
+  it('an expression of exactly the limit is fine, one level more is VLV0705', () => {
+    // `!true` is two levels: the operator and the literal.
+    expect(codes(permissionsFile(`${'!'.repeat(3)}true`), { maxExpressionDepth: 4 })).toEqual([]);
+    expect(codes(permissionsFile(`${'!'.repeat(4)}true`), { maxExpressionDepth: 4 })).toEqual(['VLV0705']);
+  });
+});
+
+describe('a partial override', () => {
+  it('changes only the limit it names', () => {
+    for (const key of Object.keys(COMPILE_LIMITS) as (keyof CompileLimits)[]) {
+      const resolved = resolveCompileLimits({ [key]: 9 });
+      expect(resolved).toEqual({ ...COMPILE_LIMITS, [key]: 9 });
+      expect(Object.isFrozen(resolved)).toBe(true);
+    }
+    expect(resolveCompileLimits({ maxRuleLength: undefined })).toEqual(COMPILE_LIMITS);
+  });
+
+  it('keeps the other limits in force when compiling', () => {
+    const deep = `${'('.repeat(COMPILE_LIMITS.maxNestingDepth + 1)}true${')'.repeat(COMPILE_LIMITS.maxNestingDepth + 1)}`;
+    expect(codes(permissionsFile(deep), { maxRuleLength: 10_000 })).toEqual(['VLV0704']);
+  });
+});
