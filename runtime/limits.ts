@@ -96,6 +96,8 @@ export function inspect(value: unknown, budget: number): Inspection {
   let hole = false;
   let accessor = false;
   let depth = 0;
+  /** Objects on the stack not walked yet: each will cost at least 1, so they count against the budget already. */
+  let waiting = 0;
   // Made only for nested values: a flat payload allocates nothing but the result.
   let stack: (object | typeof LEAVE)[] | undefined;
   /** The open objects from the root down (those whose children are being walked). */
@@ -144,9 +146,12 @@ export function inspect(value: unknown, budget: number): Inspection {
         }
         const seen = state!.get(child);
         if (seen === 1) return CYCLE;
-        if (seen === undefined) stack!.push(child);
+        if (seen === undefined) {
+          stack!.push(child);
+          waiting++;
+        }
       } else size += typeof child === 'string' ? child.length + 1 : 1;
-      if (size + (stack?.length ?? 0) > budget) return OVER;
+      if (size + waiting > budget) return OVER;
     }
     if (size > budget) return OVER;
     if (!open && state !== undefined) state.set(v, 2);
@@ -159,6 +164,7 @@ export function inspect(value: unknown, budget: number): Inspection {
         state!.set(path!.pop()!, 2);
         continue;
       }
+      waiting--;
       const seen = state!.get(next);
       if (seen === 1) return CYCLE;
       if (seen === undefined) break;
