@@ -127,4 +127,11 @@ describe('methods', () => {
     const inputs = [0, null, true, {}, { x: 1 }].map((a) => ({ a, b: 'a' }));
     for (const method of ['includes', 'startsWith', 'toUpperCase', 'trim']) expect(mismatches(`data.a.${method}(data.b)`, inputs)).toEqual([]);
   });
+
+  it('match: groups, a missing group, index, input, the g flag and no match', () => {
+    const inputs = ['', 'a', 'ab', 'xaxab', 'bbb', 'aaa'].map((a) => ({ a }));
+    for (const e of ['data.a.match(/a/g).length', 'data.a.match(/a/g)[1]', 'data.a.match(/(a)(b)?/)[2]', 'data.a.match(/(a)(b)?/)[1]', 'data.a.match(/(a)(b)?/).length', 'data.a.match(/a/).index', 'data.a.match(/a/).input', 'data.a.match(/z/) === null', 'data.a.match(/a*/g).length', 'data.a.match(/a*/g)[0]']) {
+      expect(mismatches(e, inputs)).toEqual([]);
+    }
+  });
 });

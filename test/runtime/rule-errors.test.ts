@@ -1,0 +1,71 @@
+/**
+ * What a deny says when a rule fails: each failure names the operation and the value it met, so
+ * an author reading the decision log (or `valve eval --explain`) knows what to fix. Exact texts,
+ * through compiled rules; `describe` is how every message names a value.
+ */
+import { describe as suite, expect, it } from 'vitest';
+import type { Decision } from '../../runtime/evaluate.js';
+import { compile } from '../../runtime/rules-module.js';
+import { describe, regex } from '../../runtime/stdlib.js';
+import { permissionsFile } from '../security/helpers.js';
+
+suite('describe names values', () => {
+  it.each([
+    [null, '`null`'],
+    [undefined, '`undefined`'],
+    [[1], 'an array'],
+    [{}, 'an object'],
+    ['abc', 'the string "abc"'],
+    ['x'.repeat(40), `the string "${'x'.repeat(40)}"`],
+    ['x'.repeat(41), `the string "${'x'.repeat(37)}…"`],
+    [3, 'the number 3'],
+    [true, 'the boolean true'],
+    [10n, 'the bigint 10'],
+  ] as [unknown, string][])('%s → %s', (value, text) => {
+    expect(describe(value)).toBe(text);
+  });
+  it('a regular expression', () => {
+    expect(describe(regex('a', 0, false, '/a/'))).toBe('a regular expression');
+    expect(regex('a', 0, false, '/a/').text).toBe('/a/');
+  });
+});
+
+suite('failure messages', () => {
+  const error = async (rule: string, data: unknown): Promise<string | undefined> => {
+    const { module, diagnostics } = compile(permissionsFile(rule, { section: 'event', action: 'publish' }), { file: 'errors.yml' });
+    if (!module) throw new Error(diagnostics.map((d) => d.message).join('; '));
+    const d = (await module.check({ type: 'event', action: 'publish', name: 'e', data })) as Decision;
+    expect(d.allowed).toBe(false);
+    return d.error;
+  };
+
+  it.each([
+    ['data.a.b === 1', { a: null }, 'can not read `b` of `null`'],
+    ['data.a[data.k] === 1', { k: 'x' }, 'can not read `x` of `undefined`'],
+    ['data.a[data.k] === 1', { k: 2 }, 'can not read `2` of `undefined`'],
+    ['data.s.trim() === ""', { s: 1 }, '`trim` needs a string, got the number 1'],
+    ['data.s.toUpperCase() === ""', { s: [] }, '`toUpperCase` needs a string, got an array'],
+    ['data.s.toLowerCase() === ""', { s: {} }, '`toLowerCase` needs a string, got an object'],
+    ['data.s.startsWith("a")', { s: null }, '`startsWith` needs a string, got `null`'],
+    ['data.s.endsWith("a")', { s: true }, '`endsWith` needs a string, got the boolean true'],
+    ['data.s.includes("a")', { s: 2 }, '`includes` needs a string, got the number 2'],
+    ['data.s.indexOf("a") === 0', { s: 2 }, '`indexOf` needs a string, got the number 2'],
+    ['data.s.match(/a/) !== null', { s: 2 }, '`match` needs a string, got the number 2'],
+    ['"k" in data.o', { o: 'str' }, '`in` needs an object on its right, got the string "str"'],
+  ] as [string, unknown, string][])('%s with %j', async (rule, data, message) => {
+    expect(await error(rule, data)).toContain(message);
+  });
+
+  it('startsWith, endsWith and includes refuse a regular expression, as JavaScript does', async () => {
+    for (const m of ['startsWith', 'endsWith', 'includes']) expect(await error(`"abc".${m}(/a/)`, {})).toContain(`\`${m}\` can not take a regular expression`);
+  });
+
+  it('a regex over maxRegexWork names the regex, the length and the limit', async () => {
+    const { module } = compile(permissionsFile('data.s.match(/b/) !== null', { section: 'event', action: 'publish' }));
+    const d = (await module!.check({ type: 'event', action: 'publish', name: 'e', data: { s: 'a'.repeat(20) } }, { limits: { maxRegexWork: 10 } })) as Decision;
+    expect(d.reason.code).toBe('VLV0911');
+    expect(d.reason.message).toContain('/b/');
+    expect(d.reason.message).toContain('20');
+    expect(d.reason.message).toContain('10');
+  });
+});
