@@ -28,6 +28,15 @@ describe('maxNestingDepth', () => {
     expect(codes(permissionsFile(`(${templates}) !== ''`))).toEqual([]);
   });
 
+  it('other tokens between brackets do not close them; the error spans the one bracket too deep', () => {
+    const text = permissionsFile("(name === 'a' && (name === 'b' && (true)))");
+    expect(codes(text, { maxNestingDepth: 3 })).toEqual([]);
+    const [d] = compileProgram(text, { limits: { maxNestingDepth: 2 } }).diagnostics.filter((x) => x.code === 'VLV0704');
+    expect(d).toBeDefined();
+    expect(d.end.column - d.start.column).toBe(1);
+    expect(d.message).toContain('2');
+  });
+
   it('a stray closing bracket never makes the depth negative (later opens still count from 0)', () => {
     // `)` first is a syntax error, but the scan must still refuse what nests too deeply after it.
     expect(codes(permissionsFile(`) ${'('.repeat(3)}true${')'.repeat(3)}`), { maxNestingDepth: 2 })).toContain('VLV0704');
@@ -40,6 +49,10 @@ describe('maxRuleLength', () => {
     const text = `record:\n  "*":\n    read: &r ${JSON.stringify(long)}\n    write: *r\nevent:\n  "*":\n    publish: true\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
     expect(codes(text, { maxRuleLength: 20 })).toEqual(['VLV0703']);
     expect(codes(text, { maxRuleLength: long.length })).toEqual([]);
+    const [d] = compileProgram(text, { limits: { maxRuleLength: 20 } }).diagnostics;
+    expect(d.message).toContain(String(long.length));
+    expect(d.message).toContain('20');
+    expect(d.hint).toBeTruthy();
   });
 });
 
@@ -59,6 +72,14 @@ describe('a partial override', () => {
       expect(Object.isFrozen(resolved)).toBe(true);
     }
     expect(resolveCompileLimits({ maxRuleLength: undefined })).toEqual(COMPILE_LIMITS);
+  });
+
+  it('refuses a limit that is not a whole number of at least 1, naming it', () => {
+    for (const bad of [0, -1, 1.5, NaN, '5', null]) {
+      expect(() => resolveCompileLimits({ maxRuleLength: bad as number })).toThrow(/the compile limit `maxRuleLength` must be a whole number of at least 1/);
+    }
+    expect(() => resolveCompileLimits({ maxRuleLenght: 5 } as never)).toThrow(/unknown compile limit `maxRuleLenght`; the limits are maxFileSize, /);
+    expect(resolveCompileLimits({ maxRuleLength: 1 }).maxRuleLength).toBe(1);
   });
 
   it('keeps the other limits in force when compiling', () => {
