@@ -117,7 +117,8 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
       if (i > 0) out += ',';
       const item: unknown = ownValue(v, String(i));
       if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
-      // Stryker disable next-line ConditionalExpression: stops early; every conversion's result is checked against maxStringLength again where it is used
+      // The only bound on a conversion used as a key or method argument; an array shared many times
+      // over is counted once by inspect(), so the input's size does not bound the text.
       if (out.length > active.maxStringLength) throw new RuleError('string too long');
     }
     return out;
@@ -180,7 +181,7 @@ export function constArray(items: unknown[]): readonly unknown[] {
 
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: getp() refuses null and undefined with the same message
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: getp() refuses null and undefined too, with the same message for every key that may be read
   if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
   return getp(o, propertyKey(k));
 }

@@ -4,7 +4,6 @@
  * compile(). All invocations run in ONE child process (test/cli/harness.ts imports main.ts once
  * per argument list), since each CLI start costs about two seconds.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, createEngine, type CompiledModuleExports, type Decision, type RulesModule } from '../../index.js';
 import { parseTestFile, recordLoader, testRequest, type TestSuite } from '../../runtime/test-file.js';
+import { runBatch, type Run } from './batch.js';
 import { ROOT } from './golden.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const out = join(mkdtempSync(join(tmpdir(), 'valve-main-')), 'permissions.rules.mjs');
 
@@ -48,16 +42,7 @@ const RUNS = {
 let runs: Record<keyof typeof RUNS, Run>;
 
 beforeAll(() => {
-  const names = Object.keys(RUNS) as (keyof typeof RUNS)[];
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/cli/harness.ts'), JSON.stringify(names.map((n) => RUNS[n]))], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`harness failed (${r.status}): ${r.stderr}`);
-  const results = JSON.parse(r.stdout) as Run[];
-  runs = Object.fromEntries(names.map((n, i) => [n, results[i]])) as typeof runs;
+  runs = runBatch(RUNS);
 }, 60_000);
 
 const noStack = (s: string): void => expect(s).not.toMatch(/\n\s+at /);

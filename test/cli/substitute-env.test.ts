@@ -3,13 +3,12 @@
  * path pattern comes from the process environment; without the flag it is VLV0109 with a hint
  * naming the flag. Through the real CLI (argv and environment), all runs in one child process.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatch, type Run } from './batch.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'valve-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string): string => {
@@ -51,19 +50,10 @@ const RUNS = {
   testOff: ['test', TESTS],
 } as const;
 
-type Run = { code: number; stdout: string; stderr: string };
 let runs: Record<keyof typeof RUNS, Run>;
 
 beforeAll(() => {
-  const names = Object.keys(RUNS) as (keyof typeof RUNS)[];
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/cli/harness.ts'), JSON.stringify(names.map((n) => RUNS[n]))], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', TENANT: 'acme', NOT_SET_ANYWHERE: undefined },
-  });
-  if (r.status !== 0) throw new Error(`harness failed (${r.status}): ${r.stderr}`);
-  const results = JSON.parse(r.stdout) as Run[];
-  runs = Object.fromEntries(names.map((n, i) => [n, results[i]])) as typeof runs;
+  runs = runBatch(RUNS, { TENANT: 'acme', NOT_SET_ANYWHERE: undefined });
 }, 60_000);
 
 describe('--substitute-env', () => {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 export type Section = 'record' | 'event' | 'rpc' | 'presence';
 
@@ -27,6 +28,19 @@ export function permissionsFile(rule: string, where: { section?: Section; patter
     } else lines.push(`  ${JSON.stringify(pattern)}:`, `    ${action}: ${JSON.stringify(rule)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A limits resolver (runtime or compile-time) overriding one limit changes only that one: the
+ * result equals the defaults with it replaced, and is frozen; an undefined override is no override.
+ */
+export function expectPartialOverrides<L extends object>(defaults: L, resolve: (overrides: Partial<L>) => L): void {
+  for (const key of Object.keys(defaults) as (keyof L)[]) {
+    const resolved = resolve({ [key]: 7 } as Partial<L>);
+    expect(resolved).toEqual({ ...defaults, [key]: 7 });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(resolve({ [key]: undefined } as Partial<L>)).toEqual(defaults);
+  }
 }
 
 // ── canaries ───────────────────────────────────────────────────────────────────────────────
