@@ -516,9 +516,9 @@ describe('§7 FIXED: `__proto__`, `constructor`, `prototype` patch paths are ref
     expect(d.reason.code).toBe('VLV0908');
   });
 
-  it('`write: true` (a constant) refuses a malformed patch path of a record that does not exist', async () => {
+  it('`write: true` (a constant) refuses such a patch path of a record that does not exist', async () => {
     const m = load(file({ record: '  "*":\n    write: true\n' }));
-    const d = await check(m, { type: 'record', action: 'write', name: 'r', patch: { path: 'a..b', value: 1 } }, { loadRecord: () => null });
+    const d = await check(m, { type: 'record', action: 'write', name: 'r', patch: { path: 'a..__proto__', value: 1 } }, { loadRecord: () => null });
     expect(d.allowed).toBe(false);
     expect(d.reason.code).toBe('VLV0908');
   });
