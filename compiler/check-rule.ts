@@ -4,9 +4,11 @@
  * JavaScript internals. Reports through the rule's own offset map so positions are exact.
  */
 import { walk, type Call, type Expr } from '../grammar/ast.js';
+import { print } from '../grammar/print.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import { METHOD_NAMES, methodSpec } from './builtins.js';
 import { translateRegex } from './regex.js';
+import { jsRegexError } from './regex-js.js';
 import { actionInfo, availableNames, FORBIDDEN_PROPERTIES, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
 
@@ -51,15 +53,24 @@ export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): R
           report('VLV0306', node.property.span, { name: node.property.value });
         }
         break;
+      case 'object':
+        // `{__proto__: x}` would set the prototype; `constructor` and `prototype` could never be read back.
+        for (const p of node.properties) {
+          if (!p.computed && p.key.kind === 'literal' && FORBIDDEN_PROPERTIES.has(String(p.key.value))) report('VLV0306', p.key.span, { name: String(p.key.value) });
+        }
+        break;
       case 'call':
         checkCall(node, report, usage, ctx);
         break;
       case 'regex': {
         const t = translateRegex(node.pattern, node.flags, ctx.maxRegexSize);
+        // JavaScript refuses what upstream could not load (`/[(]/v`), even where RE2 would not.
+        const invalid = t.ok ? jsRegexError(node.pattern, node.flags) : undefined;
         if (!t.ok) {
           if (t.unsupported) report('VLV0311', node.span, { feature: t.unsupported });
           else report('VLV0204', node.span, { detail: t.error });
-        } else checkRegexSize(t, node.span, ctx, report);
+        } else if (invalid) report('VLV0204', node.span, { detail: invalid });
+        else checkRegexSize(t, node.span, ctx, report);
         break;
       }
       default:
@@ -99,8 +110,10 @@ function checkIdentifier(
     return;
   }
   if (name.startsWith('$')) {
+    // Upstream loads the rule and throws a ReferenceError where it reads the name; a check that
+    // reads it denies here too (`typeof $x` reads nothing: it is 'undefined').
     if (ctx.variables && !ctx.variables.includes(name)) {
-      report('VLV0307', span, { name, pattern: ctx.pattern, declared: ctx.variables }, didYouMean(name, ctx.variables));
+      report('VLV0313', span, { name, pattern: ctx.pattern, declared: ctx.variables }, didYouMean(name, ctx.variables));
     }
     return;
   }
@@ -145,6 +158,13 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: 
       report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
     }
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
+      // A string JavaScript refuses as a pattern throws only when the call runs (upstream's
+      // `new RegExp`): the file loads, and a check that calls it denies.
+      const invalid = jsRegexError(node.args[0].value, '');
+      if (invalid) {
+        report('VLV0314', node.args[0].span, { pattern: `\`${print(node.args[0])}\``, detail: invalid }, 'to match such a character itself, escape it: `\\\\[`');
+        return;
+      }
       const t = translateRegex(node.args[0].value, '', ctx.maxRegexSize);
       if (!t.ok) report(t.unsupported ? 'VLV0311' : 'VLV0204', node.args[0].span, t.unsupported ? { feature: t.unsupported } : { detail: t.error });
       else checkRegexSize(t, node.args[0].span, ctx, report);

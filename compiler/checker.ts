@@ -146,7 +146,8 @@ export class TypeChecker {
     switch (e.kind) {
       case 'literal':
         if (typeof e.value === 'string') return { kind: 'string', values: [e.value] };
-        if (typeof e.value === 'number') return { kind: 'number', values: [e.value] };
+        // NaN equals nothing, so it is no literal value to compare with.
+        if (typeof e.value === 'number') return Number.isNaN(e.value) ? T.NUMBER : { kind: 'number', values: [e.value] };
         if (typeof e.value === 'boolean') return { kind: 'boolean', values: [e.value] };
         return e.value === null ? T.NULL : T.UNDEFINED;
       case 'regex':
@@ -156,6 +157,20 @@ export class TypeChecker {
         return T.STRING;
       case 'array':
         return T.arrayOf(e.elements.length ? T.union(...e.elements.map((x) => this.type(x, facts))) : T.UNKNOWN);
+      case 'object': {
+        // Known keys make a closed object; a computed key may be any name: nothing is known then.
+        const props: Record<string, Type> = {};
+        let computed = false;
+        for (const p of e.properties) {
+          if (p.computed) {
+            this.type(p.key, facts);
+            computed = true;
+          }
+          const t = this.type(p.value, facts);
+          if (!p.computed && p.key.kind === 'literal') props[String(p.key.value)] = t;
+        }
+        return computed ? T.UNKNOWN : T.objectOf(props);
+      }
       case 'identifier':
         return this.names.get(e.name) ?? T.UNKNOWN;
       case 'member':
@@ -171,7 +186,8 @@ export class TypeChecker {
         const o = this.type(e.operand, facts);
         if (e.op === '!') return T.BOOLEAN;
         if (e.op === 'typeof') return T.STRING;
-        if (e.op === '-') this.needNumber('-', e.operand, o);
+        if (e.op === 'void') return T.UNDEFINED;
+        if (e.op === '-' || e.op === '~') this.needNumber(e.op, e.operand, o);
         return T.NUMBER;
       }
       case 'binary':

@@ -8,17 +8,21 @@
  */
 import { arrayText, isHole, type Chain, type Expr } from '../grammar/ast.js';
 import { translateRegex } from './regex.js';
+import { jsRegexError } from './regex-js.js';
 import { FORBIDDEN_PROPERTIES } from './scope.js';
 import type { CheckedRule, RuleProgram } from './program.js';
 
 const BASE: Record<string, string> = { user: 'c.user', data: 'c.data', oldData: 'c.oldData', now: 'c.now', action: 'c.action', name: 'c.name' };
-const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+const ARITH: Record<string, string> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '**': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+  '&': 'band', '|': 'bor', '^': 'bxor', '<<': 'shl', '>>': 'shr', '>>>': 'ushr',
+};
 
 /** The fields of the context's `user` object, which the engine builds itself. */
 const USER_FIELDS: ReadonlySet<string> = new Set(['id', 'isAuthenticated', 'data']);
 
 const lit = (v: unknown): string => (v === undefined ? '(void 0)' : typeof v === 'number' ? numberLiteral(v) : JSON.stringify(v));
-const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : '(0/0)');
+const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : n < 0 ? '(-1/0)' : '(0/0)');
 
 /** Code that reads the context or is a constant: reading it again is free and gives the same value. */
 const REREADABLE = /^(?:c\.(?:user|data|oldData|now|action|name)|c\.user\.(?:id|isAuthenticated|data)|c\.vars\[\d+\]|\(void 0\)|null|true|false|-?[\d.e+]+|"(?:[^"\\]|\\.)*")$/;
@@ -57,10 +61,16 @@ class Emitter {
         // Holes stay holes (`indexOf` skips them), and keep an array out of the constants.
         if (e.elements.length > 0 && e.elements.every((x) => x.kind === 'literal' && !isHole(x))) return this.hoist(`r.constArray(${arrayText(e.elements, (x) => this.expr(x))})`);
         return arrayText(e.elements, (x) => this.expr(x));
+      case 'object':
+        // Keys in the rule are checked already; a computed one is converted (and refused if it
+        // names an internal) by `r.key` before its value is evaluated, as JavaScript orders it.
+        return `r.obj([${e.properties.map((p) => `${p.computed ? `r.key(${this.expr(p.key)})` : JSON.stringify(String((p.key as { value?: unknown }).value))}, ${this.expr(p.value)}`).join(', ')}])`;
       case 'identifier': {
         if (e.name in BASE) return BASE[e.name];
         const i = this.variables.indexOf(e.name);
-        // INVARIANT: the checker rejected every other name before codegen runs.
+        // A `$variable` the pattern does not declare (warning VLV0313) fails when read, as
+        // upstream's ReferenceError does. INVARIANT: the checker rejected every other name.
+        if (i < 0 && e.name.startsWith('$')) return `r.undeclared(${JSON.stringify(e.name)})`;
         if (i < 0) throw new Error(`internal: unresolved name ${e.name}`);
         return `c.vars[${i}]`;
       }
@@ -72,8 +82,11 @@ class Emitter {
         return this.chain(e);
       case 'unary':
         if (e.op === '!') return `(!${this.expr(e.operand)})`;
+        // `typeof $undeclared` is 'undefined' in JavaScript: no ReferenceError.
+        if (e.op === 'typeof' && this.undeclared(e.operand)) return '"undefined"';
         if (e.op === 'typeof') return `(typeof ${this.expr(e.operand)})`;
-        return `r.${e.op === '-' ? 'neg' : 'pos'}(${this.expr(e.operand)})`;
+        if (e.op === 'void') return `(void ${this.expr(e.operand)})`;
+        return `r.${e.op === '-' ? 'neg' : e.op === '+' ? 'pos' : 'bnot'}(${this.expr(e.operand)})`;
       case 'binary': {
         const l = this.expr(e.left);
         const r = this.expr(e.right);
@@ -90,6 +103,11 @@ class Emitter {
       case 'error':
         throw new Error('internal: codegen reached an error node');
     }
+  }
+
+  /** A `$variable` name the pattern does not declare. */
+  private undeclared(e: Expr): boolean {
+    return e.kind === 'identifier' && e.name.startsWith('$') && !this.variables.includes(e.name);
   }
 
   /** `o.k` / `o[k]` where `object` is the code of `o`. */
@@ -114,7 +132,7 @@ class Emitter {
       const method = String(callee.property.value);
       const recv = receiver ?? this.expr(callee.object);
       const args = e.args.map((a, i) =>
-        method === 'match' && i === 0 && a.kind === 'literal' && typeof a.value === 'string' ? this.regex(a.value, '') : this.expr(a),
+        method === 'match' && i === 0 && a.kind === 'literal' && typeof a.value === 'string' ? this.stringPattern(a.value) : this.expr(a),
       );
       return `r.m.${method}(${[recv, ...args].join(', ')})`;
     }
@@ -161,6 +179,15 @@ class Emitter {
   private hoist(init: string): string {
     const name = `k${this.hoisted.length}`;
     this.hoisted.push(`const ${name} = ${init};`);
+    return name;
+  }
+
+  /** A `match` string: a regex, or (warning VLV0314) one JavaScript refuses, which fails when the call runs. */
+  private stringPattern(pattern: string): string {
+    const invalid = jsRegexError(pattern, '');
+    if (invalid === undefined) return this.regex(pattern, '');
+    const name = `re${this.hoisted.length}`;
+    this.hoisted.push(`const ${name} = r.badRegex(${JSON.stringify(`/${pattern}/`)}, ${JSON.stringify(invalid)});`);
     return name;
   }
 

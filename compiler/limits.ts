@@ -50,7 +50,7 @@ export function resolveCompileLimits(overrides?: Partial<CompileLimits>): Compil
 export { cstTooDeep, parseYamlCst, yamlTooDeep } from '../grammar/yaml-depth.js';
 
 const OPEN = new Set(['LParen', 'LBracket', 'LCurly', 'TemplateHead']);
-const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'TemplateTail', 'UnterminatedTemplateTail']);
+const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'RCurlyClose', 'TemplateTail', 'UnterminatedTemplateTail']);
 
 export interface LimitScan {
   /** VLV0703 / VLV0704 errors: the file must not be parsed. */

@@ -48,10 +48,11 @@ function fold(e: Expr): Folded {
       return t === NOT_CONSTANT ? t : t ? fold(e.consequent) : fold(e.alternate);
     }
     case 'binary': {
-      // `x === x` on the same side-effect-free text is constant whatever x is.
-      if ((e.op === '===' || e.op === '!==') && pure(e.left) && print(e.left) === print(e.right)) return e.op === '===';
       const l = fold(e.left);
       const r = fold(e.right);
+      // `x === x` on the same side-effect-free text is constant whatever x is (constants are
+      // compared as they are: `NaN !== NaN` is true).
+      if ((l === NOT_CONSTANT || r === NOT_CONSTANT) && (e.op === '===' || e.op === '!==') && pure(e.left) && print(e.left) === print(e.right)) return e.op === '===';
       if (l === NOT_CONSTANT || r === NOT_CONSTANT) return NOT_CONSTANT;
       switch (e.op) {
         case '===': return l === r;

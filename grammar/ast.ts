@@ -32,6 +32,22 @@ export interface ArrayLiteral extends Node {
   readonly elements: readonly Expr[];
 }
 
+/**
+ * One property of an object literal: `key: value` (a name, string or number key is a string
+ * literal `key`; `computed` marks `[expr]: value`). Shorthand `{a}` is `{a: a}`.
+ */
+export interface Property {
+  readonly key: Expr;
+  readonly computed: boolean;
+  readonly value: Expr;
+}
+
+/** `{a: 1, [k]: v}`: a plain object with these own properties, in order (a later key wins). */
+export interface ObjectLiteral extends Node {
+  readonly kind: 'object';
+  readonly properties: readonly Property[];
+}
+
 export interface Identifier extends Node {
   readonly kind: 'identifier';
   readonly name: string;
@@ -66,14 +82,17 @@ export interface Chain extends Node {
   readonly expression: Expr;
 }
 
-export type UnaryOp = '!' | '-' | '+' | 'typeof';
+export type UnaryOp = '!' | '-' | '+' | 'typeof' | '~' | 'void';
 export interface Unary extends Node {
   readonly kind: 'unary';
   readonly op: UnaryOp;
   readonly operand: Expr;
 }
 
-export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in';
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%' | '**'
+  | '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in'
+  | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 export interface Binary extends Node {
   readonly kind: 'binary';
   readonly op: BinaryOp;
@@ -110,6 +129,7 @@ export type Expr =
   | RegexLiteral
   | Template
   | ArrayLiteral
+  | ObjectLiteral
   | Identifier
   | Member
   | Call
@@ -129,6 +149,8 @@ export function children(e: Expr): readonly Expr[] {
       return e.exprs;
     case 'array':
       return e.elements;
+    case 'object':
+      return e.properties.flatMap((p) => (p.computed ? [p.key, p.value] : [p.value]));
     case 'member':
       return [e.object, e.property];
     case 'call':

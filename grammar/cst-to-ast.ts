@@ -3,7 +3,7 @@
  * forbids. Tolerates trees the parser recovered (missing children become `error` nodes).
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { BinaryOp, Expr, LogicalOp, UnaryOp } from './ast.js';
+import type { BinaryOp, Expr, LogicalOp, Property, UnaryOp } from './ast.js';
 import type { Severity } from './diagnostic.js';
 import type { Code, MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
@@ -41,8 +41,12 @@ function nodeSpan(node: CstNode): Span {
   return { start: 0, end: 0 };
 }
 
-const BINARY_LEVELS = new Set(['logicalOr', 'logicalAnd', 'bitwise', 'equality', 'relational', 'shift', 'additive', 'multiplicative', 'power']);
-const ALLOWED_BINARY = new Set<string>(['+', '-', '*', '/', '%', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in']);
+const BINARY_LEVELS = new Set(['logicalOr', 'logicalAnd', 'bitOr', 'bitXor', 'bitAnd', 'equality', 'relational', 'shift', 'additive', 'multiplicative', 'power']);
+const ALLOWED_BINARY = new Set<string>(['+', '-', '*', '/', '%', '**', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in', '&', '|', '^', '<<', '>>', '>>>']);
+/** What JavaScript reads where a name is expected: the global values a rule may name. */
+const GLOBAL_VALUES: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY };
+/** `1n`, `0x1fn`, `1_000n`: BigInt literals as JavaScript lexes them. */
+const BIGINT = /^(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|0|[1-9](?:_?\d)*)n$/;
 
 export class CstToAst {
   constructor(private readonly report: Reporter) {}
@@ -113,6 +117,7 @@ export class CstToAst {
   private binaryChain(node: CstNode, span: Span): Expr {
     const parts = ordered(node);
     if (node.name === 'logicalOr') this.checkNullishMix(node);
+    if (node.name === 'power') this.checkUnaryBase(node);
     let left: Expr | undefined;
     let op: IToken | undefined;
     for (const part of parts) {
@@ -139,13 +144,23 @@ export class CstToAst {
     if (mixed) this.report('VLV0201', tokenSpan(nullish[0]), { detail: '`??` can not be mixed with `&&` or `||` without parentheses' }, 'add parentheses to say which comes first');
   }
 
+  /** JavaScript refuses `-x ** y` (is it `(-x) ** y` or `-(x ** y)`?); so does deepstream's loader, and so do we. */
+  private checkUnaryBase(node: CstNode): void {
+    const power = node.children.Power?.[0] as IToken | undefined;
+    const base = node.children.unary?.[0] as CstNode | undefined;
+    if (!power || !base?.children.unary) return;
+    const op = ordered(base).find(isToken);
+    if (!op) return;
+    this.report('VLV0201', tokenSpan(op), { detail: `\`${op.image}\` right before \`**\` is ambiguous` }, `add parentheses: \`(${op.image}x) ** y\` or \`${op.image}(x ** y)\``);
+  }
+
   private combine(left: Expr, op: IToken | undefined, right: Expr): Expr {
     const span = { start: Math.min(left.span.start, right.span.start), end: Math.max(left.span.end, right.span.end) };
     if (!op) return this.error(span);
     const image = op.image;
     if (image === '&&' || image === '||' || image === '??') return { kind: 'logical', op: image as LogicalOp, left, right, span };
     if (ALLOWED_BINARY.has(image)) return { kind: 'binary', op: image as BinaryOp, left, right, span };
-    this.report('VLV0213', tokenSpan(op), { op: image }, image === '&' ? 'did you mean `&&`?' : image === '|' ? 'did you mean `||`?' : undefined);
+    this.report('VLV0213', tokenSpan(op), { op: image });
     // `x instanceof Foo` names a class: checking `Foo` as a value would only add noise.
     return this.error(span, image === 'instanceof' ? [left] : [left, right]);
   }
@@ -162,13 +177,17 @@ export class CstToAst {
       case '-':
       case '+':
       case 'typeof':
+      case '~':
+      case 'void':
         return { kind: 'unary', op: op.image as UnaryOp, operand, span };
+      case '...':
+        this.report('VLV0223', s, {}, 'test each part instead, e.g. `a.includes(x) || b.includes(x)`');
+        break;
       case 'new':
         // What follows `new` is a constructor call; reporting it as a call too would be an echo.
         this.report('VLV0205', s, {});
         return this.error(span);
       case 'delete':
-      case 'void':
         this.report('VLV0209', s, { op: op.image });
         break;
       case '++':
@@ -257,10 +276,7 @@ export class CstToAst {
     if (c.template) return this.template(c.template[0] as CstNode, span);
     if (c.parenthesized) return this.parenthesized(c.parenthesized[0] as CstNode, span);
     if (c.arrayLiteral) return this.arrayLiteral(c.arrayLiteral[0] as CstNode, span);
-    if (c.objectLiteral) {
-      this.report('VLV0212', span, {});
-      return this.error(span);
-    }
+    if (c.objectLiteral) return this.objectLiteral(c.objectLiteral[0] as CstNode, span);
     if (c.functionLiteral) {
       this.report('VLV0206', span, {});
       return this.error(span);
@@ -272,7 +288,8 @@ export class CstToAst {
         if (/^0[0-9_]/.test(tok.image)) return this.leadingZero(tok.image, s);
         return { kind: 'literal', value: parseNumber(tok.image), span: s };
       case 'BadNumber':
-        this.report('VLV0215', s, { text: tok.image });
+        if (BIGINT.test(tok.image)) this.report('VLV0222', s, { text: tok.image }, `write the number \`${tok.image.slice(0, -1)}\``);
+        else this.report('VLV0215', s, { text: tok.image });
         return this.error(s);
       case 'StringLiteral':
         if (this.badEscapes(tok.image.slice(1, -1), tok.startOffset + 1)) return this.error(s);
@@ -299,6 +316,8 @@ export class CstToAst {
         return { kind: 'regex', pattern: tok.image.slice(1, close), flags: tok.image.slice(close + 1), span: s };
       }
       case 'Identifier':
+        // `NaN` and `Infinity` are read-only globals upstream's rules see: their values, here.
+        if (Object.prototype.hasOwnProperty.call(GLOBAL_VALUES, tok.image)) return { kind: 'literal', value: GLOBAL_VALUES[tok.image], span: s };
         return { kind: 'identifier', name: tok.image, span: s };
       default:
         this.report('VLV0216', s, { word: tok.image });
@@ -322,6 +341,94 @@ export class CstToAst {
       }
     }
     return { kind: 'array', elements, span };
+  }
+
+  /** `{a: 1, 'b': x, [k]: v, c}`: commas as in arrays, except that a hole is an error (JavaScript refuses `{a,,b}`). */
+  private objectLiteral(node: CstNode, span: Span): Expr {
+    const properties: Property[] = [];
+    const parts: Expr[] = [];
+    let ok = true;
+    let expectProperty = true;
+    for (const part of ordered(node)) {
+      if (isToken(part)) {
+        if (part.image !== ',') continue;
+        if (expectProperty) {
+          this.report('VLV0201', tokenSpan(part), { detail: 'expected a property before `,`' });
+          ok = false;
+        }
+        expectProperty = true;
+        continue;
+      }
+      if (!expectProperty) {
+        this.report('VLV0201', nodeSpan(part), { detail: 'expected `,` between the properties of an object' });
+        ok = false;
+      }
+      expectProperty = false;
+      const p = this.property(part);
+      if (p.kind === 'property') properties.push(p.property);
+      else ok = false;
+      parts.push(...p.parts);
+    }
+    return ok ? { kind: 'object', properties, span } : this.error(span, parts);
+  }
+
+  /** One property, or the sub-expressions to check when it is refused (a method, a spread, …). */
+  private property(node: CstNode): { kind: 'property'; property: Property; parts: Expr[] } | { kind: 'refused'; parts: Expr[] } {
+    const c = node.children;
+    const span = nodeSpan(node);
+    const values = ((c.assignment ?? []) as CstNode[]).map((a) => this.expr(a, span));
+    if (c.Ellipsis) {
+      this.report('VLV0223', tokenSpan(c.Ellipsis[0] as IToken), {}, 'read the properties you need instead');
+      return { kind: 'refused', parts: values };
+    }
+    if (c.functionBody) {
+      this.report('VLV0206', span, {});
+      return { kind: 'refused', parts: [] };
+    }
+    const keyNode = c.propertyKey?.[0] as CstNode | undefined;
+    const key = keyNode ? this.propertyKey(keyNode) : undefined;
+    if (!key) return { kind: 'refused', parts: values };
+    const computedParts = key.computed ? [key.key] : [];
+    if (c.Colon) {
+      const value = values[0] ?? this.error(span);
+      return { kind: 'property', property: { key: key.key, computed: key.computed, value }, parts: [...computedParts, value] };
+    }
+    // Shorthand `{a}`: only a plain name can stand for its own value.
+    if (key.shorthand) {
+      const { value: text, span: at } = key.key as Extract<Expr, { kind: 'literal' }>;
+      const name = String(text);
+      const value: Expr =
+        name === 'undefined' ? { kind: 'literal', value: undefined, span: at }
+        : Object.prototype.hasOwnProperty.call(GLOBAL_VALUES, name) ? { kind: 'literal', value: GLOBAL_VALUES[name], span: at }
+        : { kind: 'identifier', name, span: at };
+      return { kind: 'property', property: { key: key.key, computed: false, value }, parts: [value] };
+    }
+    this.report('VLV0201', keyNode ? nodeSpan(keyNode) : span, { detail: 'expected `:` and a value after the property name' });
+    return { kind: 'refused', parts: computedParts };
+  }
+
+  /** A name, string or number key (a string literal), or `[expr]`; undefined when already reported. */
+  private propertyKey(node: CstNode): { key: Expr; computed: boolean; shorthand: boolean } | undefined {
+    const c = node.children;
+    if (c.LBracket) return { key: this.expr(c.assignment?.[0] as CstNode | undefined, nodeSpan(node)), computed: true, shorthand: false };
+    const tok = ordered(node).find(isToken);
+    if (!tok || Number.isNaN(tok.startOffset)) return undefined;
+    const s = tokenSpan(tok);
+    switch (tok.tokenType.name) {
+      case 'StringLiteral':
+        if (this.badEscapes(tok.image.slice(1, -1), tok.startOffset + 1)) return undefined;
+        return { key: { kind: 'literal', value: decodeEscapes(tok.image.slice(1, -1)), span: s }, computed: false, shorthand: false };
+      case 'NumberLiteral':
+        if (/^0[0-9_]/.test(tok.image)) {
+          this.leadingZero(tok.image, s);
+          return undefined;
+        }
+        // A number key is its canonical string: `{1e3: x}` is the key `1000`.
+        return { key: { kind: 'literal', value: String(parseNumber(tok.image)), span: s }, computed: false, shorthand: false };
+      default:
+        // Any name, keywords included (`{new: 1}`); only an identifier (`undefined` is one) can be shorthand.
+        return { key: { kind: 'literal', value: tok.image, span: s }, computed: false, shorthand: tok.tokenType.name === 'Identifier' || tok.tokenType.name === 'Kw_undefined' };
+    }
   }
 
   private parenthesized(node: CstNode, span: Span): Expr {

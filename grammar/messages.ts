@@ -60,10 +60,10 @@ export const MESSAGES = {
   VLV0206: def('error', 'functions and arrow functions are not allowed', () => 'functions can not be defined in a rule'),
   VLV0207: def<{ op: string }>('error', 'assignment and increment are not allowed', (p) => `\`${p.op}\` changes a value; rules can only read`),
   VLV0208: def('error', '`this` is not allowed', () => '`this` is not available in a rule'),
-  VLV0209: def<{ op: string }>('error', '`delete` and `void` are not allowed', (p) => `\`${p.op}\` is not allowed in a rule`),
+  VLV0209: def<{ op: string }>('error', '`delete` is not allowed', (p) => `\`${p.op}\` is not allowed in a rule`),
   VLV0210: def('error', 'a rule holds more than one expression', () => 'a rule is one expression; `;` and `,` can not join several'),
   VLV0211: def('error', 'tagged templates are not allowed', () => 'a template string can not be called as a function (tagged template)'),
-  VLV0212: def('error', 'object literals are not allowed', () => 'object literals are not supported in rules'),
+  // VLV0212 is retired: object literals are part of the language (methods, accessors and spread in them are still refused).
   VLV0213: def<{ op: string }>('error', 'an operator outside the rule language', (p) => `the operator \`${p.op}\` is not supported in rules`),
   VLV0214: def('error', 'a template string or regular expression is not closed', () => 'this template string or regular expression is not closed'),
   VLV0215: def<{ text: string }>('error', 'a number literal is malformed', (p) => `\`${p.text}\` is not a valid number`),
@@ -73,6 +73,8 @@ export const MESSAGES = {
   VLV0219: def<{ text: string }>('error', 'a number literal has a leading zero', (p) => `\`${p.text}\` starts with a leading zero, which JavaScript's strict mode refuses`),
   VLV0220: def<{ text: string }>('error', 'a legacy octal escape in a string', (p) => `\`${p.text}\` is a legacy escape, which JavaScript's strict mode refuses`),
   VLV0221: def('error', 'an optional call `?.()` is not supported', () => 'optional calls (`?.(…)`) are not supported in rules'),
+  VLV0222: def<{ text: string }>('error', 'a BigInt literal', (p) => `\`${p.text}\` is a BigInt, which rules do not support: BigInt arithmetic has no bound on time or memory, and no stored value is one`),
+  VLV0223: def('error', 'spread `...` is not supported', () => 'spread (`...`) is not supported in rules: it copies a whole value, with no bound the rule sets on time or memory'),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
   VLV0301: def<{ name: string; available: readonly string[] }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`),
@@ -81,12 +83,14 @@ export const MESSAGES = {
   VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `${p.callee} can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
   VLV0305: def<{ method: string; allowed: readonly string[] }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`),
   VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
-  VLV0307: def<{ name: string; pattern: string; declared: readonly string[] }>('error', 'a `$variable` that the pattern does not declare', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? `; its variables are ${list(p.declared)}` : ', which declares none'}`),
+  // VLV0307 is retired: such a `$variable` is now warning VLV0313 (the file loads, and reading it denies, as upstream throws).
   VLV0308: def<{ count: number }>('warning', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
   VLV0309: def('error', '`_` used other than as a call', () => '`_` only exists as a call: `_(recordName)`'),
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
   VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
+  VLV0313: def<{ name: string; pattern: string; declared: readonly string[] }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`),
+  VLV0314: def<{ pattern: string; detail: string }>('warning', '`match` with a string that is not a valid regular expression; the call denies', (p) => `${p.pattern} is not a valid regular expression (${p.detail}); a check that calls this \`match\` denies with an error`),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
   VLV0401: def<{ what: string }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`),

@@ -1,6 +1,6 @@
 /**
  * The rule grammar as a Chevrotain CstParser with error recovery. It accepts more than the
- * rule language (assignments, `new`, arrows, object literals, bitwise operators, …) so that
+ * rule language (assignments, `new`, arrows, methods, spread, …) so that
  * cst-to-ast can name a forbidden construct precisely instead of reporting a bare syntax
  * error. No semantic actions here: meaning lives in cst-to-ast.ts.
  */
@@ -16,6 +16,8 @@ const RULE_DESCRIPTIONS: Record<string, string> = {
   suffix: '`.name`, `[…]` or `(…)`',
   optionalSuffix: 'a property name or `[…]` after `?.`',
   template: 'a template string',
+  property: 'a property (`name: value`)',
+  propertyKey: 'a property name',
 };
 
 /** Messages in a rule author's words; cst-to-ast turns them into VLV0201 diagnostics. */
@@ -73,17 +75,34 @@ class RuleParser extends CstParser {
   });
 
   readonly logicalAnd = this.RULE('logicalAnd', () => {
-    this.SUBRULE(this.bitwise);
+    this.SUBRULE(this.bitOr);
     this.MANY(() => {
       this.CONSUME(T.And);
-      this.SUBRULE2(this.bitwise);
+      this.SUBRULE2(this.bitOr);
     });
   });
 
-  readonly bitwise = this.RULE('bitwise', () => {
+  // JavaScript's precedence: `|` below `^` below `&` below equality.
+  readonly bitOr = this.RULE('bitOr', () => {
+    this.SUBRULE(this.bitXor);
+    this.MANY(() => {
+      this.CONSUME(T.BitOr);
+      this.SUBRULE2(this.bitXor);
+    });
+  });
+
+  readonly bitXor = this.RULE('bitXor', () => {
+    this.SUBRULE(this.bitAnd);
+    this.MANY(() => {
+      this.CONSUME(T.BitXor);
+      this.SUBRULE2(this.bitAnd);
+    });
+  });
+
+  readonly bitAnd = this.RULE('bitAnd', () => {
     this.SUBRULE(this.equality);
     this.MANY(() => {
-      this.CONSUME(T.BitwiseOp);
+      this.CONSUME(T.BitAnd);
       this.SUBRULE2(this.equality);
     });
   });
@@ -263,8 +282,73 @@ class RuleParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  /** Object literals and function bodies: parsed loosely, only to be reported. */
+  /** Properties and commas in any order, as for arrays: cst-to-ast says where a comma is missing or extra. */
   readonly objectLiteral = this.RULE('objectLiteral', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.property) }]));
+    this.CONSUME(T.RCurly);
+  });
+
+  /**
+   * `key: value`, shorthand `name`, `...spread`; methods `f() {…}` and accessors `get x() {…}`
+   * are parsed only so cst-to-ast can refuse them as functions.
+   */
+  readonly property = this.RULE('property', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Ellipsis);
+          this.SUBRULE(this.assignment);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.propertyKey);
+          this.OPTION(() =>
+            this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(T.Colon);
+                  this.SUBRULE2(this.assignment);
+                },
+              },
+              {
+                ALT: () => {
+                  this.SUBRULE(this.parenthesized);
+                  this.SUBRULE(this.functionBody);
+                },
+              },
+              {
+                ALT: () => {
+                  this.SUBRULE2(this.propertyKey);
+                  this.SUBRULE2(this.parenthesized);
+                  this.SUBRULE2(this.functionBody);
+                },
+              },
+            ]),
+          );
+        },
+      },
+    ]);
+  });
+
+  readonly propertyKey = this.RULE('propertyKey', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.IdentifierName) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.assignment);
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  /** Function bodies: parsed loosely, only to be reported. */
+  readonly functionBody = this.RULE('functionBody', () => {
     this.CONSUME(T.LCurly);
     this.MANY(() => {
       this.OR([
@@ -281,7 +365,7 @@ class RuleParser extends CstParser {
     this.CONSUME(T.Function);
     this.OPTION(() => this.CONSUME(T.Identifier));
     this.SUBRULE(this.parenthesized);
-    this.SUBRULE(this.objectLiteral);
+    this.SUBRULE(this.functionBody);
   });
 }
 

@@ -4,10 +4,13 @@ import { quote } from './strings.js';
 
 const PREC: Record<string, number> = {
   '??': 2, '||': 3, '&&': 4,
+  '|': 5, '^': 6, '&': 7,
   '==': 8, '!=': 8, '===': 8, '!==': 8,
   '<': 9, '<=': 9, '>': 9, '>=': 9, in: 9,
+  '<<': 10, '>>': 10, '>>>': 10,
   '+': 11, '-': 11,
   '*': 12, '/': 12, '%': 12,
+  '**': 13,
 };
 const CONDITIONAL = 1;
 const UNARY = 14;
@@ -41,6 +44,12 @@ function wrap(e: Expr, min: number, parent?: Expr): string {
   return precedence(e) < min || (parent !== undefined && mixesNullish(parent, e)) ? `(${text})` : text;
 }
 
+/** A key as written: a plain name bare (keywords are fine as keys), anything else quoted. */
+const propertyName = (key: Expr): string => {
+  const name = key.kind === 'literal' ? String(key.value) : '';
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name);
+};
+
 const escapeTemplate = (s: string): string => s.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${').replace(/\r/g, '\\r');
 
 export function print(e: Expr): string {
@@ -54,6 +63,8 @@ export function print(e: Expr): string {
       return `\`${e.quasis.map((q, i) => escapeTemplate(q) + (i < e.exprs.length ? `\${${print(e.exprs[i])}}` : '')).join('')}\``;
     case 'array':
       return arrayText(e.elements, (x) => wrap(x, CONDITIONAL));
+    case 'object':
+      return `{${e.properties.map((p) => `${p.computed ? `[${wrap(p.key, CONDITIONAL)}]` : propertyName(p.key)}: ${wrap(p.value, CONDITIONAL)}`).join(', ')}}`;
     case 'identifier':
       return e.name;
     case 'member': {
@@ -69,13 +80,15 @@ export function print(e: Expr): string {
       return print(e.expression);
     case 'unary': {
       const operand = wrap(e.operand, UNARY);
-      if (e.op === 'typeof') return `typeof ${operand}`;
+      if (e.op === 'typeof' || e.op === 'void') return `${e.op} ${operand}`;
       // `- -x` and `+ +x` must not fuse into `--x` / `++x`.
       return operand.startsWith(e.op) ? `${e.op} ${operand}` : `${e.op}${operand}`;
     }
     case 'binary':
     case 'logical': {
       const p = PREC[e.op];
+      // `**` groups to the right, and its base can not be a unary expression (`(-2) ** 2`).
+      if (e.op === '**') return `${wrap(e.left, UNARY + 1, e)} ** ${wrap(e.right, p, e)}`;
       return `${wrap(e.left, p, e)} ${e.op} ${wrap(e.right, p + 1, e)}`;
     }
     case 'conditional':

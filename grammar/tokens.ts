@@ -92,7 +92,7 @@ export const UnterminatedTemplate = createToken({ name: 'UnterminatedTemplate', 
 export const UnterminatedTemplateTail = createToken({ name: 'UnterminatedTemplateTail', pattern: new RegExp(`\\}${templateChars}`), line_breaks: true, pop_mode: true, label: 'a template string' });
 
 /** Tokens after which `/` divides; anywhere else it starts a regular expression literal. */
-const ENDS_OPERAND = new Set(['Identifier', 'NumberLiteral', 'StringLiteral', 'TemplateFull', 'TemplateTail', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_null', 'Kw_undefined', 'Kw_this']);
+const ENDS_OPERAND = new Set(['Identifier', 'NumberLiteral', 'StringLiteral', 'TemplateFull', 'TemplateTail', 'RParen', 'RBracket', 'RCurly', 'RCurlyClose', 'Kw_true', 'Kw_false', 'Kw_null', 'Kw_undefined', 'Kw_this']);
 /** After `.name` (a keyword used as a property name, too) a `/` divides. */
 const endsOperand = (matched: IToken[]): boolean => {
   const prev = matched[matched.length - 1];
@@ -175,8 +175,12 @@ export const LParen = punct('LParen', '(', '(');
 export const RParen = punct('RParen', ')', ')');
 export const LBracket = punct('LBracket', '[', '[');
 export const RBracket = punct('RBracket', ']', ']');
-export const LCurly = punct('LCurly', '{', '{');
+/** `{` opens a braced mode, so a `}` inside `${ … }` closes the object there instead of the substitution. */
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: '`{`', push_mode: 'braced' });
+/** A `}` with no `{` open (the parser reports it). */
 export const RCurly = punct('RCurly', '}', '}');
+/** The `}` of an open `{`: an RCurly to the parser, and it ends the braced mode. */
+export const RCurlyClose = createToken({ name: 'RCurlyClose', pattern: /\}/, label: '`}`', pop_mode: true, categories: [RCurly] });
 
 /** Order matters: longer operators first, keywords before Identifier. */
 const expressionTokens: TokenType[] = [
@@ -247,6 +251,7 @@ export const LEXER_DEFINITION = {
     expression: [...expressionTokens, RCurly],
     // Inside `${ … }` a `}` continues the template instead of closing a block.
     template: [TemplateMiddle, TemplateTail, UnterminatedTemplateTail, ...expressionTokens],
+    braced: [...expressionTokens, RCurlyClose],
   },
 };
 
@@ -263,6 +268,7 @@ export const ALL_TOKENS: TokenType[] = [
   UpdateOp,
   ...expressionTokens,
   RCurly,
+  RCurlyClose,
   TemplateMiddle,
   TemplateTail,
   UnterminatedTemplateTail,

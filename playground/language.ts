@@ -29,11 +29,12 @@ function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefine
     const afterDot = prev !== undefined && is(prev, T.Dot, T.OptionalChain);
     if (afterDot) return METHODS.has(tok.image) && next !== undefined && is(next, T.LParen) ? 'method' : 'property';
     if (tok.image.startsWith('$')) return 'variable';
+    if (tok.image === 'NaN' || tok.image === 'Infinity') return 'number';
     return ROOT_NAMES.has(tok.image) ? 'predefined' : 'identifier';
   }
   if (prev !== undefined && is(prev, T.Dot, T.OptionalChain) && is(tok, T.IdentifierName)) return 'property';
   if (T.KEYWORDS.some((k) => tokenMatcher(tok, k))) {
-    return is(tok, T.True, T.False, T.Null, T.Undefined, T.Typeof, T.In) ? 'keyword' : 'invalid';
+    return is(tok, T.True, T.False, T.Null, T.Undefined, T.Typeof, T.In, T.Void) ? 'keyword' : 'invalid';
   }
   if (is(tok, T.NumberLiteral)) return 'number';
   if (is(tok, T.BadNumber)) return 'invalid';
@@ -42,7 +43,7 @@ function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefine
   if (is(tok, T.RegexLiteral)) return 'regexp';
   if (is(tok, T.LParen, T.RParen, T.LBracket, T.RBracket, T.LCurly, T.RCurly)) return 'delimiter.bracket';
   if (is(tok, T.Dot, T.OptionalChain, T.Comma)) return 'delimiter';
-  if (is(tok, T.AssignOp, T.UpdateOp, T.Arrow, T.Semicolon, T.BitwiseOp, T.ShiftOp, T.BitNot, T.Power, T.Ellipsis)) return 'invalid';
+  if (is(tok, T.AssignOp, T.UpdateOp, T.Arrow, T.Semicolon, T.Ellipsis)) return 'invalid';
   return 'operator';
 }
 

@@ -6,6 +6,7 @@
 import { isHole, isOptionalLink, linkObject, type Expr } from '../grammar/ast.js';
 import type { CheckedRule } from '../compiler/program.js';
 import { translateRegex } from '../compiler/regex.js';
+import { jsRegexError } from '../compiler/regex-js.js';
 import type { RuntimeRule } from './module.js';
 import * as S from './stdlib.js';
 
@@ -23,6 +24,12 @@ function regexFor(node: Expr, pattern: string, flags: string): S.RegexValue {
     regexCache.set(node, re);
   }
   return re;
+}
+
+/** A `match` string, as compiled code has it: a regex, or one JavaScript refuses (it fails inside `match`). */
+function stringPattern(node: Expr, pattern: string): S.RegexValue | S.InvalidRegex {
+  const invalid = jsRegexError(pattern, '');
+  return invalid === undefined ? regexFor(node, pattern, '') : S.badRegex(`/${pattern}/`, invalid);
 }
 
 const BASE = new Set(['user', 'data', 'oldData', 'now', 'action', 'name']);
@@ -68,9 +75,16 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       });
       return out;
     }
+    case 'object': {
+      // Each computed key is converted before its value is evaluated, as in the compiled code.
+      const entries: unknown[] = [];
+      for (const p of e.properties) entries.push(p.computed ? S.key(ev(p.key)) : (p.key as { value?: unknown }).value, ev(p.value));
+      return S.obj(entries);
+    }
     case 'identifier':
       if (BASE.has(e.name)) return c[e.name as keyof S.RuleContext];
       if (vars.includes(e.name)) return c.vars[vars.indexOf(e.name)];
+      if (e.name.startsWith('$')) return S.undeclared(e.name);
       throw new S.RuleError(`\`${e.name}\` is not available`);
     case 'member':
       return S.get(ev(e.object), ev(e.property));
@@ -81,10 +95,13 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       return v === SHORT ? undefined : v;
     }
     case 'unary': {
+      // `typeof $undeclared` is 'undefined' in JavaScript: no ReferenceError.
+      if (e.op === 'typeof' && e.operand.kind === 'identifier' && e.operand.name.startsWith('$') && !vars.includes(e.operand.name)) return 'undefined';
       const v = ev(e.operand);
       if (e.op === '!') return !v;
       if (e.op === 'typeof') return typeof v;
-      return e.op === '-' ? S.neg(v) : S.pos(v);
+      if (e.op === 'void') return undefined;
+      return e.op === '-' ? S.neg(v) : e.op === '+' ? S.pos(v) : S.bnot(v);
     }
     case 'binary':
       return binary(e.op, ev(e.left), ev(e.right));
@@ -128,7 +145,7 @@ function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readon
   if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
     const method = String(callee.property.value) as S.MethodName;
     const receiver = evaluated ? evaluated.value : ev(callee.object);
-    const args = e.args.map((a) => (method === 'match' && a.kind === 'literal' && typeof a.value === 'string' ? regexFor(a, a.value, '') : ev(a)));
+    const args = e.args.map((a) => (method === 'match' && a.kind === 'literal' && typeof a.value === 'string' ? stringPattern(a, a.value) : ev(a)));
     if (!Object.prototype.hasOwnProperty.call(S.methods, method)) throw new S.RuleError(`\`${method}\` can not be called`);
     return (S.methods[method] as (...a: unknown[]) => unknown)(receiver, ...args);
   }
@@ -146,6 +163,13 @@ function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: unknown, r: unkn
     case '*': return S.mul(l, r);
     case '/': return S.div(l, r);
     case '%': return S.mod(l, r);
+    case '**': return S.pow(l, r);
+    case '&': return S.band(l, r);
+    case '|': return S.bor(l, r);
+    case '^': return S.bxor(l, r);
+    case '<<': return S.shl(l, r);
+    case '>>': return S.shr(l, r);
+    case '>>>': return S.ushr(l, r);
     case '<': return S.lt(l, r);
     case '<=': return S.le(l, r);
     case '>': return S.gt(l, r);

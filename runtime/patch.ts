@@ -1,51 +1,66 @@
-/** deepstream record paths (`a.b[0].c`) and patches applied to a copy of the stored record. */
+/**
+ * deepstream record paths and patches applied to a copy of the stored record, split and set
+ * exactly as the server does (@deepstream/server dist/src/utils/json-path.js `tokenize` and
+ * `setValue`, which both its permission check and its record store use), except that keys
+ * reaching JavaScript internals are refused and a `null` parent is replaced instead of throwing.
+ */
 import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 
 export class PatchError extends Error {}
 
-/** `a.b[0].c` → ['a', 'b', 0, 'c']; refuses empty segments and keys that reach JS internals. */
-export function parsePath(path: string): (string | number)[] {
-  const keys: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|(\.)/gy;
-  let expectKey = true;
-  let m: RegExpExecArray | null;
-  let last = 0;
-  while ((m = re.exec(path)) !== null) {
-    last = re.lastIndex;
-    if (m[1] !== undefined) {
-      if (!expectKey) throw new PatchError(path);
-      keys.push(m[1]);
-      expectKey = false;
-    } else if (m[2] !== undefined) {
-      if (keys.length === 0 && expectKey) throw new PatchError(path);
-      keys.push(Number(m[2]));
-      expectKey = false;
-    } else {
-      if (expectKey) throw new PatchError(path);
-      expectKey = true;
-    }
+/** A key of a path: a string, or a number for what stood in brackets (`NaN` for `[k]`). */
+export type PathToken = string | number;
+
+/**
+ * deepstream's tokenizer: split at `.`, trim each part and skip empty ones (`.a`, `a..b`); in a
+ * part, the text before the first `[` or `]` is a key (possibly empty: `[0]` is `''` then `0`)
+ * and every non-empty piece between brackets is `Number(piece)`: `list[]` adds nothing, `obj[k]`
+ * is `obj`, `NaN`, and `list[1.5]`, split at its dot first, is `list`, `1`, `'5'`. Only the empty
+ * path (which clients refuse to send) and the keys `__proto__`, `constructor`, `prototype` are
+ * refused.
+ */
+export function parsePath(path: string): PathToken[] {
+  if (path.length === 0) throw new PatchError(path);
+  const tokens: PathToken[] = [];
+  for (const raw of path.split('.')) {
+    const part = raw.trim();
+    if (part.length === 0) continue;
+    const pieces = part.split(/[[\]]/);
+    tokens.push(pieces[0]);
+    for (let j = 1; j < pieces.length; j++) if (pieces[j].length > 0) tokens.push(Number(pieces[j]));
   }
-  if (last !== path.length || expectKey || keys.length === 0) throw new PatchError(path);
-  if (keys.some((k) => typeof k === 'string' && FORBIDDEN_PROPERTIES.has(k))) throw new PatchError(path);
-  return keys;
+  if (tokens.some((k) => typeof k === 'string' && FORBIDDEN_PROPERTIES.has(k))) throw new PatchError(path);
+  return tokens;
 }
 
 const clone = (v: unknown): unknown => (v === undefined ? undefined : structuredClone(v));
 
-/** The record as it would be after setting `value` at `keys` (from parsePath); the stored value is left untouched. */
-export function applyPatch(record: unknown, keys: readonly (string | number)[], value: unknown): unknown {
+type Node = Record<string | number, unknown>;
+
+/**
+ * The record as it would be after deepstream's `setValue(record, path, value)`; the stored value
+ * is left untouched. A missing or non-object parent becomes `[]` when the next key is a number,
+ * `{}` otherwise; the last key is set, or deleted when `value` is undefined. With no keys (the
+ * path `.`) deepstream sets the key `undefined`, and so do we.
+ */
+export function applyPatch(record: unknown, keys: readonly PathToken[], value: unknown): unknown {
   const root = clone(record);
   if (root === null || typeof root !== 'object') throw new PatchError(keys.join('.'));
-  let node = root as Record<string | number, unknown>;
+  let node = root as Node;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];
+    // Own properties only: what deepstream would read through the prototype is never an object
+    // (forbidden keys aside), so it is replaced either way.
     let next = Object.prototype.hasOwnProperty.call(node, k) ? node[k] : undefined;
+    // deepstream descends into `null` and throws; one safe answer instead: replace it.
     if (next === null || typeof next !== 'object') {
       next = typeof keys[i + 1] === 'number' ? [] : {};
       node[k] = next;
     }
-    node = next as Record<string | number, unknown>;
+    node = next as Node;
   }
-  node[keys[keys.length - 1]] = clone(value);
+  const last = keys.length === 0 ? 'undefined' : keys[keys.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = clone(value);
   return root;
 }

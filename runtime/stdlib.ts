@@ -93,6 +93,19 @@ export class RegexValue {
   }
 }
 
+/**
+ * A `match` string JavaScript refuses as a pattern (warning VLV0314): upstream's `match` throws
+ * when it builds the RegExp, so calling `match` with it fails. Never anything but that argument.
+ */
+export class InvalidRegex {
+  constructor(
+    readonly text: string,
+    readonly detail: string,
+  ) {
+    Object.freeze(this);
+  }
+}
+
 /** How a value is named in messages. */
 export function describe(v: unknown): string {
   if (v === null) return '`null`';
@@ -203,6 +216,15 @@ export const div = (a: unknown, b: unknown): number => toNum(a) / toNum(b);
 export const mod = (a: unknown, b: unknown): number => toNum(a) % toNum(b);
 export const neg = (a: unknown): number => -toNum(a);
 export const pos = (a: unknown): number => toNum(a);
+// `**` and the bitwise operators: numbers in, one number out (a huge `**` is just Infinity).
+export const pow = (a: unknown, b: unknown): number => toNum(a) ** toNum(b);
+export const band = (a: unknown, b: unknown): number => toNum(a) & toNum(b);
+export const bor = (a: unknown, b: unknown): number => toNum(a) | toNum(b);
+export const bxor = (a: unknown, b: unknown): number => toNum(a) ^ toNum(b);
+export const bnot = (a: unknown): number => ~toNum(a);
+export const shl = (a: unknown, b: unknown): number => toNum(a) << toNum(b);
+export const shr = (a: unknown, b: unknown): number => toNum(a) >> toNum(b);
+export const ushr = (a: unknown, b: unknown): number => toNum(a) >>> toNum(b);
 
 type Comparable = string | number | boolean | null | undefined;
 const comparable = (v: unknown): Comparable => {
@@ -235,6 +257,28 @@ export function has(k: unknown, o: unknown): boolean {
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) return false;
   return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** A computed key of an object literal (`{[k]: v}`): its string, refused when it names an internal. */
+export function key(k: unknown): string {
+  const name = typeof k === 'string' ? k : toStr(k);
+  if (FORBIDDEN_PROPERTIES.has(name)) throw new RuleError(`the property \`${name}\` can not be set in a rule`);
+  return name;
+}
+
+/**
+ * An object literal from its keys and values in turn (`[k1, v1, k2, v2]`): a plain object with
+ * those own data properties, defined (never assigned: no setter can run), a later key winning.
+ */
+export function obj(entries: readonly unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < entries.length; i += 2) Object.defineProperty(o, entries[i] as string, { value: entries[i + 1], writable: true, enumerable: true, configurable: true });
+  return o;
+}
+
+/** Reading a `$variable` the pattern does not declare: upstream's rule function throws a ReferenceError there. */
+export function undeclared(name: string): never {
+  throw new RuleError(`\`${name}\` is not a variable of this rule's pattern`);
 }
 
 /** Template pieces: JavaScript's ToString. */
@@ -317,6 +361,7 @@ export const methods = Object.freeze({
     Array.isArray(s) ? searchArray(s, a, p, false) : needString('indexOf', s).indexOf(toStr(a), optNum(p)),
   match: (s: unknown, re: unknown): string[] | null => {
     const text = needString('match', s);
+    if (re instanceof InvalidRegex) throw new RuleError(`invalid regular expression ${re.text}: ${re.detail}`);
     if (!(re instanceof RegexValue)) throw new RuleError('`match` needs a regular expression');
     return re.match(text);
   },
@@ -358,6 +403,13 @@ export function regex(source: string, flags: number, global: boolean, text: stri
   return new RegexValue(source, flags, global, text);
 }
 
+export function badRegex(text: string, detail: string): InvalidRegex {
+  return new InvalidRegex(text, detail);
+}
+
 /** The object compiled modules receive as `r`: everything generated code may call. */
-export const STDLIB = Object.freeze({ get, getp, constArray, add, sub, mul, div, mod, neg, pos, lt, le, gt, ge, looseEq, has, str, tpl, ref, regex, m: methods });
+export const STDLIB = Object.freeze({
+  get, getp, constArray, add, sub, mul, div, mod, neg, pos, pow, band, bor, bxor, bnot, shl, shr, ushr,
+  lt, le, gt, ge, looseEq, has, str, tpl, key, obj, undeclared, ref, regex, badRegex, m: methods,
+});
 export type Stdlib = typeof STDLIB;

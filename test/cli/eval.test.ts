@@ -109,8 +109,8 @@ describe('valve eval', () => {
   it('an evaluation error denies and shows where it failed', async () => {
     const r = await valveEval({ request: '{"record":"profile/alice","action":"delete","user":{"id":"a","data":{}}}', explain: true });
     expect(r.stdout).toContain("user.data.role === 'admin'  = false");
-    const e = await valveEval({ request: '{"record":"profile/alice","action":"write","user":{"id":"alice"},"patch":{"path":"a..b","value":1}}' });
-    expect(JSON.parse(e.stdout)).toMatchObject({ allowed: false, error: 'invalid patch path `a..b`' });
+    const e = await valveEval({ request: '{"record":"profile/alice","action":"write","user":{"id":"alice"},"patch":{"path":"a.__proto__","value":1}}' });
+    expect(JSON.parse(e.stdout)).toMatchObject({ allowed: false, error: 'invalid patch path `a.__proto__`' });
   });
 
   it('invalid input: exit 2 with line:col of the problem in the request or records', async () => {

@@ -21,7 +21,7 @@
  * | fixed/env-in-rules | the file holds `${` | no `${VAR}` substitution |
  *
  * Loading. Upstream rejects and we accept: explained by a row when upstream with that row fixed
- * accepts (path-regex, keywords-in-strings, env-in-rules). Upstream accepts and we reject:
+ * accepts (path-regex, keywords-in-strings, env-in-rules, block-rule). Upstream accepts and we reject:
  * explained when every error we report is one a row names (the code table below), or when
  * upstream with the row fixed rejects too (duplicate-variable, env-in-rules).
  */
@@ -153,7 +153,6 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0210: 'stricter/statements', // `true; false`
   VLV0207: 'stricter/statements', // assignment, ++ / --
   VLV0301: 'stricter/sandbox', // globals and other unknown names (Math.* / process.* are row 5, see below)
-  VLV0307: 'stricter/sandbox', // an undeclared `$variable` is a global lookup upstream
   VLV0304: 'stricter/sandbox', // calls the text filter misses: (Math.max)(1), data.f`x`
   VLV0305: 'stricter/sandbox',
   VLV0306: 'stricter/sandbox', // constructor / __proto__ / prototype
@@ -162,7 +161,6 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0208: 'stricter/sandbox',
   VLV0209: 'stricter/sandbox',
   VLV0211: 'stricter/sandbox',
-  VLV0212: 'stricter/sandbox',
   VLV0213: 'stricter/sandbox',
   VLV0221: 'stricter/sandbox', // `x.m?.()`, `_?.(…)`: optional calls, which upstream runs as JavaScript
   VLV0216: 'stricter/sandbox',
@@ -170,6 +168,8 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0310: 'stricter/match-pattern',
   VLV0311: 'stricter/match-pattern',
   VLV0110: 'stricter/duplicate-variable',
+  VLV0222: 'stricter/bigint',
+  VLV0223: 'stricter/spread',
 };
 
 const GLOBALS_OF_ROW_5 = /`(Math|process)`/;
@@ -183,7 +183,7 @@ function rowOfDiagnostic(d: Diagnostic): RowId | undefined {
 /** Rows that explain a load difference (empty: unexplained). */
 export function classifyLoad(text: string, format: 'yml' | 'json', env: Readonly<Record<string, string>> | undefined, up: UpstreamLoad, ours: OursLoad): RowId[] {
   if (!up.accepted && ours.accepted) {
-    const rows: RowId[] = ['stricter/path-regex', 'fixed/keywords-in-strings', 'fixed/env-in-rules'];
+    const rows: RowId[] = ['stricter/path-regex', 'fixed/keywords-in-strings', 'fixed/env-in-rules', 'fixed/block-rule'];
     const single = rows.filter((r) => upstreamLoad(text, format, env, new Set([r])).accepted);
     if (single.length > 0) return single;
     return upstreamLoad(text, format, env, new Set(rows)).accepted ? rows.filter((r) => r !== 'fixed/env-in-rules' || text.includes('${')) : [];

@@ -20,6 +20,10 @@ export const ROWS = {
   'fixed/non-string-ref': { mark: 'FIXED', row: 8, upstream: 'non-string `_()` argument can answer twice', us: 'one answer: deny with error' },
   'fixed/invalid-file': { mark: 'FIXED', row: 9, upstream: 'invalid file: server runs, every check throws', us: 'refuse to start / keep last good' },
   'fixed/env-in-rules': { mark: 'FIXED', row: 10, upstream: '`${VAR}` substituted inside rules', us: 'only with `substituteEnv`, never inside rules' },
+  // Rows proposed with issue 19's constructs (numbered after the spec's STRICTER 1–10 and FIXED 1–11).
+  'stricter/bigint': { mark: 'STRICTER', row: 11, upstream: 'BigInt literals (`1n`) load and run', us: 'compile error: BigInt arithmetic has no bound on time or memory (`2n ** 10n ** 9n`), and no stored value is a BigInt' },
+  'stricter/spread': { mark: 'STRICTER', row: 12, upstream: 'spread `...` in arrays, calls and object literals', us: 'compile error: each copies a whole value per check, with no bound the rule sets on memory' },
+  'fixed/block-rule': { mark: 'FIXED', row: 12, upstream: 'a rule starting with `{` is validated as a block of statements (`{a: 1}.a` refused) though it runs as an expression', us: 'read as the expression it runs as' },
   // Not a row of section 7: where upstream has no answer at all we can not agree with it.
   'gap/upstream-crash': { mark: 'GAP', row: 1, upstream: 'an exception inside the rule run is uncaught: no answer, and the server process exits', us: 'a decision (the patch creates the missing parent)' },
   // Not a row of section 7 either: upstream answers one message twice, an error and then the rule's result.

@@ -161,10 +161,18 @@ export function blankLiterals(text: string): string {
   return out.replace(/\b(typeof|in)(\s*)\(/g, '$1$2+(');
 }
 
-/** rule-parser.validate judging the rule with its literals blanked (FIXED row 6 fixed). */
+/**
+ * rule-parser.validate with rows fixed: the rule judged with its literals blanked (FIXED row 6),
+ * and as the expression it runs as (`fixed/block-rule`: an expression statement, so a leading `{`
+ * is an object, as in the `return ${rule}` it runs as).
+ */
 const originalValidate = ruleParser.validate;
-const literalBlindValidate = (rule: unknown, section: string, type: string): unknown =>
-  originalValidate(typeof rule === 'string' ? blankLiterals(rule) : rule, section, type);
+const fixedValidate = (fixes: Fixes) => (rule: unknown, section: string, type: string): unknown => {
+  let text = rule;
+  if (typeof text === 'string' && fixes.has('fixed/keywords-in-strings')) text = blankLiterals(text);
+  if (typeof text === 'string' && fixes.has('fixed/block-rule')) text = `void 0, ${text}`;
+  return originalValidate(text, section, type);
+};
 
 export const TOPIC: Record<Section, number> = { record: C.TOPIC.RECORD, event: C.TOPIC.EVENT, rpc: C.TOPIC.RPC, presence: C.TOPIC.PRESENCE };
 const ACTIONS: Record<Section, Record<string, number>> = { record: C.RECORD_ACTION, event: C.EVENT_ACTION, rpc: C.RPC_ACTION, presence: C.PRESENCE_ACTION };
@@ -243,7 +251,7 @@ function makePlugin(permissions: unknown, services: Any, options: PluginOptions,
   let plugin: Any;
   try {
     plugin = withPatched(pathParser, 'parse', literalPathParse, fixes.has('stricter/path-regex'), () =>
-      withPatched(ruleParser, 'validate', literalBlindValidate, fixes.has('fixed/keywords-in-strings'), () =>
+      withPatched(ruleParser, 'validate', fixedValidate(fixes), fixes.has('fixed/keywords-in-strings') || fixes.has('fixed/block-rule'), () =>
         new ConfigPermission({ permissions, maxRuleIterations: options.maxRuleIterations ?? 3, cacheEvacuationInterval: 3_600_000 }, services, CONFIG),
       ),
     );

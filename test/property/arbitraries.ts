@@ -58,6 +58,8 @@ export interface ExprOptions {
   readonly compilable?: boolean;
   /** Binary operators to generate (default all of the language's). */
   readonly binaryOps?: readonly BinaryOp[];
+  /** `$names` the pattern does not declare (warning VLV0313; reading one fails), also under `typeof` (default none). */
+  readonly undeclared?: readonly string[];
 }
 
 // ── leaves ──────────────────────────────────────────────────────────────────────────
@@ -89,6 +91,8 @@ const ident = (name: string): Expr => ({ kind: 'identifier', name, span: SPAN })
 
 export const literalArb: fc.Arbitrary<Expr> = fc.oneof(
   { weight: 3, arbitrary: nonNegativeNumber.map(lit) },
+  // `NaN` and `Infinity` (global values a rule may name)
+  { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY).map(lit) },
   { weight: 4, arbitrary: anyString.map(lit) },
   { weight: 2, arbitrary: fc.constantFrom<boolean | null | undefined>(true, false, null, undefined).map(lit) },
 );
@@ -104,8 +108,8 @@ export function dotNameArb(keywordNames = true): fc.Arbitrary<string> {
 
 // ── expressions ─────────────────────────────────────────────────────────────────────
 
-const UNARY: UnaryOp[] = ['!', '-', '+', 'typeof'];
-const BINARY: BinaryOp[] = ['+', '-', '*', '/', '%', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in'];
+const UNARY: UnaryOp[] = ['!', '-', '+', 'typeof', '~', 'void'];
+const BINARY: BinaryOp[] = ['+', '-', '*', '/', '%', '**', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in', '&', '|', '^', '<<', '>>', '>>>'];
 const LOGICAL: LogicalOp[] = ['&&', '||', '??'];
 
 /** Valid rule ASTs over the given names, depth-bounded. */
@@ -116,7 +120,10 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
   const dotName = dotNameArb(options.keywordNames ?? true);
   const stringPatterns = options.stringPatterns ?? true;
 
-  const identArb = fc.constantFrom(...ids).map(ident);
+  const undeclared = options.undeclared ?? [];
+  const identArb = undeclared.length
+    ? fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ids).map(ident) }, { weight: 1, arbitrary: fc.constantFrom(...undeclared).map(ident) })
+    : fc.constantFrom(...ids).map(ident);
   const emptyTemplate = anyString.map((q): Expr => ({ kind: 'template', quasis: [q], exprs: [], span: SPAN }));
   const leaf: fc.Arbitrary<Expr> = fc.oneof(
     { weight: 4, arbitrary: literalArb },
@@ -223,6 +230,13 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
       .array(sub, { maxLength: 3 })
       .chain((exprs) => fc.array(anyString, { minLength: exprs.length + 1, maxLength: exprs.length + 1 }).map((quasis): Expr => ({ kind: 'template', quasis, exprs, span: SPAN })));
     const array = fc.array(sub, { maxLength: 3 }).map((elements): Expr => ({ kind: 'array', elements, span: SPAN }));
+    // `{a: x, 'b c': y, [k]: z}`: names, any string, or a computed key (never a forbidden name as a plain key)
+    const keyName = fc.oneof(dotName, anyString).filter((k) => !(options.compilable && (FORBIDDEN_NAMES as readonly string[]).includes(k)));
+    const objectProperty = fc.oneof(
+      { weight: 3, arbitrary: fc.tuple(keyName, sub).map(([k, value]) => ({ key: lit(k), computed: false, value })) },
+      { weight: 1, arbitrary: fc.tuple(property, sub).map(([key, value]) => ({ key, computed: true, value })) },
+    );
+    const object = fc.array(objectProperty, { maxLength: 3 }).map((properties): Expr => ({ kind: 'object', properties, span: SPAN }));
     const arb = fc.oneof(
       { weight: 2, arbitrary: leaf },
       { weight: 3, arbitrary: member },
@@ -236,6 +250,7 @@ export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {
       { weight: 1, arbitrary: conditional },
       { weight: 1, arbitrary: template },
       { weight: 1, arbitrary: array },
+      { weight: 1, arbitrary: object },
     );
     memo.set(depth, arb);
     return arb;
@@ -268,6 +283,12 @@ export function nodes(e: Expr): Expr[] {
         break;
       case 'array':
         n.elements.forEach(visit);
+        break;
+      case 'object':
+        for (const p of n.properties) {
+          if (p.computed) visit(p.key);
+          visit(p.value);
+        }
         break;
       case 'member':
         visit(n.object);

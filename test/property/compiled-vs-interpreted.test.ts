@@ -66,7 +66,7 @@ interface GeneratedFile {
 }
 
 function ruleFor(target: Target, pattern: GeneratedPattern): fc.Arbitrary<RuleBody> {
-  const expr = exprArb({ vars: pattern.variables, identifiers: target.identifiers, maxDepth: 4, compilable: true });
+  const expr = exprArb({ vars: pattern.variables, identifiers: target.identifiers, maxDepth: 4, compilable: true, undeclared: ['$nope'] });
   const span = { start: 0, end: 0 };
   // Some rules are made boolean-valued, so that `allowed: true` decisions are compared too.
   const booleanRule = fc.oneof(

@@ -199,14 +199,18 @@ const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [
   ['--data.n > 0', 'VLV0207'],
   ['this.x === 1', 'VLV0208'],
   ['delete data.x', 'VLV0209'],
-  ['void 0 === undefined', 'VLV0209'],
+  ['data instanceof Object', 'VLV0213'],
+  ['-2 ** 2 === 4', 'VLV0201'],
+  ['1n === 1', 'VLV0222'],
+  ['[...data.list].length > 0', 'VLV0223'],
+  ["({...data}).x === 1", 'VLV0223'],
+  ['({ f() { return true } }).f', 'VLV0206'],
+  ['({ get x() { return 1 } }).x === 1', 'VLV0206'],
+  ['({ __proto__: null }) !== null', 'VLV0306'],
   ['true; false', 'VLV0210'],
   ['true, false', 'VLV0210'],
   ["name.startsWith`user/`", 'VLV0211'],
   ["Function`return process`", 'VLV0211'],
-  ['({}) === null', 'VLV0212'],
-  ['data.a & data.b', 'VLV0213'],
-  ['data.a | data.b', 'VLV0213'],
   ['data.s.trim?.() === data.s', 'VLV0221'],
   ["_?.('a') === null", 'VLV0221'],
   ['data.f?.() === 1', 'VLV0221'],
@@ -214,7 +218,6 @@ const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [
   ["data?.['__proto__'] === null", 'VLV0306'],
   ['name?.prototype === undefined', 'VLV0306'],
   ["name?.split('/').length === 2", 'VLV0305'],
-  ['data.a ^ 1', 'VLV0213'],
   ['if (true) true', 'VLV0216'],
   ['process.exit(1)', 'VLV0301'],
   ['(process.exit)(1)', 'VLV0301'],
@@ -232,7 +235,6 @@ const FORBIDDEN: ReadonlyArray<readonly [string, string]> = [
   ["data['constructor'] === 1", 'VLV0306'],
   ['data["__proto__"] === null', 'VLV0306'],
   ["data['prototype'] === 1", 'VLV0306'],
-  ['$id === user.id', 'VLV0307'],
   ['_ === null', 'VLV0309'],
   ['name.match(data.pattern) !== null', 'VLV0310'],
   ['name.match(/(?=a)/) !== null', 'VLV0311'],
@@ -516,9 +518,9 @@ describe('§7 FIXED: `__proto__`, `constructor`, `prototype` patch paths are ref
     expect(d.reason.code).toBe('VLV0908');
   });
 
-  it('`write: true` (a constant) refuses a malformed patch path of a record that does not exist', async () => {
+  it('`write: true` (a constant) refuses such a patch path of a record that does not exist', async () => {
     const m = load(file({ record: '  "*":\n    write: true\n' }));
-    const d = await check(m, { type: 'record', action: 'write', name: 'r', patch: { path: 'a..b', value: 1 } }, { loadRecord: () => null });
+    const d = await check(m, { type: 'record', action: 'write', name: 'r', patch: { path: 'a..__proto__', value: 1 } }, { loadRecord: () => null });
     expect(d.allowed).toBe(false);
     expect(d.reason.code).toBe('VLV0908');
   });
