@@ -140,12 +140,13 @@ export function widen(t: Type): Type {
   return t;
 }
 
-/** The values JavaScript counts as falsy, as types (`NaN` is a number the literal set does not list). */
-export const FALSY: Type = union({ kind: 'boolean', values: [false] }, { kind: 'number', values: [0] }, { kind: 'string', values: [''] }, NULL, UNDEFINED);
-
-/** The falsy values of `t`: what the left side of `&&` can yield. */
+/**
+ * The falsy values of `t`: what the left side of `&&` can yield. Those of an unknown value stay
+ * unknown: typing them (`false | 0 | '' | null | undefined`) would report property reads on a
+ * `data && …` that a schema then proves fine, and types must only ever add diagnostics.
+ */
 export function falsyPart(t: Type): Type {
-  if (t.kind === 'unknown') return FALSY;
+  if (t.kind === 'unknown') return t;
   return union(
     ...members(t).flatMap((m): Type[] => {
       switch (m.kind) {
