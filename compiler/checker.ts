@@ -15,6 +15,7 @@ import { methodSpec } from './builtins.js';
 import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
+import { fixHint, inWords, nonBoolean, resultParts } from './truth.js';
 import * as T from './types.js';
 import type { Type } from './types.js';
 
@@ -61,6 +62,9 @@ const KIND_WORDS: Partial<Record<Type['kind'], string>> = {
 
 /** "a string", "an array or `null`": what a rule yields, in words. */
 const resultKinds = (t: Type): string => [...new Set(T.members(t).map((m) => KIND_WORDS[m.kind] ?? m.kind))].join(' or ');
+
+/** A part of a rule as a message quotes it: at most 60 characters. */
+const shorten = (text: string): string => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
 /** Typed scope values for one rule. */
 function scopeTypes(scope: TypeScope): Map<string, Type> {
@@ -123,8 +127,27 @@ export class TypeChecker {
     const t = this.type(expr, new Map());
     if (!T.isUnknown(t) && !T.isNever(t) && !T.canBe(t, 'boolean')) {
       this.say('VLV0401', expr.span, { what: resultKinds(t) }, t.kind === 'union' && T.canBe(t, 'array') && T.canBe(t, 'null') ? 'compare it: `… !== null`' : undefined);
-    }
+    } else if (!T.isNever(t)) this.truth(expr);
     return t;
+  }
+
+  /**
+   * A rule that yields a boolean only sometimes: when none of its result parts can be `true` it
+   * never allows (VLV0409, at each non-boolean part); otherwise each part that can yield a truthy
+   * non-boolean denies where deepstream allows (VLV0410). Unknown values say nothing.
+   */
+  private truth(expr: Expr): void {
+    const parts = resultParts(this, expr, new Map()).filter((p) => !T.isNever(p.type));
+    if (parts.some((p) => T.canBeTrue(p.type))) {
+      for (const p of parts) {
+        const odd = T.truthyPart(nonBoolean(p.type));
+        if (!T.isUnknown(odd) && !T.isNever(odd)) this.say('VLV0410', p.expr.span, { part: shorten(print(p.expr)), what: inWords(odd) }, fixHint(p.expr, p.full));
+      }
+      return;
+    }
+    const blamed = parts.filter((p) => !T.isNever(nonBoolean(p.type)));
+    for (const p of blamed) this.say('VLV0409', p.expr.span, { part: shorten(print(p.expr)), what: inWords(p.type) }, fixHint(p.expr, p.full));
+    if (!blamed.length) this.say('VLV0409', expr.span, {}, 'write `false` if that is the intent');
   }
 
   /** Each problem once per place, however often narrowing re-types a node. */
@@ -193,9 +216,11 @@ export class TypeChecker {
       case 'binary':
         return this.binary(e, facts);
       case 'logical': {
+        // `a && b` is a falsy `a` or `b`; `a || b` a truthy `a` or `b`; `a ?? b` a defined `a` or `b`.
         const l = this.type(e.left, facts);
         const r = this.type(e.right, e.op === '??' ? facts : this.narrow(e.left, facts, e.op === '&&'));
-        return e.op === '??' ? T.union(T.withoutNullish(l), r) : T.union(l, r);
+        const left = e.op === '&&' ? T.falsyPart(l) : e.op === '||' ? T.truthyPart(l) : T.withoutNullish(l);
+        return T.union(left, r);
       }
       case 'conditional': {
         this.type(e.test, facts);

@@ -139,3 +139,56 @@ export function widen(t: Type): Type {
   if ((t.kind === 'string' || t.kind === 'number' || t.kind === 'boolean') && t.values) return { kind: t.kind };
   return t;
 }
+
+/**
+ * The falsy values of `t`: what the left side of `&&` can yield. Those of an unknown value stay
+ * unknown: typing them (`false | 0 | '' | null | undefined`) would report property reads on a
+ * `data && …` that a schema then proves fine, and types must only ever add diagnostics.
+ */
+export function falsyPart(t: Type): Type {
+  if (t.kind === 'unknown') return t;
+  return union(
+    ...members(t).flatMap((m): Type[] => {
+      switch (m.kind) {
+        case 'boolean':
+          return m.values && !m.values.includes(false) ? [] : [{ kind: 'boolean', values: [false] }];
+        case 'number':
+          return m.values && !m.values.includes(0) ? [] : [{ kind: 'number', values: [0] }];
+        case 'string':
+          return m.values && !m.values.includes('') ? [] : [{ kind: 'string', values: [''] }];
+        case 'null':
+        case 'undefined':
+          return [m];
+        default:
+          return []; // arrays, objects and regular expressions are always truthy
+      }
+    }),
+  );
+}
+
+/** The truthy values of `t`: what the left side of `||` can yield. */
+export function truthyPart(t: Type): Type {
+  if (t.kind === 'unknown') return t;
+  return union(
+    ...members(t).flatMap((m): Type[] => {
+      switch (m.kind) {
+        case 'boolean':
+          return m.values && !m.values.includes(true) ? [] : [{ kind: 'boolean', values: [true] }];
+        case 'number':
+        case 'string': {
+          if (!m.values) return [m]; // non-zero / non-empty is not a literal set
+          const values = (m.values as readonly (string | number)[]).filter((v) => v !== 0 && v !== '');
+          return values.length ? [{ kind: m.kind, values } as Type] : [];
+        }
+        case 'null':
+        case 'undefined':
+          return [];
+        default:
+          return [m];
+      }
+    }),
+  );
+}
+
+/** Can a value of `t` be exactly `true` (the only value that allows)? */
+export const canBeTrue = (t: Type): boolean => t.kind === 'unknown' || members(t).some((m) => m.kind === 'boolean' && (!m.values || m.values.includes(true)));

@@ -102,6 +102,8 @@ export const MESSAGES = {
   VLV0406: def<{ name: string }>('info', 'a `$variable` no rule of its pattern uses', (p) => `\`${p.name}\` is not used by any rule of this pattern (it still matches exactly one segment)`),
   VLV0407: def<{ name: string }>('info', '`_()` names a record that no record pattern describes', (p) => `no record pattern other than "*" matches \`${p.name}\`; is the name right?`),
   VLV0408: def<{ action: string }>('info', 'the root pattern allows every write or delete while other rules restrict', (p) => `\`${p.action}: true\` on "*" lets anyone ${p.action} every record no other pattern covers, while other record rules are restrictive`),
+  VLV0409: def<{ part?: string; what?: string }>('warning', 'a rule that can never yield exactly `true`, so it never allows', (p) => `this rule never allows: it can never yield \`true\`${p.part ? `; \`${p.part}\` yields ${p.what}` : ''}`),
+  VLV0410: def<{ part: string; what: string }>('warning', 'a part of a rule that can yield a truthy value other than `true`, which denies where deepstream allows', (p) => `\`${p.part}\` can yield ${p.what} as the rule's result; only \`true\` allows, so there this rule denies where deepstream allows`),
 
   // ── 05xx: types (with or without a schema) ──────────────────────────────────────
   VLV0501: def<{ prop: string; what: string; known: readonly string[] }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`),

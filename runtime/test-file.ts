@@ -6,8 +6,8 @@
  * ```yaml
  * permissions: permissions.yml        # path relative to this file
  * now: 1717243200000                  # optional: the clock for every test (ms or an ISO date)
- * records:                            # what _() and oldData see; name -> data
- *   profile/alice: { owner: alice, bio: hi }
+ * records:                            # what _() and oldData see; name -> data (a test's own
+ *   profile/alice: { owner: alice, bio: hi }   # oldData is its record's stored data for both)
  * users:                              # optional: `user: alice` then means this user
  *   alice: { data: { role: admin } }  # (id defaults to the key)
  * tests:
@@ -293,6 +293,31 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
   return { request, expect, name: testName };
 }
 
+/**
+ * A record test's `oldData` is the stored record, which `_()` of the same name reads too (as in a
+ * server). When `records:` also gives that name, both describe one record: they must be equal.
+ */
+function storedOnce(item: YMap, request: CheckRequest, recordEntries: ReadonlyMap<string, YEntry>, p: Problems): void {
+  if (request.type !== 'record' || request.oldData === undefined || request.name === undefined) return;
+  const listed = recordEntries.get(request.name);
+  const given = item.entries.find((e) => e.key === 'oldData');
+  if (!listed || !given || sameData(request.oldData, toValue(listed.value))) return;
+  p.at(
+    given.value.span,
+    `\`oldData\` differs from \`${request.name}\` in \`records\` (line ${p.pos(listed.keySpan.start).line}); both are the one stored record that \`oldData\` and \`_()\` read: give it in one place, or equal in both`,
+  );
+}
+
+/** Equal as stored data: same primitives, arrays element by element, objects key by key in any order. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 /** Parses a `*.test.yml` text; `suite` is present only when there is no error. */
 export function parseTestFile(text: string, file: string): { suite?: TestSuite; errors: TestFileError[] } {
   const p = new Problems(file, text);
@@ -314,10 +339,15 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
   if (schemaEntry && (schema === undefined || schema === '')) p.at(schemaEntry.value.span, `\`schema\` must be the path of a schema file, not ${kindOf(schemaEntry.value)}`);
 
   const records = new Map<string, unknown>();
+  const recordEntries = new Map<string, YEntry>();
   const recordsEntry = keys.get('records');
   if (recordsEntry) {
     const r = recordsEntry.value;
-    if (r.kind === 'map') for (const e of r.entries) records.set(e.key, toValue(e.value));
+    if (r.kind === 'map')
+      for (const e of r.entries) {
+        records.set(e.key, toValue(e.value));
+        recordEntries.set(e.key, e);
+      }
     else if (!(r.kind === 'scalar' && r.value === null)) p.at(r.span, `\`records\` must map record names to their data, not ${kindOf(r)}`);
   }
   const nowEntry = keys.get('now');
@@ -346,6 +376,7 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
         return;
       }
       const { request, expect, name } = requestOf(item, 'test', { now, users }, p);
+      if (request) storedOnce(item, request, recordEntries, p);
       if (request && expect) tests.push({ name: name ?? `test ${index + 1}`, index, start: p.pos(item.span.start), request, expect });
     });
 
@@ -405,6 +436,17 @@ export function testRequest(test: TestCase, records: ReadonlyMap<string, unknown
   return { ...r, oldData: records.has(r.name) ? structuredClone(records.get(r.name)) : null };
 }
 
+/**
+ * The store a test's rules read: `records`, where a record test's own `oldData` is the stored
+ * record of its name (`null`: there is none), so `_(name)` and `oldData` agree as in a server.
+ */
+export function testLoader(test: TestCase, records: ReadonlyMap<string, unknown>): (name: string) => unknown {
+  const base = recordLoader(records);
+  const { type, name, oldData } = test.request;
+  if (type !== 'record' || oldData === undefined || name === undefined) return base;
+  return (wanted) => (wanted === name ? structuredClone(oldData) : base(wanted));
+}
+
 export interface TestResult {
   readonly test: TestCase;
   /** The compiled rules' decision (what a server would do). */
@@ -423,11 +465,10 @@ export interface RunOptions {
 
 /** Runs every test of a suite against compiled rules; `source` is the rules file's text (for explanations). */
 export async function runTests(suite: TestSuite, rules: RulesModule, source: string, options: RunOptions = {}): Promise<TestResult[]> {
-  const loadRecord = recordLoader(suite.records);
   const results: TestResult[] = [];
   for (const test of suite.tests) {
     const request = testRequest(test, suite.records);
-    const checkOptions = { loadRecord, maxRuleIterations: options.maxRuleIterations };
+    const checkOptions = { loadRecord: testLoader(test, suite.records), maxRuleIterations: options.maxRuleIterations };
     const decision = await rules.check(request, checkOptions);
     const actual: Expectation = decision.allowed ? 'allow' : 'deny';
     const passed = actual === test.expect;

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { runTest, type TestOptions } from '../../cli/commands/test.js';
 import { bufferOutput } from '../../cli/formats/output.js';
 import type { CoverageReport } from '../../runtime/coverage.js';
-import { parseTestFile, type TestSuite } from '../../runtime/test-file.js';
+import { compile, type RulesModule } from '../../index.js';
+import { parseTestFile, runTests, type TestSuite } from '../../runtime/test-file.js';
 import { expectGolden, rel, ROOT, stable } from './golden.js';
 
 const fixture = (name: string): string => rel('test/cli/fixtures', name);
@@ -58,7 +59,7 @@ tests:
     data: [1, "two", null, true]
     messageAction: EMIT
     expect: deny
-  - record: profile/alice
+  - record: profile/bob
     action: read
     oldData: null
     expect: deny
@@ -78,7 +79,7 @@ tests:
     expect(s.tests[1].request).toEqual({ type: 'record', action: 'write', name: 'profile/alice', user: { id: 'bob', isAuthenticated: true }, patch: { path: 'tags[0]', value: 'x' }, now: 5 });
     expect(s.tests[2].request).toEqual({ type: 'presence', action: 'allow', name: undefined, now });
     expect(s.tests[3].request).toEqual({ type: 'event', action: 'publish', name: 'news', data: [1, 'two', null, true], messageAction: 'EMIT', now });
-    expect(s.tests[4].request).toEqual({ type: 'record', action: 'read', name: 'profile/alice', oldData: null, now });
+    expect(s.tests[4].request).toEqual({ type: 'record', action: 'read', name: 'profile/bob', oldData: null, now });
   });
 
   it('reports unknown keys (with a suggestion), a missing expect and two targets with line:col', () => {
@@ -154,6 +155,28 @@ tests:
     ]);
   });
 
+  it("a record test's `oldData` and the `records` entry of its name are one stored record: a difference is an error at the `oldData`", () => {
+    const text = (old: string): string => `permissions: p.yml
+records:
+  doc/a: { x: 1, tags: [a, b] }
+tests:
+  - record: doc/a
+    action: read
+    oldData: ${old}
+    expect: allow
+  - record: doc/b
+    action: read
+    oldData: { x: 2 }
+    expect: allow
+`;
+    const why = 'both are the one stored record that `oldData` and `_()` read: give it in one place, or equal in both';
+    expect(problems(text('{ x: 2, tags: [a, b] }'))).toEqual([`7:14 \`oldData\` differs from \`doc/a\` in \`records\` (line 3); ${why}`]);
+    expect(problems(text('null'))).toEqual([`7:14 \`oldData\` differs from \`doc/a\` in \`records\` (line 3); ${why}`]);
+    expect(problems(text('{ x: 1, tags: [b, a] }'))).toHaveLength(1);
+    // Equal data (in any key order) is the same record, given twice.
+    expect(problems(text('{ tags: [a, b], x: 1 }'))).toEqual([]);
+  });
+
   it('reports the file shape: not a mapping, no permissions, no or empty tests, bad YAML, duplicate keys', () => {
     expect(problems('- a\n')).toEqual(['1:1 a test file must be a mapping with `permissions`, `tests`, not a list']);
     expect(problems('records: {}\n')).toEqual(['1:1 a test file needs `permissions:`, the rules file to test (relative to the test file)', '1:1 a test file needs `tests:`, a list of tests']);
@@ -161,6 +184,39 @@ tests:
     expect(problems('permissions: p.yml\ntests: [\n')[0]).toMatch(/^\d+:\d+ the file is not valid YAML: /);
     expect(problems('permissions: p.yml\npermissions: q.yml\ntests: []\n')).toEqual(['2:1 `permissions` is defined twice in the same mapping']);
     expect(problems('')).toEqual(['1:1 the file is empty']);
+  });
+});
+
+describe("a test's `oldData` is the stored record", () => {
+  const RULES = `record:
+  "*":
+    read: "_(name) !== null && _(name).x === 1"
+    write: "_(name) !== null && _(name).x === oldData.x && data.x > oldData.x"
+    delete: "_(name) === null && oldData === null"
+  "other/*":
+    read: "_('doc/a') === null"
+event:
+  "*": { publish: true }
+rpc:
+  "*": { request: true }
+presence:
+  "*": { allow: true }
+`;
+
+  it('`_(name)` reads it too, as in a server; `oldData: null` is a missing record; other names read `records`', async () => {
+    const s = suite(`permissions: p.yml
+records:
+  doc/b: { x: 1 }
+tests:
+  - { name: read, record: doc/a, action: read, oldData: { x: 1 }, expect: allow }
+  - { name: write, record: doc/a, action: write, data: { x: 2 }, oldData: { x: 1 }, expect: allow }
+  - { name: delete of a missing record, record: doc/a, action: delete, oldData: null, expect: allow }
+  - { name: the same record in records, record: doc/b, action: read, oldData: { x: 1 }, expect: allow }
+  - { name: only its own test, record: other/a, action: read, expect: allow }
+`);
+    const { module } = compile(RULES, { file: 'p.yml' });
+    const results = await runTests(s, module as RulesModule, RULES, { explainAll: true });
+    expect(results.map((r) => `${r.test.name}: ${r.actual}`)).toEqual(['read: allow', 'write: allow', 'delete of a missing record: allow', 'the same record in records: allow', 'only its own test: allow']);
   });
 });
 

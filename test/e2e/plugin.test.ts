@@ -343,6 +343,25 @@ describe('Valve plugin', () => {
     expect(answers).toEqual([[expect.stringContaining('VLV0910'), false], [null, true]]);
   });
 
+  it("logs at start-up, as `valve check` prints them, the rules that can never allow (deepstream's docs idioms)", async () => {
+    // deepstream's documentation writes these; upstream allows on the truthy match array, we only on `true`.
+    const rules = PLUGIN_RULES.replace('publish: "data.level > 2"', 'publish: "data.postcode && data.postcode.match( /^[0-9]*$/ )"').replace(
+      'request: true',
+      'request: "user.isAuthenticated && data.card.number.match(/^4[0-9]{12}(?:[0-9]{3})?$/)"',
+    );
+    const file = scratch.write('never-true.yml', rules);
+    const logger = memoryLogger();
+    const plugin = new ValvePermission({ permissions: file } as never, { logger });
+    await plugin.whenReady();
+    const expected = compileProgram(rules, { file }).diagnostics.filter((d) => d.severity === 'warning');
+    expect(expected.map((d) => `${d.code} ${d.start.line}:${d.start.column}`)).toEqual(['VLV0409 5:68', 'VLV0409 7:59']);
+    expect(logger.lines.filter((l) => l.startsWith('WARN PERMISSION_RULES'))).toEqual(expected.map((d) => `WARN PERMISSION_RULES ${formatText(d, rules, { color: false })}`));
+    // The rule still loads and decides as it reads: the array is not `true`, so the publish is denied.
+    const answers: boolean[] = [];
+    plugin.canPerformAction({ userId: 'u' }, event('{"postcode":"12345"}'), (_s, _m, _p, _e, allowed) => void answers.push(allowed), {});
+    expect(answers).toEqual([false]);
+  });
+
   it('substituteEnv: `${NAME}` in patterns from the server environment; without it the file is refused', async () => {
     process.env.VALVE_TEST_TOPIC = 'e';
     try {

@@ -355,6 +355,35 @@ describe('§7 STRICTER: only `true` allows', () => {
     expect(module).toBeDefined();
   });
 
+  // deepstream's docs write these; upstream allows on the truthy array, so here they never allow.
+  it.each([
+    ['data.postcode && data.postcode.match( /^[0-9]*$/ )', { postcode: '12345' }],
+    ['data.ok === true && data.card.number.match(/^4[0-9]{12}(?:[0-9]{3})?$/)', { ok: true, card: { number: '4111111111111111' } }],
+    ['data.n > 1 ? data.s.match(/^a/) : false', { n: 2, s: 'abc' }],
+    ['data.s.match(/^a/) || false', { s: 'abc' }],
+    ['data.s.match(/^a/) ?? false', { s: 'abc' }],
+  ])('`%s` can never allow: VLV0409 at the match; the hinted fix allows', async (rule, data) => {
+    const text = oneRule('event', 'publish', rule);
+    const { diagnostics } = compile(text);
+    expect(codes(diagnostics)).toEqual(['VLV0409']);
+    const [d] = diagnostics;
+    expect(text.slice(d.start.offset, d.end.offset)).toMatch(/^data\.[\w.]+\.match\(/);
+    const fix = /^compare it: `(.*)`$/.exec(d.hint ?? '')?.[1];
+    expect(fix).toMatch(/ !== null$/);
+    expect((await publish(rule, data)).allowed).toBe(false);
+    const fixed = text.slice(0, d.start.offset) + fix + text.slice(d.end.offset);
+    expect(codes(compile(fixed).diagnostics)).toEqual([]);
+    const m = load(fixed);
+    expect((await check(m, { type: 'event', action: 'publish', name: 'e', data })).allowed).toBe(true);
+  });
+
+  it('a part that sometimes yields a truthy non-boolean is VLV0410; booleans and guards are not reported', () => {
+    expect(codes(compile(oneRule('record', 'read', "user.id === 'root' || name.match(/^pub/)")).diagnostics)).toEqual(['VLV0410']);
+    for (const rule of ['data.x && data.x.length > 0', 'data.s.match(/a/) !== null', '!!data.s.match(/a/)', 'data.a || data.b', 'user.data && user.data.role === "admin"']) {
+      expect(codes(compile(oneRule('event', 'publish', rule)).diagnostics), rule).toEqual([]);
+    }
+  });
+
   it('the constant `false` denies and `true` allows', async () => {
     const m = load(file({ event: '  "*":\n    publish: false\n    subscribe: true\n' }));
     expect((await check(m, { type: 'event', action: 'publish', name: 'e' })).allowed).toBe(false);

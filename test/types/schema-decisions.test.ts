@@ -412,10 +412,22 @@ const byCode = (list: readonly Diagnostic[]): Map<string, number> => {
   for (const d of list) m.set(d.code, (m.get(d.code) ?? 0) + 1);
   return m;
 };
+/**
+ * What a rule yields: not a boolean (VLV0401), never `true` (VLV0409), sometimes a truthy
+ * non-boolean (VLV0410). One problem, classified more precisely as the schema tells more (an
+ * unknown `data` that might be `true` turns out an object: VLV0410 becomes VLV0409), so these
+ * count together, per rule: a rule reported without the schema must be reported with it.
+ */
+const TRUTH = new Set(['VLV0401', 'VLV0409', 'VLV0410']);
+const truthLines = (list: readonly Diagnostic[]): Set<number> => new Set(list.filter((d) => TRUTH.has(d.code)).map((d) => d.start.line));
+
 /** Codes the schema version reports fewer times than the version without one. */
 const fewer = (withSchema: readonly Diagnostic[], without: readonly Diagnostic[]): string[] => {
   const w = byCode(withSchema);
-  return [...byCode(without)].filter(([code, n]) => (w.get(code) ?? 0) < n).map(([code, n]) => `${code}: ${w.get(code) ?? 0} with the schema, ${n} without`);
+  const perCode = [...byCode(without)].filter(([code, n]) => !TRUTH.has(code) && (w.get(code) ?? 0) < n).map(([code, n]) => `${code}: ${w.get(code) ?? 0} with the schema, ${n} without`);
+  const typedLines = truthLines(withSchema);
+  const lost = [...truthLines(without)].filter((line) => !typedLines.has(line)).map((line) => `line ${line}: what the rule yields is reported without the schema only`);
+  return [...perCode, ...lost];
 };
 const summary = (d: Decision) => ({ allowed: d.allowed, pattern: d.pattern, code: d.reason.code, error: d.error !== undefined });
 const showDiagnostics = (list: readonly Diagnostic[]): string[] => list.map((d) => `${d.file}:${d.start.line}:${d.start.column} ${d.severity} ${d.code} ${d.message}`);
