@@ -741,6 +741,16 @@ describe('§2 rule selection', () => {
     expect(await chosen(['a/$x', 'a/*b'], 'a/cb')).toBe('a/*b');
   });
 
+  it('"later" is JavaScript property order: keys that look like array indexes come first, so they lose ties', async () => {
+    expect(await chosen(['1*', '10'], '10')).toBe('1*');
+    expect(await chosen(['10', '1*'], '10')).toBe('1*');
+    expect(await chosen(['$a', '10'], '10')).toBe('$a');
+    // Not array indexes: a leading zero, and 2^32 - 1; those keep their file order.
+    expect(await chosen(['0*', '01'], '01')).toBe('01');
+    expect(await chosen(['429496729*', '4294967294'], '4294967294')).toBe('429496729*');
+    expect(await chosen(['429496729*', '4294967295'], '4294967295')).toBe('4294967295');
+  });
+
   it('a pattern that does not define the action is skipped; a less specific one applies', async () => {
     const m = load(file({ record: '  "*":\n    read: "name === \'user/x\'"\n  "user/*":\n    write: false\n' }));
     const d = await check(m, { type: 'record', action: 'read', name: 'user/x' });
@@ -825,8 +835,9 @@ describe('§2 rule selection', () => {
     return new RegExp(`^${out}$`);
   };
 
-  it('agrees with the spec on random patterns and names (longest, then latest; variables bound)', async () => {
-    const piece = fc.constantFrom('a', 'b', 'ab', '/', '*', '$x', '$y', 'a/', '/b', '-', '.');
+  it('agrees with the spec on random patterns and names (longest, then latest in property order; variables bound)', async () => {
+    // Digits make integer-like keys ("10"), which deepstream's for…in visits first.
+    const piece = fc.constantFrom('a', 'b', 'ab', '/', '*', '$x', '$y', 'a/', '/b', '-', '.', '1', '0');
     const pattern = fc
       .array(piece, { minLength: 1, maxLength: 5 })
       .map((p) => p.join(''))
@@ -834,14 +845,16 @@ describe('§2 rule selection', () => {
         const vars = p.match(/\$[A-Za-z0-9]+/g) ?? [];
         return p !== '*' && !p.startsWith('/') && !p.includes('.*') && new Set(vars).size === vars.length;
       });
-    const name = fc.array(fc.constantFrom('a', 'b', '/', '-', '.', 'ab'), { maxLength: 6 }).map((p) => p.join(''));
+    const name = fc.array(fc.constantFrom('a', 'b', '/', '-', '.', 'ab', '1', '0'), { maxLength: 6 }).map((p) => p.join(''));
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(pattern, { minLength: 1, maxLength: 5 }), name, async (patterns, n) => {
         const body = patterns.map((p) => `  ${JSON.stringify(p)}:\n    read: true\n`).join('');
         const { module, diagnostics } = compile(file({ record: `  "*":\n    write: true\n${body}` }));
         expect(errors(diagnostics)).toEqual([]);
         let best: string | undefined;
-        for (const p of patterns) if (reference(p).test(n) && (best === undefined || p.length >= best.length)) best = p;
+        // The order deepstream walks them in: the keys of the loaded object.
+        const walked = Object.keys(Object.fromEntries(patterns.map((p) => [p, true])));
+        for (const p of walked) if (reference(p).test(n) && (best === undefined || p.length >= best.length)) best = p;
         const d = await check(module!, { type: 'record', action: 'read', name: n });
         expect(d.pattern).toBe(best);
         if (best !== undefined) {
