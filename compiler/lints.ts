@@ -2,6 +2,7 @@
 import { isOptionalLink, linkObject, walk, type Expr } from '../grammar/ast.js';
 import type { Reporter } from '../grammar/cst-to-ast.js';
 import type { DiagnosticSink } from '../grammar/diagnostic.js';
+import { isArrayIndex } from '../grammar/key-order.js';
 import { planOf } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';
 import { covered } from './shadow.js';
@@ -100,7 +101,7 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function lintFile(sites: readonly RuleSite[], sink: DiagnosticSink): void {
   const valid = sites.filter((s) => s.valid && s.section && s.pattern);
   unusedVariables(valid, sink);
-  unreachable(valid, sink);
+  unreachable(valid, sink, indexKeyTies(valid, sink));
   unknownReferences(valid, sink);
   permissiveRoot(valid, sink);
 }
@@ -124,13 +125,49 @@ function unusedVariables(sites: readonly RuleSite[], sink: DiagnosticSink): void
 /** Above this many patterns per section and action the (quadratic) shadow check is skipped. */
 const SHADOW_LIMIT = 1000;
 
-function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
+const byAction = (sites: readonly RuleSite[]): Map<string, RuleSite[]> => {
   const groups = new Map<string, RuleSite[]>();
   for (const s of sites) addTo(groups, `${s.section}\0${s.rule.action}`, s);
-  const dead = new Map<RuleSite['patternAst'], { site: RuleSite; by: string }[]>();
-  for (const list of groups.values()) {
+  return groups;
+};
+
+/**
+ * deepstream orders keys that look like array indexes (`"10"`) before all others, so on a tie of
+ * length any other pattern matching the name wins over them, even one written earlier in the
+ * file: that integer-like key's rule never decides, which its place in the file hides. Reported
+ * (VLV0119) instead of VLV0404, whose "more specific pattern" would not explain it.
+ */
+function indexKeyTies(sites: readonly RuleSite[], sink: DiagnosticSink): Set<RuleSite> {
+  const flagged = new Set<RuleSite>();
+  for (const list of byAction(sites).values()) {
     if (list.length > SHADOW_LIMIT) continue;
     for (const p of list) {
+      const text = p.pattern!.text;
+      if (!isArrayIndex(text)) continue;
+      // An integer-like pattern matches only its own text; a longer pattern matching it decides anyway.
+      const rivals = list.filter((q) => q !== p && q.pattern!.text.length >= text.length && planOf(q.pattern!.parts).matches(text));
+      if (rivals.some((q) => q.pattern!.text.length > text.length)) continue;
+      if (rivals.length === 0) continue;
+      // The tie's winner is the rival last in deepstream's order; when it is also later in the file, file order says the same (VLV0404).
+      const winner = rivals.reduce((a, b) => (b.order > a.order ? b : a));
+      if (winner.patternAst.keySpan.start > p.patternAst.keySpan.start) continue;
+      const by = winner.pattern!.text;
+      // Against the root `*` no other pattern can take a one-digit name: only the root's own rule can decide it.
+      const hint = by === '*' ? `decide \`${text}\` in the rule of "*" (e.g. \`name === '${text}' ? … : …\`)` : `give the rule to a pattern longer than \`${by}\`, or change \`${by}\` so that it does not match \`${text}\``;
+      sink.report('VLV0119', p.rule.keySpan, { action: p.rule.action, pattern: text, by }, hint);
+      flagged.add(p);
+    }
+  }
+  return flagged;
+}
+
+/** `skip`: sites already reported as never deciding (VLV0119). */
+function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink, skip: ReadonlySet<RuleSite>): void {
+  const dead = new Map<RuleSite['patternAst'], { site: RuleSite; by: string }[]>();
+  for (const list of byAction(sites).values()) {
+    if (list.length > SHADOW_LIMIT) continue;
+    for (const p of list) {
+      if (skip.has(p)) continue;
       const len = p.pattern!.text.length;
       const better = list.filter((q) => q !== p && (q.pattern!.text.length > len || (q.pattern!.text.length === len && q.order > p.order)));
       // Only patterns that match a typical name of P can take part in covering it.
@@ -142,7 +179,7 @@ function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink): void {
     }
   }
   for (const [ast, list] of dead) {
-    const defined = sites.filter((s) => s.patternAst === ast).length;
+    const defined = sites.filter((s) => s.patternAst === ast && !skip.has(s)).length;
     if (list.length === defined) sink.report('VLV0405', ast.keySpan, { pattern: ast.text }, 'remove it, or make it more specific than the patterns that win');
     else for (const { site, by } of list) sink.report('VLV0404', site.rule.keySpan, { action: site.rule.action, pattern: ast.text, by });
   }

@@ -19,7 +19,7 @@ export interface CheckedRule {
   readonly parts: readonly PatternPart[];
   readonly variables: readonly string[];
   readonly action: string;
-  /** Index of the pattern in its section, in file order (later wins ties). */
+  /** Position of the pattern in its section in deepstream's order (integer-like keys first, then file order); later wins ties. */
   readonly order: number;
   /** `true`/`false` rules, or an expression with its source text. */
   readonly body: { readonly kind: 'constant'; readonly value: boolean } | { readonly kind: 'expression'; readonly text: string; readonly expr: Expr };

@@ -6,6 +6,7 @@
  * other validation keywords are ignored with one info diagnostic.
  */
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
+import { propertyOrder } from '../grammar/key-order.js';
 import { acceptsPrefix, parsePattern, planOf, type PathPattern } from '../grammar/pattern.js';
 import type { Span } from '../grammar/span.js';
 import { loadYaml, type YMap, type YNode } from '../grammar/yaml.js';
@@ -53,7 +54,10 @@ export function loadSchema(text: string, file: string): { schema?: Schema; diagn
         sink.report('VLV0601', value.span, { detail: `\`${entry.key}\` must map path patterns to schemas` });
         continue;
       }
-      value.entries.forEach((p, order) => {
+      // Selection as for rules: ties go to the later key in JavaScript property order.
+      const orders = propertyOrder(value.entries.map((p) => p.key));
+      value.entries.forEach((p, i) => {
+        const order = orders[i];
         const pattern = parsePattern(p.key, (code, where, params, hint) => sink.report(code, shift(p.keySpan, text, where), params, hint));
         if (pattern) sections[entry.key as SchemaSection].push({ pattern, type: reader.type(p.value), order });
       });

@@ -6,6 +6,7 @@
  */
 import type { DiagnosticSink } from '../grammar/diagnostic.js';
 import type { PatternAst, RuleAst, RuleFileAst } from '../grammar/file.js';
+import { propertyOrder } from '../grammar/key-order.js';
 import type { PathPattern } from '../grammar/pattern.js';
 import { actionsOf, isSection, SECTIONS, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
@@ -22,7 +23,10 @@ export interface RuleSite {
   readonly actionKnown: boolean;
   /** Section, pattern, action and value are all valid. */
   readonly valid: boolean;
-  /** Position of the pattern among all patterns of its section (file order). */
+  /**
+   * Position of the pattern among all patterns of its section in deepstream's order (JavaScript
+   * property order: integer-like keys first, ascending, then file order); later wins ties.
+   */
   readonly order: number;
 }
 
@@ -48,7 +52,9 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
         sink.report('VLV0104', section.keySpan, { section: known }, 'add `"*":` with the default rules for names no other pattern matches');
       }
     }
-    section.patterns.forEach((p, order) => {
+    const orders = propertyOrder(section.patterns.map((p) => p.text));
+    section.patterns.forEach((p, i) => {
+      const order = orders[i];
       if (p.isMap && p.rules.length === 0) sink.report('VLV0113', p.keySpan, {});
       for (const rule of p.rules) {
         const actionKnown = known !== undefined && checkAction(known, rule, sink);

@@ -109,7 +109,7 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
     } else {
       for (const p of entry.value.entries) {
         const key = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : p.key;
-        patterns.push(parsePatternEntry(key ?? p.key, p.keySpan, p.value, text, sink, key !== undefined));
+        patterns.push(parsePatternEntry(key ?? p.key, p.keySpan, p.value, text, sink, key !== undefined, key === p.key ? undefined : p.key));
       }
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
@@ -121,13 +121,13 @@ function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Re
   return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
 }
 
-/** `parse` false: the key is already known to be invalid (reported); only its rules are read. */
-function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true): PatternAst {
+/** `parse` false: the key is already known to be invalid (reported); only its rules are read. `written`: the key before `${NAME}` substitution. */
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true, written?: string): PatternAst {
   const base = keyContentStart(text, keySpan);
   // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
   const exact = text.slice(base, base + key.length) === key;
   const patternSpan = (s: Span): Span => (exact ? { start: base + s.start, end: base + s.end } : keySpan);
-  const pattern = parse ? parsePattern(key, offsetReporter(sink, patternSpan)) : undefined;
+  const pattern = parse ? parsePattern(key, offsetReporter(sink, patternSpan), written) : undefined;
   const rules: RuleAst[] = [];
   if (value.kind !== 'map') {
     // deepstream iterates the keys of whatever is there: a non-empty string or list yields key

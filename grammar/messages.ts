@@ -49,6 +49,8 @@ export const MESSAGES = {
   VLV0115: def('warning', 'a rule of only white space', () => 'this rule is only white space: it yields `undefined` and denies every request'),
   VLV0116: def('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it'),
   VLV0117: def<{ name: string }>('error', 'a `${NAME}` in a path pattern names an unset environment variable (substituteEnv)', (p) => `environment variable \`${p.name}\` is not set, so the pattern can not be completed`),
+  VLV0118: def<{ text: string; meaning: string }>('error', 'a path pattern uses regular-expression syntax, which deepstream reads as a regular expression', (p) => `\`${p.text}\` in a path pattern is regular-expression syntax: deepstream reads it as ${p.meaning}; a Valve pattern has no such syntax`),
+  VLV0119: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that never decides: deepstream orders integer-like keys such as "10" first, so an equally long pattern wins the tie', (p) => `this \`${p.action}\` rule never decides: deepstream orders the integer-like key \`${p.pattern}\` before all other keys, so \`${p.by}\`, as long and also matching \`${p.pattern}\`, wins the tie although it comes earlier in the file`),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`),
 
   // ── 02xx: rule syntax ────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 /** Path patterns: `*` (any run of characters), `$name` (one segment), everything else literal. */
 import type { Reporter } from './cst-to-ast.js';
+import { regexHint, scanRegexSyntax } from './pattern-regex.js';
 
 export type PatternPart =
   | { readonly kind: 'literal'; readonly text: string }
@@ -13,11 +14,11 @@ export interface PathPattern {
   readonly variables: readonly string[];
 }
 
-/** Characters deepstream treated as regular-expression syntax; here they are literal. */
-const REGEX_CHARS = /[.+?^(){}[\]|\\]/g;
-
-/** Spans reported are offsets into the pattern text. */
-export function parsePattern(text: string, report: Reporter): PathPattern | undefined {
+/**
+ * Spans reported are offsets into the pattern text. `written`: the key as written in the file,
+ * when `text` is it after `${NAME}` substitution (a suggested replacement keeps the `${NAME}`).
+ */
+export function parsePattern(text: string, report: Reporter, written?: string): PathPattern | undefined {
   if (text.length === 0) {
     report('VLV0108', { start: 0, end: 0 }, { reason: 'a pattern can not be empty' });
     return undefined;
@@ -66,12 +67,27 @@ export function parsePattern(text: string, report: Reporter): PathPattern | unde
     } else literal += c;
   }
   flush();
-  const regexChars = [...new Set(text.match(REGEX_CHARS) ?? [])];
-  if (regexChars.length > 0) {
-    const first = text.search(REGEX_CHARS);
-    report('VLV0112', { start: first, end: first + 1 }, { chars: regexChars.map((c) => `\`${c}\``).join(', '), count: regexChars.length });
+  // deepstream reads the pattern as a regular expression: syntax that would read differently
+  // literally is an error (a rule silently covering other names fails open); a lone `.` is literal.
+  const scan = scanRegexSyntax(text);
+  if (scan.syntax.length > 0) {
+    const suggested = written === undefined ? scan.forms : scanRegexSyntax(written).forms;
+    const forms = suggested?.every(isValidPattern) ? suggested : undefined;
+    for (const s of scan.syntax) report('VLV0118', { start: s.start, end: s.end }, { text: s.text, meaning: s.meaning }, regexHint(forms, s));
+    ok = false;
+  } else if (scan.dots.length > 0) {
+    report('VLV0112', { start: scan.dots[0], end: scan.dots[0] + 1 }, { chars: '`.`', count: 1 }, 'here `.` matches only a dot, as in `config.json`; deepstream matched any character there: for other names use `*` or `$name`, or list them as patterns');
   }
   return ok ? { text, parts, variables } : undefined;
+}
+
+/** Whether a suggested replacement is itself a pattern that loads without errors (a `${NAME}` taken as substituted). */
+function isValidPattern(text: string): boolean {
+  let valid = true;
+  parsePattern(text.replace(/\$\{[^}]*\}/g, 'x'), (code) => {
+    if (code === 'VLV0108' || code === 'VLV0109' || code === 'VLV0110' || code === 'VLV0118') valid = false;
+  });
+  return valid;
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -1,6 +1,7 @@
 /**
  * Rule selection: among the patterns of a section that define the action and match the whole
- * name, the longest pattern text wins; on equal length the later one.
+ * name, the longest pattern text wins; on equal length the one with the higher `order` (deepstream's
+ * iteration order, grammar/key-order.ts: integer-like keys first, then file order).
  *
  * Patterns are merged into one character trie per section and action, with two special edges:
  * a `$variable` edge (one or more characters other than `/`) and a `*` edge (any run of

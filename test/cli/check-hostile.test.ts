@@ -67,8 +67,10 @@ describe('valve check on hostile files', () => {
     const file = write('escape.yml', `record:\n  "*": { read: true }\n  "a\\e]0;pwned\\a\\e[2J\\u202e": true\n${REST_YAML}`);
     for (const format of ['text', 'github']) {
       const r = valve(['check', '--format', format, file]);
-      expect(r.code).toBe(0);
+      // `]…[` in the key is regular-expression syntax (VLV0118): its message quotes the key's characters too.
+      expect(r.code).toBe(1);
       expect(r.stdout).toContain('VLV0114');
+      expect(r.stdout).toContain('VLV0118');
       expect(r.stdout).toContain('a\\x1b]0;pwned\\x07\\x1b[2J\\u202e');
       expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     }

@@ -9,7 +9,7 @@
  * | row | applies when | counterfactual upstream |
  * | --- | --- | --- |
  * | stricter/non-boolean-result | an answer (upstream's or ours) is neither `true` nor `false` | the server reads an answer as allowed only when it is `true` |
- * | stricter/path-regex | a pattern holds regex characters | path patterns compiled with those characters escaped |
+ * | stricter/path-regex | a pattern holds regex characters (only a lone `.` loads here; other regex syntax is VLV0118) | path patterns compiled with those characters escaped |
  * | fixed/erase | the message is ERASE | ERASE checked as DELETE |
  * | fixed/path-write-as-update | the message is CREATEANDPATCH | its write checked as a PATCH (merged data) |
  * | fixed/proto-patch | the patch path has a `__proto__` / `constructor` / `prototype` key | denied |
@@ -23,7 +23,8 @@
  * Loading. Upstream rejects and we accept: explained by a row when upstream with that row fixed
  * accepts (path-regex, keywords-in-strings, env-in-rules, block-rule). Upstream accepts and we reject:
  * explained when every error we report is one a row names (the code table below), or when
- * upstream with the row fixed rejects too (duplicate-variable, env-in-rules).
+ * upstream with the row fixed rejects too (duplicate-variable, env-in-rules). Regex syntax in a
+ * pattern (VLV0118) is STRICTER 3's: a literal reading would take rules away from names.
  */
 import type { Diagnostic, RulesModule } from '../../index.js';
 import type { Check } from './cases.js';
@@ -170,6 +171,7 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0110: 'stricter/duplicate-variable',
   VLV0222: 'stricter/bigint',
   VLV0223: 'stricter/spread',
+  VLV0118: 'stricter/path-regex', // regex syntax in a path pattern, which upstream reads as a RegExp
 };
 
 const GLOBALS_OF_ROW_5 = /`(Math|process)`/;

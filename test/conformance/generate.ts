@@ -20,7 +20,8 @@ import type { Connection } from './upstream.js';
 const FIELDS = ['x', 's', 'n', 'list', 'role', 'ref', 'owner'] as const;
 const STRINGS = ['', 'a', 'alice', 'bob', 'open', 'admin', 'x y', 'users/alice', '1', '10', 'A', ' a ', ' 12 ', '1e3', '0x10', 'é', '😀', 'null'] as const;
 const NUMBERS = [0, 1, 2, -1, 10, 0.5, 3] as const;
-const LITERAL_SEGMENTS = ['a', 'b', 'users', 'posts', 'x1', 'x-y'] as const;
+// '1' and '10' make integer-like keys, which deepstream orders before the others (ties).
+const LITERAL_SEGMENTS = ['a', 'b', 'users', 'posts', 'x1', 'x-y', '1', '10'] as const;
 const VARIABLES = ['$id', '$uid', '$a', '$b2'] as const;
 const REGEXES = ['/^a/', '/b$/i', '/\\d+/', '/^users\\/\\w+$/', '/(x|y)/', '/^$/', '/ /'] as const;
 const RECORD_NAMES = ['cfg', 'users/alice', 'users/bob', 'missing', 'posts/a'] as const;
@@ -39,8 +40,9 @@ const partArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...LITERAL_SEGMENTS).map((text) => ({ kind: 'literal' as const, text })) },
   { weight: 3, arbitrary: fc.constantFrom(...VARIABLES).map((name) => ({ kind: 'variable' as const, name })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'wildcard' as const }) },
-  // regex characters, literal for us and live upstream (STRICTER row 3)
-  { weight: 1, arbitrary: fc.constantFrom('a.b', 'x+').map((text) => ({ kind: 'literal' as const, text })) },
+  // a lone `.`, literal for us and any character upstream (STRICTER row 3); other regex syntax is
+  // a load error (VLV0118), which leaves no decision to compare: rare here, pinned in the corpus
+  { weight: 1, arbitrary: fc.constantFrom('a.b', 'a.b', 'a.b', 'x+').map((text) => ({ kind: 'literal' as const, text })) },
 );
 
 const patternArb: fc.Arbitrary<Pattern> = fc
@@ -202,7 +204,7 @@ export const fileArb: fc.Arbitrary<GeneratedFile> = fc
 
 // ── messages ────────────────────────────────────────────────────────────────────────
 
-const SEGMENT_VALUES = ['alice', 'bob', '1', 'a', 'x y', 'open', 'users', 'a.b', 'undefined'] as const;
+const SEGMENT_VALUES = ['alice', 'bob', '1', 'a', 'x y', 'open', 'users', 'a.b', 'undefined', '10'] as const;
 const WILDCARD_VALUES = ['', 'a', 'a/b', 'x/y/z', 'alice'] as const;
 
 function nameFor(p: Pattern): fc.Arbitrary<string> {

@@ -6,7 +6,7 @@
 export const ROWS = {
   'stricter/non-boolean-result': { mark: 'STRICTER', row: 1, upstream: 'non-boolean falsy results (`undefined`, `0`, `""`, `null`) allow over WebSocket', us: 'only `true` allows' },
   'stricter/sandbox': { mark: 'STRICTER', row: 2, upstream: 'rules run with `new Function`, Node globals in reach, regex text filter bypassable', us: 'whitelisted AST, no globals, no mutation' },
-  'stricter/path-regex': { mark: 'STRICTER', row: 3, upstream: 'regex characters in path patterns are live', us: 'literal, with a warning' },
+  'stricter/path-regex': { mark: 'STRICTER', row: 3, upstream: 'regex characters in path patterns are live', us: 'regex syntax is a load error with a hint (`postits/.*` → `postits/*`); a lone `.` is literal, with a warning' },
   'stricter/match-pattern': { mark: 'STRICTER', row: 4, upstream: '`match` accepts a pattern from data (ReDoS)', us: 'pattern must be a literal; linear-time matching' },
   'stricter/statements': { mark: 'STRICTER', row: 5, upstream: '`true; false`, assignments, `Math.*`, `process.*` accepted', us: 'compile errors' },
   'stricter/duplicate-variable': { mark: 'STRICTER', row: 6, upstream: 'the same `$variable` twice in a pattern: last capture wins', us: 'load error' },

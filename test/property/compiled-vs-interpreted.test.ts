@@ -18,7 +18,8 @@ const RUNS = Number(process.env.PROPERTY_RUNS) || 2000;
 
 // ── rule files ──────────────────────────────────────────────────────────────────────
 
-const LITERAL_SEGMENTS = ['users', 'posts', 'a', 'b', 'user', 'x-y', '1', 'cfg'] as const;
+// '10' is an integer-like key, which deepstream orders first (a tie it loses wherever it is written).
+const LITERAL_SEGMENTS = ['users', 'posts', 'a', 'b', 'user', 'x-y', '1', '10', 'cfg'] as const;
 const VARIABLE_NAMES = ['$id', '$uid', '$a', '$b2', '$Post'] as const;
 
 type Segment = { kind: 'literal'; text: string } | { kind: 'variable'; name: string } | { kind: 'wildcard' };
