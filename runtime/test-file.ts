@@ -408,8 +408,8 @@ export function parseRequest(text: string, file: string): { request?: CheckReque
   return request && p.count === 0 ? { request, errors: [] } : { errors: p.items };
 }
 
-/** Records given as JSON (or YAML) text: an object mapping record names to their data. */
-export function parseRecords(text: string, file: string): { records?: Map<string, unknown>; errors: TestFileError[] } {
+/** Records given as JSON (or YAML) text: an object mapping record names to their data (`keys`: where each name is written). */
+export function parseRecords(text: string, file: string): { records?: Map<string, unknown>; keys?: Map<string, TestFileError>; errors: TestFileError[] } {
   const p = new Problems(file, text);
   const { root, diagnostics } = loadYaml(text, file);
   p.yaml(diagnostics);
@@ -418,7 +418,8 @@ export function parseRecords(text: string, file: string): { records?: Map<string
     p.at(root.span, `records must be an object mapping record names to their data, not ${kindOf(root)}`);
     return { errors: p.items };
   }
-  return { records: new Map(root.entries.map((e) => [e.key, toValue(e.value)])), errors: [] };
+  const keys = new Map(root.entries.map((e) => [e.key, { file, start: p.pos(e.keySpan.start), end: p.pos(e.keySpan.end), message: '' }]));
+  return { records: new Map(root.entries.map((e) => [e.key, toValue(e.value)])), keys, errors: [] };
 }
 
 /** A record store over `records`: each load gets its own copy. */
@@ -430,21 +431,32 @@ export function recordLoader(records: ReadonlyMap<string, unknown>): (name: stri
  * The request a test sends: for records, `oldData` is the test's own `oldData`, else the
  * record's entry in `records` (or null).
  */
-export function testRequest(test: TestCase, records: ReadonlyMap<string, unknown>): CheckRequest {
-  const r = test.request;
-  if (r.type !== 'record' || r.oldData !== undefined || r.name === undefined) return r;
-  return { ...r, oldData: records.has(r.name) ? structuredClone(records.get(r.name)) : null };
-}
+export const testRequest = (test: TestCase, records: ReadonlyMap<string, unknown>): CheckRequest => storedRequest(test.request, records);
 
 /**
  * The store a test's rules read: `records`, where a record test's own `oldData` is the stored
  * record of its name (`null`: there is none), so `_(name)` and `oldData` agree as in a server.
  */
-export function testLoader(test: TestCase, records: ReadonlyMap<string, unknown>): (name: string) => unknown {
+export const testLoader = (test: TestCase, records: ReadonlyMap<string, unknown>): ((name: string) => unknown) => storedLoader(test.request, records);
+
+/** `request` as a server sends it over the store `records`: a record request without `oldData` gets its stored record (or null). */
+export function storedRequest(r: CheckRequest, records: ReadonlyMap<string, unknown>): CheckRequest {
+  if (r.type !== 'record' || r.oldData !== undefined || r.name === undefined) return r;
+  return { ...r, oldData: records.has(r.name) ? structuredClone(records.get(r.name)) : null };
+}
+
+/** The store `request`'s rules read: `records`, where a record request's own `oldData` is its name's stored record. */
+export function storedLoader(request: CheckRequest, records: ReadonlyMap<string, unknown>): (name: string) => unknown {
   const base = recordLoader(records);
-  const { type, name, oldData } = test.request;
+  const { type, name, oldData } = request;
   if (type !== 'record' || oldData === undefined || name === undefined) return base;
   return (wanted) => (wanted === name ? structuredClone(oldData) : base(wanted));
+}
+
+/** Whether a record request's own `oldData` and `records` give its one stored record two different values. */
+export function storedTwice(request: CheckRequest, records: ReadonlyMap<string, unknown>): boolean {
+  const { type, name, oldData } = request;
+  return type === 'record' && oldData !== undefined && name !== undefined && records.has(name) && !sameData(oldData, records.get(name));
 }
 
 export interface TestResult {

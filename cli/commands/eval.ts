@@ -10,7 +10,7 @@ import type { Environment } from '../../grammar/file.js';
 import type { Decision } from '../../runtime/evaluate.js';
 import { explain, type Explanation } from '../../runtime/explain.js';
 import { compile } from '../../runtime/rules-module.js';
-import { parseRecords, parseRequest, recordLoader, type TestFileError } from '../../runtime/test-file.js';
+import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../runtime/test-file.js';
 import { oneLine } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';
@@ -47,6 +47,12 @@ export async function runEval(options: EvalOptions, io: Output = processOutput()
     const r = parseRecords(rec.text, rec.file);
     if (!r.records) return problems(r.errors, rec.text, io);
     records = r.records;
+    // One stored record, two values: as `valve test` refuses it, so does eval.
+    const at = parsed.request.name === undefined ? undefined : r.keys?.get(parsed.request.name);
+    if (at && storedTwice(parsed.request, records)) {
+      const message = `\`${parsed.request.name}\` differs from the request's \`oldData\`; both are the one stored record that \`oldData\` and \`_()\` read: give it in one place, or equal in both`;
+      return problems([{ ...at, message }], rec.text, io);
+    }
   }
   const { text: source, tooLarge } = readRules(options.permissions);
   const { diagnostics, module } = tooLarge ? { diagnostics: [tooLarge], module: undefined } : compile(source, { file: options.permissions, ...(options.env ? { env: options.env } : {}) });
@@ -55,7 +61,7 @@ export async function runEval(options: EvalOptions, io: Output = processOutput()
     io.err(`valve: ${options.permissions} has errors; nothing was evaluated\n`);
     return 2;
   }
-  const checkOptions = { loadRecord: recordLoader(records) };
+  const checkOptions = { loadRecord: storedLoader(parsed.request, records) };
   const decision = await module.check(parsed.request, checkOptions);
   const format = options.format ?? (options.explain ? 'text' : 'json');
   if (!options.explain) {

@@ -3,6 +3,9 @@
  * sub-expression's value (short-circuited ones marked); invalid input exits 2 with line:col.
  * In-process (runEval with a buffer); main.test.ts runs it through the real CLI too.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEval, type EvalOptions } from '../../cli/commands/eval.js';
 import { bufferOutput } from '../../cli/formats/output.js';
@@ -48,6 +51,29 @@ describe('valve eval', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ allowed: false, pattern: 'profile/$owner', variables: { $owner: 'alice' } });
     const noRecord = await valveEval({ request: `@${rel('test/cli/fixtures/request.json')}` });
     expect(JSON.parse(noRecord.stdout)).toMatchObject({ allowed: false });
+  });
+
+  it('a request\'s oldData is also the stored record _() reads; --records giving it another value exits 2 at its line:col', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'valve-eval-'));
+    try {
+      const rules = join(dir, 'rules.yml');
+      writeFileSync(rules, ['record:', '  "doc/$id":', '    read: "_(name) !== null && _(name).x === 1"', '  "*":', '    read: false', ...['event', 'rpc', 'presence'].map((s) => `${s}:\n  "*":\n    ${s === 'rpc' ? 'request' : s === 'presence' ? 'allow' : 'publish'}: false`)].join('\n') + '\n');
+      const request = '{"record":"doc/1","action":"read","oldData":{"x":1}}';
+      const own = await valveEval({ permissions: rules, request });
+      expect(own.code).toBe(0);
+      expect(JSON.parse(own.stdout)).toMatchObject({ allowed: true, pattern: 'doc/$id' });
+      const same = await valveEval({ permissions: rules, request, records: '{"other": 1, "doc/1": {"x": 1}}' });
+      expect(JSON.parse(same.stdout)).toMatchObject({ allowed: true });
+      const fromRecords = await valveEval({ permissions: rules, request: '{"record":"doc/1","action":"read"}', records: '{"doc/1": {"x": 1}}' });
+      expect(JSON.parse(fromRecords.stdout)).toMatchObject({ allowed: true });
+      const twice = await valveEval({ permissions: rules, request, records: '{\n  "doc/1": {"x": 2}\n}' });
+      expect(twice.code).toBe(2);
+      expect(twice.stdout).toBe('');
+      expect(twice.stderr).toContain('--records:2:3');
+      expect(twice.stderr).toContain("`doc/1` differs from the request's `oldData`");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes the library’s CheckRequest shape too (type + name)', async () => {
