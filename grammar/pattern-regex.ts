@@ -25,8 +25,18 @@ export interface RegexScan {
   readonly syntax: readonly RegexSyntax[];
   /** Offsets of each `.` outside any construct: literal here, any character to deepstream. */
   readonly dots: readonly number[];
+  /** A lone `]`, `}` or a `{…}` that is no quantifier: literal here and to deepstream alike. */
+  readonly literals: readonly LiteralSyntax[];
   /** The Valve patterns the whole pattern stands for (undefined: none follows mechanically). */
   readonly forms?: readonly string[];
+}
+
+/** Text that looks like regular-expression syntax but that deepstream's RegExp reads literally too. */
+export interface LiteralSyntax {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly advice?: string;
 }
 
 /** At most this many Valve patterns are offered as the replacement of one pattern. */
@@ -54,7 +64,7 @@ interface Atom {
   /** Undefined: not regular-expression syntax by itself (a literal character, `*`, `$name`). */
   readonly meaning?: string;
   readonly advice?: string;
-  readonly kind: 'char' | 'dot' | 'star' | 'var' | 'other';
+  readonly kind: 'char' | 'dot' | 'star' | 'var' | 'literal' | 'other';
 }
 
 const describeEscape = (c: string): string =>
@@ -64,6 +74,7 @@ class Scanner {
   private i = 0;
   readonly syntax: RegexSyntax[] = [];
   readonly dots: number[] = [];
+  readonly literals: LiteralSyntax[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -78,7 +89,7 @@ class Scanner {
       this.alternatives(0);
     }
     const valid = all?.filter((f) => f !== '' && !f.startsWith('/'));
-    return { syntax: this.syntax, dots: this.dots, ...(valid && valid.length === all!.length && valid.length <= MAX_FORMS ? { forms: valid } : {}) };
+    return { syntax: this.syntax, dots: this.dots, literals: this.literals, ...(valid && valid.length === all!.length && valid.length <= MAX_FORMS ? { forms: valid } : {}) };
   }
 
   private add(start: number, end: number, meaning: string, advice: string = GENERIC): void {
@@ -126,6 +137,7 @@ class Scanner {
     for (let q = this.quantifier(a); q; q = this.quantifier(a)) a = this.applyQuantifier(a, q);
     if (depth === 0 && a.meaning !== undefined) this.add(a.start, a.end, a.meaning, a.advice);
     else if (depth === 0 && a.kind === 'dot') this.dots.push(a.start);
+    else if (depth === 0 && a.kind === 'literal') this.literals.push({ start: a.start, end: a.end, text: this.text.slice(a.start, a.end), ...(a.advice === undefined ? {} : { advice: a.advice }) });
     return a;
   }
 
@@ -218,10 +230,11 @@ class Scanner {
     if (c === '{') {
       const m = /^\{([^{}]*)\}/.exec(t.slice(this.i));
       this.i += m ? m[0].length : 1;
-      if (m && /^[A-Za-z0-9]+$/.test(m[1])) return one(undefined, `the text \`{${m[1]}}\` itself`, 'other', `a placeholder for one segment is written \`$${m[1]}\``);
-      return one(undefined, m ? `the text \`${m[0]}\` itself` : 'a `{` itself', 'other');
+      // No quantifier: JavaScript's RegExp (without `u`) reads it as text, so the decisions agree.
+      const text = m ? m[0] : '{';
+      return one([text], undefined, 'literal', m && /^[A-Za-z0-9]+$/.test(m[1]) ? `a placeholder for one segment is written \`$${m[1]}\`` : undefined);
     }
-    if (c === '}' || c === ']') return (this.i++, one(undefined, `a \`${c}\` itself`, 'other'));
+    if (c === '}' || c === ']') return (this.i++, one([c], undefined, 'literal'));
     this.i++;
     return one([c], undefined, 'char');
   }
@@ -288,7 +301,7 @@ class Scanner {
 
 /** Regular-expression syntax in a pattern (`${NAME}` and `$name` are not), lone dots, and the Valve form. */
 export function scanRegexSyntax(text: string): RegexScan {
-  if (!/[.+?^()[\]{}|\\]/.test(text)) return { syntax: [], dots: [] };
+  if (!/[.+?^()[\]{}|\\]/.test(text)) return { syntax: [], dots: [], literals: [] };
   return new Scanner(text).run();
 }
 

@@ -42,10 +42,11 @@ export function parsePattern(text: string, report: Reporter, written?: string): 
       if (parts[parts.length - 1]?.kind !== 'wildcard') parts.push({ kind: 'wildcard' });
     } else if (c === '$') {
       const m = /^[A-Za-z0-9]+/.exec(text.slice(i + 1));
-      if (!m && i === text.length - 1 && i > 0) {
+      if (!m && i === text.length - 1) {
         // deepstream's pattern is a regular expression, where a final `$` is the end anchor: it
         // matches nothing more.
-        report('VLV0116', { start: i, end: i + 1 }, {});
+        // Alone it leaves `^$`: only the empty name, which no client sends.
+        report('VLV0116', { start: i, end: i + 1 }, {}, i === 0 ? 'the pattern `$` matches only the empty name, which no client sends: remove the entry, or write `*` for every name' : undefined);
         continue;
       }
       if (!m) {
@@ -75,7 +76,10 @@ export function parsePattern(text: string, report: Reporter, written?: string): 
     const forms = suggested?.every(isValidPattern) ? suggested : undefined;
     for (const s of scan.syntax) report('VLV0118', { start: s.start, end: s.end }, { text: s.text, meaning: s.meaning }, regexHint(forms, s));
     ok = false;
-  } else if (scan.dots.length > 0) {
+  }
+  // Literal to deepstream too (same decisions), but it looks like syntax: `users/{id}` is a slip for `$id`.
+  for (const l of scan.literals) report('VLV0120', { start: l.start, end: l.end }, { text: l.text }, l.advice ?? 'nothing to change if the name holds it; a Valve pattern has only `*` and `$name`');
+  if (scan.syntax.length === 0 && scan.dots.length > 0) {
     report('VLV0112', { start: scan.dots[0], end: scan.dots[0] + 1 }, { chars: '`.`', count: 1 }, 'here `.` matches only a dot, as in `config.json`; deepstream matched any character there: for other names use `*` or `$name`, or list them as patterns');
   }
   return ok ? { text, parts, variables } : undefined;

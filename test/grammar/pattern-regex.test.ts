@@ -42,7 +42,6 @@ describe('regular-expression syntax in a path pattern is an error (VLV0118)', ()
     ['^users/$id', '^', 'write `users/$id`'],
     ['a^b', '^', 'remove the `^`'],
     ['a{2}/x', 'a{2}', 'write `aa/x`'],
-    ['user/{id}', '{id}', 'written `$id`'],
     ['\\.env', '\\.', 'write `.env`'],
     ['a\\d', '\\d', 'a Valve pattern is not a regular expression'],
     ['a\\', '\\', 'remove the `\\`'],
@@ -51,7 +50,6 @@ describe('regular-expression syntax in a path pattern is an error (VLV0118)', ()
     ['x)', ')', 'remove the `)`'],
     ['+a', '+', 'write `a`'],
     ['*+', '*+', 'write `*`'],
-    ['a]', ']', 'a Valve pattern is not a regular expression'],
     ['x/(?=a)', '(?=a)', 'a Valve pattern is not a regular expression'],
   ])('%s: `%s`', (pattern, text, hint) => {
     const { reported, ok } = report(pattern);
@@ -59,6 +57,23 @@ describe('regular-expression syntax in a path pattern is an error (VLV0118)', ()
     const errors = reported.filter((r) => r.code === 'VLV0118');
     expect(errors.map((r) => r.text)).toEqual([text]);
     expect(errors[0].hint).toContain(hint);
+  });
+
+  it.each([
+    // pattern, the text warned about, a piece of the hint
+    ['user/{id}', '{id}', 'written `$id`'],
+    ['a]', ']', 'nothing to change'],
+    ['a}', '}', 'nothing to change'],
+    ['a{', '{', 'nothing to change'],
+    ['x{,2}', '{,2}', 'nothing to change'],
+  ])('%s: `%s` is literal to deepstream too: a warning (VLV0120), and the pattern loads', (pattern, text, hint) => {
+    const { reported, ok } = report(pattern);
+    expect(ok).toBe(true);
+    expect(reported.map((r) => [r.code, r.text])).toEqual([['VLV0120', text]]);
+    expect(reported[0].hint).toContain(hint);
+    // deepstream's RegExp matches the text itself, and only it, as our literal reading does
+    expect(upstreamRegExp(pattern).test(pattern)).toBe(true);
+    expect(upstreamRegExp(pattern).test(pattern.replace(text, 'x'))).toBe(false);
   });
 
   it('reports each piece once, with one shared Valve form', () => {
