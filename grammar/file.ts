@@ -70,21 +70,39 @@ const ENV_REFERENCE = /\$\{([^}]*)\}/g;
  * Only patterns: a rule expression is never rewritten (a value would become code). An unset or
  * empty variable is an error rather than upstream's silent '' (which widens or breaks a pattern).
  */
-function substitutePattern(key: string, keySpan: Span, text: string, env: Environment, sink: DiagnosticSink): string | undefined {
-  if (!key.includes('${')) return key;
+function substitutePattern(key: string, keySpan: Span, text: string, env: Environment, sink: DiagnosticSink): { key: string; toWritten?: (s: Span) => Span } | undefined {
+  if (!key.includes('${')) return { key };
   let complete = true;
   const base = keyContentStart(text, keySpan);
   const exact = text.slice(base, base + key.length) === key;
+  // Each `${NAME}` replaced: where its value lies in the substituted key and where it is written.
+  const refs: { start: number; end: number; written: Span }[] = [];
+  let shift = 0;
   const substituted = key.replace(ENV_REFERENCE, (whole, name: string, at: number) => {
     const value = env[name];
-    if (value !== undefined && value !== '') return value;
+    if (value !== undefined && value !== '') {
+      refs.push({ start: at + shift, end: at + shift + value.length, written: { start: at, end: at + whole.length } });
+      shift += value.length - whole.length;
+      return value;
+    }
     const where = exact ? { start: base + at, end: base + at + whole.length } : keySpan;
     sink.report('VLV0117', where, { name }, `set \`${name}\` in the server's environment, or write the pattern out`);
     complete = false;
     return whole;
   });
   // An incomplete pattern is not parsed: its `${` would only echo the same mistake.
-  return complete ? substituted : undefined;
+  if (!complete) return undefined;
+  // An offset of the substituted key → of the key as written; inside a value, its whole `${NAME}`.
+  const at = (offset: number, end: boolean): number => {
+    let delta = 0;
+    for (const r of refs) {
+      if (end ? offset <= r.start : offset < r.start) break;
+      if (end ? offset <= r.end : offset < r.end) return end ? r.written.end : r.written.start;
+      delta = r.written.end - r.end;
+    }
+    return offset + delta;
+  };
+  return { key: substituted, toWritten: (s) => ({ start: at(s.start, false), end: Math.max(at(s.start, false), at(s.end, true)) }) };
 }
 
 /**
@@ -108,8 +126,9 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
       }
     } else {
       for (const p of entry.value.entries) {
-        const key = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : p.key;
-        patterns.push(parsePatternEntry(key ?? p.key, p.keySpan, p.value, text, sink, key !== undefined, key === p.key ? undefined : p.key));
+        const sub = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : { key: p.key };
+        const key = sub?.key ?? p.key;
+        patterns.push(parsePatternEntry(key, p.keySpan, p.value, text, sink, sub !== undefined, key === p.key ? undefined : { text: p.key, toWritten: sub?.toWritten }));
       }
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
@@ -121,13 +140,22 @@ function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Re
   return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
 }
 
-/** `parse` false: the key is already known to be invalid (reported); only its rules are read. `written`: the key before `${NAME}` substitution. */
-function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true, written?: string): PatternAst {
+/**
+ * `parse` false: the key is already known to be invalid (reported); only its rules are read.
+ * `written`: the key before `${NAME}` substitution, and how a span of `key` maps onto it.
+ */
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true, written?: { text: string; toWritten?: (s: Span) => Span }): PatternAst {
   const base = keyContentStart(text, keySpan);
   // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
-  const exact = text.slice(base, base + key.length) === key;
-  const patternSpan = (s: Span): Span => (exact ? { start: base + s.start, end: base + s.end } : keySpan);
-  const pattern = parse ? parsePattern(key, offsetReporter(sink, patternSpan), written) : undefined;
+  const asWritten = written?.text ?? key;
+  const exact = text.slice(base, base + asWritten.length) === asWritten && (written === undefined || written.toWritten !== undefined);
+  const toWritten = written?.toWritten ?? ((s: Span): Span => s);
+  const patternSpan = (s: Span): Span => {
+    if (!exact) return keySpan;
+    const w = toWritten(s);
+    return { start: base + w.start, end: base + w.end };
+  };
+  const pattern = parse ? parsePattern(key, offsetReporter(sink, patternSpan), written?.text) : undefined;
   const rules: RuleAst[] = [];
   if (value.kind !== 'map') {
     // deepstream iterates the keys of whatever is there: a non-empty string or list yields key
