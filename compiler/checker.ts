@@ -15,7 +15,7 @@ import { methodSpec } from './builtins.js';
 import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';
 import { didYouMean } from './suggest.js';
-import { fixHint, inWords, nonBoolean, resultParts } from './truth.js';
+import { fixHint, inWords, KIND_WORDS, nonBoolean, resultParts } from './truth.js';
 import * as T from './types.js';
 import type { Type } from './types.js';
 
@@ -48,16 +48,6 @@ const article = (t: Type): string => {
   if (t.kind === 'null' || t.kind === 'undefined') return `\`${s}\``;
   if (t.kind === 'union' || s.includes("'") || /^\d|^true|^false/.test(s)) return `\`${s}\``;
   return /^[aeiou]/.test(s) ? `an ${s}` : `a ${s}`;
-};
-
-const KIND_WORDS: Partial<Record<Type['kind'], string>> = {
-  string: 'a string',
-  number: 'a number',
-  array: 'an array',
-  object: 'an object',
-  null: '`null`',
-  undefined: '`undefined`',
-  regex: 'a regular expression',
 };
 
 /** "a string", "an array or `null`": what a rule yields, in words. */

@@ -55,7 +55,8 @@ export function resultParts(c: Typing, e: Expr, facts: Facts, reach: Reach = 'al
 /** The values of a type that are not booleans (unknown stays unknown). */
 export const nonBoolean = (t: Type): Type => T.filter(t, (m) => m.kind !== 'boolean');
 
-const WORDS: Partial<Record<Type['kind'], string>> = {
+/** Each kind of value, in words (the checker's messages use them too). */
+export const KIND_WORDS: Partial<Record<Type['kind'], string>> = {
   string: 'a string',
   number: 'a number',
   array: 'an array',
@@ -67,7 +68,7 @@ const WORDS: Partial<Record<Type['kind'], string>> = {
 
 /** "an array or `null`", "a string or `false`": the values of a type, in words. */
 export function inWords(t: Type): string {
-  const words = T.members(t).map((m) => (m.kind === 'boolean' ? (m.values?.length === 1 ? `\`${String(m.values[0])}\`` : 'a boolean') : (WORDS[m.kind] ?? m.kind)));
+  const words = T.members(t).map((m) => (m.kind === 'boolean' ? (m.values?.length === 1 ? `\`${String(m.values[0])}\`` : 'a boolean') : (KIND_WORDS[m.kind] ?? m.kind)));
   return [...new Set(words)].join(' or ');
 }
 
