@@ -95,15 +95,20 @@ let compileTimer: ReturnType<typeof setTimeout> | undefined;
 let compiles = 0;
 /** The model version whose diagnostics are on screen. */
 let shownVersion = -1;
+/** Milliseconds from sending the text to the worker to its diagnostics on screen, per shown check (the last 100). */
+const recheckMs: number[] = [];
 
 async function compileNow(): Promise<void> {
   const version = model.getVersionId();
   const seq = ++compiles;
+  const started = performance.now();
   const reply = await client.call('compile', { text: model.getValue(), file, schema: schemaText.value });
   // A newer edit is already on its way; its result will be shown instead.
   if (seq !== compiles || version !== model.getVersionId()) return;
   showDiagnostics(reply.diagnostics, reply.schemaDiagnostics);
   shownVersion = version;
+  recheckMs.push(performance.now() - started);
+  if (recheckMs.length > 100) recheckMs.shift();
 }
 
 // ---- explain highlights ------------------------------------------------------------------------
@@ -297,6 +302,8 @@ declare global {
       readonly settled: () => boolean;
       /** Token classes of each line of `text` as the editor highlights it. */
       readonly tokens: (text: string) => string[][];
+      /** How long each recent re-check took, worker round trip and markers included (ms). */
+      readonly recheckTimes: () => readonly number[];
       readonly ready: Promise<void>;
     };
   }
@@ -311,6 +318,7 @@ window.valvePlayground = {
   explainDecorations: () => explainLayer.length,
   settled: () => shownVersion === model.getVersionId() && compileTimer === undefined,
   tokens: (text) => monaco.editor.tokenize(text, LANGUAGE_ID).map((line) => line.map((t) => t.type)),
+  recheckTimes: () => [...recheckMs],
   ready,
 };
 void ready.then(() => document.body.setAttribute('data-ready', 'true'));
