@@ -67,13 +67,15 @@ export interface Inspection {
   readonly refused?: 'cycle' | 'proxy';
 }
 
-/** Node's own test for a Proxy, where the platform offers one (browsers have none: SECURITY.md). */
-export const isProxy: (v: object) => boolean = (() => {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+/** The platform's test for a Proxy, from its `process.getBuiltinModule`; none (always false) without one. */
+export function proxyTest(getBuiltin: unknown): (v: object) => boolean {
   const util = typeof getBuiltin === 'function' ? (getBuiltin('node:util') as { types?: { isProxy?: (v: unknown) => boolean } } | undefined) : undefined;
   const test = util?.types?.isProxy;
   return typeof test === 'function' ? (v: object) => test(v) : () => false;
-})();
+}
+
+/** Node's own test for a Proxy, where the platform offers one (browsers have none: SECURITY.md). */
+export const isProxy: (v: object) => boolean = proxyTest((globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule);
 
 const PRIMITIVE: Inspection = Object.freeze({ size: 1, plain: true, accessor: false, depth: 0 });
 const OVER: Inspection = Object.freeze({ size: Infinity, plain: false, accessor: false, depth: 0 });
