@@ -8,7 +8,7 @@ import { children, type Expr } from '../grammar/ast.js';
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
 import { ruleLexer } from '../grammar/lexer.js';
 import type { Span } from '../grammar/span.js';
-import { loadYaml, type YNode } from '../grammar/yaml.js';
+import { loadYaml, type YNode, type YScalar } from '../grammar/yaml.js';
 
 export interface CompileLimits {
   /** Longest rules file read, in UTF-16 units (VLV0701). */
@@ -41,7 +41,8 @@ export function resolveCompileLimits(overrides?: Partial<CompileLimits>): Compil
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(COMPILE_LIMITS, key)) throw new TypeError(`unknown compile limit \`${key}\`; the limits are ${Object.keys(COMPILE_LIMITS).join(', ')}`);
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new RangeError(`the compile limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
+    // Number.isInteger is false for every non-number.
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`the compile limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
     out[key] = value;
   }
   return Object.freeze(out) as unknown as CompileLimits;
@@ -70,13 +71,16 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
   const root = loaded.root;
   let suspect: { span: Span; tokens: number } | undefined;
   const rules: { value: string; toFileSpan: (s: Span) => Span }[] = [];
+  // Stryker disable next-line ArrayDeclaration: a non-map has no rules; the mutant's string, not being a map, has none either
   const maps = (n: YNode | undefined): YNode[] => (n?.kind === 'map' ? n.entries.map((e) => e.value) : []);
   for (const section of maps(root)) {
     for (const pattern of maps(section)) {
       for (const rule of maps(pattern)) {
-        if (rule.kind === 'scalar' && typeof rule.value === 'string' && rule.value.trim() !== '') {
-          const span = rule.span;
-          rules.push({ value: rule.value, toFileSpan: rule.toFileSpan ?? (() => span) });
+        // Only a scalar has a `value`: the string test alone picks out the rule strings.
+        const { value } = rule as Partial<YScalar>;
+        if (typeof value === 'string' && value.trim() !== '') {
+          const { span, toFileSpan } = rule as YScalar;
+          rules.push({ value, toFileSpan: toFileSpan ?? (() => span) });
         }
       }
     }

@@ -42,7 +42,8 @@ export function resolveLimits(overrides?: Partial<RuntimeLimits>): RuntimeLimits
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     if (!Object.prototype.hasOwnProperty.call(LIMITS, key)) throw new TypeError(`unknown limit \`${key}\`; the limits are ${Object.keys(LIMITS).join(', ')}`);
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new RangeError(`the limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
+    // Number.isInteger is false for every non-number.
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`the limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
     out[key] = value;
   }
   return Object.freeze(out) as unknown as RuntimeLimits;
@@ -66,13 +67,15 @@ export interface Inspection {
   readonly refused?: 'cycle' | 'proxy';
 }
 
-/** Node's own test for a Proxy, where the platform offers one (browsers have none: SECURITY.md). */
-export const isProxy: (v: object) => boolean = (() => {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+/** The platform's test for a Proxy, from its `process.getBuiltinModule`; none (always false) without one. */
+export function proxyTest(getBuiltin: unknown): (v: object) => boolean {
   const util = typeof getBuiltin === 'function' ? (getBuiltin('node:util') as { types?: { isProxy?: (v: unknown) => boolean } } | undefined) : undefined;
   const test = util?.types?.isProxy;
   return typeof test === 'function' ? (v: object) => test(v) : () => false;
-})();
+}
+
+/** Node's own test for a Proxy, where the platform offers one (browsers have none: SECURITY.md). */
+export const isProxy: (v: object) => boolean = proxyTest((globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule);
 
 const PRIMITIVE: Inspection = Object.freeze({ size: 1, plain: true, accessor: false, depth: 0 });
 const OVER: Inspection = Object.freeze({ size: Infinity, plain: false, accessor: false, depth: 0 });
@@ -107,23 +110,25 @@ export function inspect(value: unknown, budget: number): Inspection {
   let v: object = value;
   for (;;) {
     if (isProxy(v)) return PROXY;
-    const level = (path?.length ?? 0) + 1;
-    if (level > depth) depth = level;
+    depth = Math.max(depth, (path?.length ?? 0) + 1);
     size += 1;
     let open = false;
+    const array = Array.isArray(v);
+    // Before its keys are listed: an array longer than the budget costs nothing more to refuse.
+    if (array) {
+      size += (v as unknown[]).length;
+      if (size > budget) return OVER;
+    }
     const names = Object.getOwnPropertyNames(v);
     const symbols = Object.getOwnPropertySymbols(v);
     // An array's present indices come first in `names`, then its own `length`: they are counted
     // by the length (as elements), not as keys.
     let indices = 0;
     let lengthAt = -1;
-    if (Array.isArray(v)) {
-      const length = (v as unknown[]).length;
-      size += length;
-      if (size > budget) return OVER;
-      lengthAt = names[length] === 'length' ? length : names.indexOf('length');
+    if (array) {
+      lengthAt = names.indexOf('length');
       indices = lengthAt;
-      if (indices < length) hole = true; // a hole: reading it would reach Array.prototype
+      if (indices < (v as unknown[]).length) hole = true; // a hole: reading it would reach Array.prototype
     }
     const count = names.length + symbols.length;
     for (let k = 0; k < count; k++) {
@@ -165,9 +170,9 @@ export function inspect(value: unknown, budget: number): Inspection {
         continue;
       }
       waiting--;
-      const seen = state!.get(next);
-      if (seen === 1) return CYCLE;
-      if (seen === undefined) break;
+      // Never 1 (open) here: an object opened after this entry was pushed closed (its LEAVE,
+      // above this entry) before this entry is reached. 2: a shared object, walked already.
+      if (state!.get(next) === undefined) break;
     }
     v = next;
   }

@@ -26,14 +26,13 @@ export function parsePath(path: string): PathToken[] {
     const part = raw.trim();
     if (part.length === 0) continue;
     const pieces = part.split(/[[\]]/);
+    // Only the text before a bracket is a string key; the forbidden keys are strings.
+    if (FORBIDDEN_PROPERTIES.has(pieces[0])) throw new PatchError(path);
     tokens.push(pieces[0]);
     for (let j = 1; j < pieces.length; j++) if (pieces[j].length > 0) tokens.push(Number(pieces[j]));
   }
-  if (tokens.some((k) => typeof k === 'string' && FORBIDDEN_PROPERTIES.has(k))) throw new PatchError(path);
   return tokens;
 }
-
-const clone = (v: unknown): unknown => (v === undefined ? undefined : structuredClone(v));
 
 type Node = Record<string | number, unknown>;
 
@@ -41,11 +40,12 @@ type Node = Record<string | number, unknown>;
  * The record as it would be after deepstream's `setValue(record, path, value)`; the stored value
  * is left untouched. A missing or non-object parent becomes `[]` when the next key is a number,
  * `{}` otherwise; the last key is set, or deleted when `value` is undefined. With no keys (the
- * path `.`) deepstream sets the key `undefined`, and so do we.
+ * path `.`) deepstream sets the key `undefined`, and so do we. A record that is not an object
+ * (deepstream's assignment would throw) is a PatchError.
  */
 export function applyPatch(record: unknown, keys: readonly PathToken[], value: unknown): unknown {
-  const root = clone(record);
-  if (root === null || typeof root !== 'object') throw new PatchError(keys.join('.'));
+  const root: unknown = structuredClone(record);
+  if (root === null || typeof root !== 'object') throw new PatchError();
   let node = root as Node;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];
@@ -59,8 +59,9 @@ export function applyPatch(record: unknown, keys: readonly PathToken[], value: u
     }
     node = next as Node;
   }
-  const last = keys.length === 0 ? 'undefined' : keys[keys.length - 1];
+  // No keys: `String(undefined)`, the key deepstream's `node[tokens[-1]]` sets.
+  const last = String(keys[keys.length - 1]);
   if (value === undefined) delete node[last];
-  else node[last] = clone(value);
+  else node[last] = structuredClone(value);
   return root;
 }

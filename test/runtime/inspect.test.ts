@@ -3,8 +3,8 @@
  * whether rules may read a value without property descriptors — exact for each shape an input can
  * take, since the limits and the quick path's shortcut are decided from these numbers.
  */
-import { describe, expect, it } from 'vitest';
-import { inspect } from '../../runtime/limits.js';
+import { describe, expect, it, vi } from 'vitest';
+import { inspect, proxyTest } from '../../runtime/limits.js';
 
 const size = (v: unknown): number => inspect(v, Infinity).size;
 
@@ -59,6 +59,50 @@ describe('size', () => {
     const wide = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [String.fromCharCode(97 + i), {}])); // 1 + 10 + 10
     expect(inspect(wide, 21).size).toBe(21);
     expect(inspect(wide, 20).size).toBe(Infinity);
+    // Arrays with nothing in them, and accessors (counted, never called).
+    expect(inspect([], 1).size).toBe(1);
+    expect(inspect(Array(5), 6).size).toBe(6);
+    expect(inspect(Array(5), 5).size).toBe(Infinity);
+    const getter = Object.defineProperty({}, 'get', { get: () => 1, enumerable: true }); // 1 + 3 + 1
+    expect(inspect(getter, 5).size).toBe(5);
+    expect(inspect(getter, 4).size).toBe(Infinity);
+  });
+
+  it('exactly the budget is a size for nested and shared values too', () => {
+    const nested = { a: { b: { c: {} } } }; // 1 + 1 per key and per object below
+    expect(inspect(nested, 7).size).toBe(7);
+    expect(inspect(nested, 6).size).toBe(Infinity);
+    const shared = { k: 1 }; // 3, counted once
+    const twice = { b: { c: shared }, a: shared }; // 1 + 1 (b) + 1 + 1 (c) + 3 + 1 (a)
+    expect(inspect(twice, 8).size).toBe(8);
+    expect(inspect(twice, 7).size).toBe(Infinity);
+  });
+});
+
+describe('work', () => {
+  it('stops reading properties once the budget is spent: reads are bounded by the budget, not the value', () => {
+    // 1,000 one-unit keys, each holding an object (which will cost at least 1) or a number.
+    for (const child of [() => ({}), () => 1]) {
+      const wide = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [String.fromCharCode(0x4e00 + i), child()]));
+      const reads = vi.spyOn(Reflect, 'getOwnPropertyDescriptor');
+      try {
+        expect(inspect(wide, 30).size).toBe(Infinity);
+        expect(reads.mock.calls.length).toBeLessThanOrEqual(30);
+      } finally {
+        reads.mockRestore();
+      }
+    }
+  });
+
+  it('refuses an array longer than the budget before listing its keys', () => {
+    const long = new Array<number>(1000).fill(0);
+    const listed = vi.spyOn(Object, 'getOwnPropertyNames');
+    try {
+      expect(inspect({ a: long }, 100).size).toBe(Infinity);
+      expect(listed.mock.calls.some(([o]) => o === long)).toBe(false);
+    } finally {
+      listed.mockRestore();
+    }
   });
 });
 
@@ -79,6 +123,10 @@ describe('depth', () => {
 });
 
 describe('plain, accessor, refused', () => {
+  it('a primitive is plain, no accessor, depth 0', () => {
+    for (const v of [null, undefined, 0, true, 'abc']) expect(inspect(v, Infinity), String(v)).toEqual({ size: typeof v === 'string' ? 4 : 1, plain: true, accessor: false, depth: 0 });
+  });
+
   it('plain data is plain', () => {
     expect(inspect({ a: [1, 'x', { b: null }] }, Infinity)).toMatchObject({ plain: true, accessor: false });
     expect(inspect({ a: 1 }, Infinity).refused).toBeUndefined();
@@ -104,6 +152,13 @@ describe('plain, accessor, refused', () => {
     expect(inspect(self, Infinity).refused).toBe('cycle');
     expect(inspect({ a: [new Proxy({}, {})] }, Infinity).refused).toBe('proxy');
     expect(inspect(new Proxy([], {}), Infinity).refused).toBe('proxy');
+  });
+
+  it('the Proxy test is Node\'s where the platform has one; without one (browsers: SECURITY.md) nothing is a Proxy', () => {
+    const proxy = new Proxy({}, {});
+    expect(proxyTest(process.getBuiltinModule)(proxy)).toBe(true);
+    expect(proxyTest(process.getBuiltinModule)({})).toBe(false);
+    for (const without of [undefined, () => undefined, () => ({}), () => ({ types: {} })]) expect(proxyTest(without)(proxy)).toBe(false);
   });
 
   it('an object reached twice on different branches is not a cycle', () => {

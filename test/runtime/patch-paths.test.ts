@@ -58,7 +58,8 @@ describe('patch paths split and applied as deepstream does', () => {
 
   it('an undefined value deletes the key, as deepstream does', () => {
     for (const path of ['a.b', 'list[1]', 'n', 'missing.x']) {
-      expect(ours(path, undefined), path).toEqual(upstream(path, undefined));
+      // Strict: a key left behind holding `undefined` is not a deleted key.
+      expect(ours(path, undefined), path).toStrictEqual(upstream(path, undefined));
     }
   });
 
@@ -73,6 +74,15 @@ describe('patch paths split and applied as deepstream does', () => {
     const record = { a: null };
     expect(() => jsonPath.setValue(JSON.parse(JSON.stringify(record)), 'a.b', 1)).toThrow(TypeError);
     expect(applyPatch(record, parsePath('a.b'), 1)).toEqual({ a: { b: 1 } });
+  });
+
+  it('a stored record that is not an object: deepstream throws; we refuse it', () => {
+    for (const record of [5, 'str', true, null]) {
+      for (const path of ['a', 'a.b', '.']) {
+        expect(() => jsonPath.setValue(record, path, 1), `${String(record)} ${path}`).toThrow(TypeError);
+        expect(() => applyPatch(record, parsePath(path), 1), `${String(record)} ${path}`).toThrow(PatchError);
+      }
+    }
   });
 
   it.each(['__proto__', '__proto__.x', 'a.__proto__.x', ' __proto__ .x', 'constructor.prototype.x', 'a[0].constructor', 'a.prototype', '__proto__[0]', '..constructor'])(
@@ -99,6 +109,11 @@ describe('the engine decides patches at these paths', () => {
   it('`data` is the record as deepstream sets it: `obj[k]` is the key `NaN`', async () => {
     const d = await merged.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData: RECORD, patch: { path: 'obj[k]', value: 1 } });
     expect(d).toMatchObject({ allowed: true });
+  });
+
+  it.each([5, 'str', true])('a patch of the stored record %j (not an object) denies as an invalid path (VLV0908)', async (oldData) => {
+    const d = await module.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: 'a', value: 1 } });
+    expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0908', message: 'invalid patch path `a`' } });
   });
 
   it('the maxDepth check counts the keys deepstream splits out', async () => {

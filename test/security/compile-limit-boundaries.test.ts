@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileProgram } from '../../compiler/index.js';
-import { COMPILE_LIMITS, resolveCompileLimits, type CompileLimits } from '../../compiler/limits.js';
+import { COMPILE_LIMITS, resolveCompileLimits, scanRules, type CompileLimits } from '../../compiler/limits.js';
+import type { YNode } from '../../grammar/yaml.js';
 import { expectPartialOverrides, permissionsFile } from './helpers.js';
 
 const codes = (text: string, limits?: Partial<CompileLimits>): string[] =>
@@ -54,6 +55,44 @@ describe('maxRuleLength', () => {
     expect(d.message).toContain('20');
     expect(d.hint).toBeTruthy();
   });
+});
+
+describe('maxRuleLength, rule by rule', () => {
+  const file = (rules: Record<string, string>): string =>
+    `record:\n  "*":\n${Object.entries(rules).map(([action, rule]) => `    ${action}: ${JSON.stringify(rule)}\n`).join('')}event:\n  "*":\n    publish: true\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
+
+  it('every over-long rule is reported, each at its own rule', () => {
+    const text = file({ read: `name === '${'a'.repeat(30)}'`, write: `name === '${'b'.repeat(40)}'` });
+    const found = compileProgram(text, { limits: { maxRuleLength: 20 } }).diagnostics.map((d) => [d.code, d.start.line, d.start.column, d.end.column]);
+    // The rule text starts after `read: "` (column 12) / `write: "` (column 13).
+    expect(found).toEqual([
+      ['VLV0703', 3, 12, 12 + 41],
+      ['VLV0703', 4, 13, 13 + 51],
+    ]);
+  });
+
+  it('a rule of white space only is reported as white space (VLV0115), not as too long', () => {
+    const found = compileProgram(permissionsFile(' '.repeat(30)), { limits: { maxRuleLength: 20 } }).diagnostics.map((d) => d.code);
+    expect(found).toEqual(['VLV0115']);
+  });
+
+  it('a rule scalar without an offset table (a hand-built tree) is blamed at its whole span', () => {
+    const span = { start: 20, end: 30 };
+    const rule: YNode = { kind: 'scalar', span, value: 'x'.repeat(10), style: 'plain' };
+    const tree: YNode = { kind: 'map', span, entries: [{ key: 'record', keySpan: span, value: { kind: 'map', span, entries: [{ key: '*', keySpan: span, value: { kind: 'map', span, entries: [{ key: 'read', keySpan: span, value: rule }] } }] } }] };
+    const text = `${' '.repeat(20)}${'x'.repeat(10)}\n`;
+    const { diagnostics } = scanRules(text, 'permissions.yml', { ...COMPILE_LIMITS, maxRuleLength: 5 }, { root: tree });
+    expect(diagnostics.map((d) => [d.code, d.start.offset, d.end.offset])).toEqual([['VLV0703', 20, 30]]);
+  });
+
+  it('with every limit lifted, a rule that still overflows the parser is blamed: the one with the most tokens, the first of equals', () => {
+    const lifted = { maxRuleLength: 1e9, maxNestingDepth: 1e9, maxExpressionDepth: 1e9 };
+    const deep = '('.repeat(50_000);
+    const blamed = (rules: Record<string, string>): unknown[] =>
+      compileProgram(file(rules), { limits: lifted }).diagnostics.filter((d) => d.code === 'VLV0705').map((d) => [d.start.line, d.start.column, d.end.column]);
+    expect(blamed({ read: "name === 'a'", write: deep, delete: "name === 'b'" })).toEqual([[4, 13, 13 + 50_000]]);
+    expect(blamed({ read: "name === 'a'", write: deep, delete: deep })).toEqual([[4, 13, 13 + 50_000]]);
+  }, 60_000);
 });
 
 describe('maxExpressionDepth', () => {

@@ -171,6 +171,16 @@ describe('a partial override', () => {
     expectPartialOverrides(LIMITS, resolveLimits);
   });
 
+  it('accepts any whole number from 1; refuses others and unknown names, saying which limits exist', () => {
+    for (const key of Object.keys(LIMITS) as (keyof RuntimeLimits)[]) expect(resolveLimits({ [key]: 1 })[key]).toBe(1);
+    for (const bad of [0, -1, 1.5, NaN, Infinity, '5', null]) {
+      expect(() => resolveLimits({ maxDepth: bad as number })).toThrow(new RangeError(`the limit \`maxDepth\` must be a whole number of at least 1, not ${String(bad)}`));
+    }
+    expect(() => resolveLimits({ maxDeph: 5 } as never)).toThrow(
+      new TypeError('unknown limit `maxDeph`; the limits are maxStringLength, maxDepth, maxRuleIterations, maxReferences, maxRecordSize, maxRegexWork'),
+    );
+  });
+
   it('keeps the other limits in force in a check', async () => {
     // maxDepth overridden: maxRecordSize still holds at its default.
     const big = { s: 'x'.repeat(LIMITS.maxRecordSize) };
