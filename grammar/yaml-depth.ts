@@ -1,14 +1,23 @@
 import { type CST, Parser } from 'yaml';
+import { type FastYaml, scanYaml } from './yaml-fast.js';
 
 /**
  * yaml's concrete syntax tree of one text. Parsing is the costliest part of loading a big file,
  * so the depth checks and the loader share one parse instead of each running their own.
  * `overflow`: yaml's parser ran out of stack; `error`: it threw anything else (rethrown by each
- * user, as a fresh parse would have).
+ * user, as a fresh parse would have). `fast`: the text is of the simple kind yaml-fast.ts loads
+ * itself (the tree is already built, yaml never ran).
  */
-export type YamlCst = { readonly tokens: readonly CST.Token[] } | { readonly overflow: true } | { readonly error: unknown };
+export type YamlCst =
+  | { readonly tokens: readonly CST.Token[] }
+  | { readonly overflow: true }
+  | { readonly error: unknown }
+  | { readonly fast: FastYaml; readonly text: string };
 
-export function parseYamlCst(text: string): YamlCst {
+/** `fast` false: always yaml's own parse (the reference the fast path is tested against). */
+export function parseYamlCst(text: string, fast = true): YamlCst {
+  const simple = fast ? scanYaml(text) : undefined;
+  if (simple) return { fast: simple, text };
   try {
     return { tokens: Array.from(new Parser().parse(text)) };
   } catch (e) {
@@ -36,6 +45,8 @@ export function cstTooDeep(cst: YamlCst, max: number): { readonly offset: number
   type Tok = { readonly type?: string; readonly offset?: number; readonly start?: unknown; readonly value?: unknown; readonly items?: readonly Item[] };
   if ('overflow' in cst) return { offset: 0 };
   if ('error' in cst) throw cst.error;
+  // Only mappings nest in a fast tree, as in yaml's; near the limit yaml's own tree decides.
+  if ('fast' in cst) return cst.fast.depth < max ? undefined : cstTooDeep(parseYamlCst(cst.text, false), max);
   const stack: [Tok, number][] = [];
   for (const token of cst.tokens) stack.push([token as Tok, 0]);
   while (stack.length > 0) {

@@ -98,6 +98,7 @@ export function loadYaml(text: string, file: string, cst?: YamlCst): { root?: YN
       sink.report('VLV0702', { start: deep.offset, end: Math.min(text.length, deep.offset + 1) }, { max: YAML_DEPTH_SAFETY_NET });
       return { diagnostics: sink.items };
     }
+    if ('fast' in parsed) return { root: parsed.fast.root, diagnostics: sink.items };
     // cstTooDeep returned, so the parse produced tokens
     return { root: load(text, 'tokens' in parsed ? parsed.tokens : [], sink, formatOf(file)), diagnostics: sink.items };
   } catch (e) {
