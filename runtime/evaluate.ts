@@ -110,6 +110,14 @@ interface Entry {
 const NO_OPTIONS: CheckOptions = Object.freeze({});
 
 /**
+ * Work counters for tests (index.ts does not export them): checks the quick path decided, and
+ * limits objects resolved. A shortcut that gives up decides the same, only slower, so these make
+ * "decided by the quick path" and "resolved once" assertable (test/runtime/quick-path.test.ts).
+ * Plain increments: nothing is allocated per check.
+ */
+export const workCounters = { quick: 0, limitsResolved: 0 };
+
+/**
  * The pattern lists of a RuleSet, built a rule at a time: a caller that must not hold the event
  * loop for long (the deepstream plugin's hot reload, issue #13 item 7) adds a few rules per
  * turn, and the RuleSet made from the builder then costs nothing more to build.
@@ -176,7 +184,10 @@ export class RuleSet {
     const fn = rule.rule;
     if (request.patch === undefined && this.options.quick !== false) {
       const quick = typeof fn === 'boolean' ? quickConstant(entry, fn, request, options) : quickCheck(entry, fn, found.vars, request, options);
-      if (quick !== UNDECIDED) return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
+      if (quick !== UNDECIDED) {
+        workCounters.quick++;
+        return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
+      }
     }
     // Everything else (patches, records to load, oversized inputs, failures) takes the full path,
     // which starts over: rules are pure, so running one again decides the same.
@@ -244,7 +255,7 @@ const REFUSED = 0;
 const PLAIN = 1;
 const GUARDED = 2;
 function quickInput(value: unknown, limits: RuntimeLimits, stored: boolean): typeof REFUSED | typeof PLAIN | typeof GUARDED {
-  if (value === null || typeof value !== 'object') return PLAIN;
+  // A primitive too: a string on its own counts as it does inside an object.
   const found = inspect(value, limits.maxRecordSize);
   if (found.size > limits.maxRecordSize || (stored && found.depth > limits.maxDepth)) return REFUSED;
   return found.plain ? PLAIN : GUARDED;
@@ -252,7 +263,7 @@ function quickInput(value: unknown, limits: RuntimeLimits, stored: boolean): typ
 
 /** A constant rule decides at once, but a record write's value must still fit what the server can store. */
 function quickConstant(entry: Entry, fn: boolean, request: CheckRequest, options: CheckOptions): boolean | typeof UNDECIDED {
-  if (!entry.write || request.data === null || typeof request.data !== 'object') return fn;
+  if (!entry.write) return fn;
   const limits = quickLimits(options.limits);
   return limits !== undefined && quickInput(request.data, limits, true) !== REFUSED ? fn : UNDECIDED;
 }
@@ -337,6 +348,7 @@ function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
     return known;
   }
   const resolved = resolveLimits(overrides);
+  workCounters.limitsResolved++;
   if (Object.isFrozen(overrides)) {
     resolvedLimits.set(overrides, resolved);
     lastOverrides = overrides;
@@ -435,7 +447,7 @@ class Evaluation {
   }
 
   private refused(what: string, value: unknown, used: boolean, copied: boolean, stored: boolean): Decision | undefined {
-    if (!used || value === null || typeof value !== 'object') return undefined;
+    if (!used) return undefined;
     const found = inspect(value, this.limits.maxRecordSize);
     const failure = inspectionFailure(what, found, this.limits, stored);
     if (failure) return this.denyWith(failure);
@@ -520,10 +532,8 @@ class Evaluation {
 
   /** A loaded record, or its failure when it is larger than maxRecordSize or can not be read. */
   private sized(n: string, value: unknown): RecordSlot {
-    if (value !== null && typeof value === 'object') {
-      const failure = inspectionFailure(`record \`${n}\``, inspect(value, this.limits.maxRecordSize), this.limits, false);
-      if (failure) return { error: failure.message, code: failure.code };
-    }
+    const failure = inspectionFailure(`record \`${n}\``, inspect(value, this.limits.maxRecordSize), this.limits, false);
+    if (failure) return { error: failure.message, code: failure.code };
     return { value: value === undefined ? null : value };
   }
 
