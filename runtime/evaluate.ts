@@ -81,8 +81,9 @@ const reason = <C extends Code>(code: C, params: MessageParams<C>): { readonly c
  * anything of it: a record is data, so a getter named `then` or a Proxy is not asked.
  */
 function isPromise(v: unknown): v is PromiseLike<unknown> {
-  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
-  if (v instanceof Promise) return true;
+  // No `instanceof Promise`: it asks each prototype, a Proxy's getPrototypeOf trap included. The
+  // walk below finds a native promise's `then` on Promise.prototype.
+  if (v === null || typeof v !== 'object') return false;
   for (let o: object | null = v; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     if (isProxy(o)) return false;
     const d = Object.getOwnPropertyDescriptor(o, 'then');
