@@ -262,7 +262,11 @@ function quickInput(value: unknown, limits: RuntimeLimits, stored: boolean): typ
   return found.plain ? PLAIN : GUARDED;
 }
 
-/** A constant rule decides at once, but a record write's value must still fit what the server can store. */
+/**
+ * A constant rule decides at once, whatever the user's shape (it reads nothing of it: validating
+ * the user tripled the cost of the commonest check), but a record write's value must still fit
+ * what the server can store.
+ */
 function quickConstant(entry: Entry, fn: boolean, request: CheckRequest, options: CheckOptions): boolean | typeof UNDECIDED {
   if (!entry.write) return fn;
   const limits = quickLimits(options.limits);
@@ -390,7 +394,10 @@ class Evaluation {
     private readonly write: boolean,
   ) {
     this.now = request.now ?? Date.now();
-    this.user = ruleUser(request.user);
+    const user = ruleUser(request.user);
+    // A constant rule reads nothing of the user, so its shape does not matter here either (as on
+    // the quick path): a patch of a `write: true` record is decided as the update is.
+    this.user = typeof user === 'string' && typeof rule.rule === 'boolean' ? ANONYMOUS : user;
     this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : NOT_LOADED;
     try {
       this.limits = limitsOf(options.limits);
