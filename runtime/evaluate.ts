@@ -362,7 +362,8 @@ function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
   return resolved;
 }
 
-type Where = Omit<Decision, 'allowed' | 'reason' | 'error'>;
+/** What every decision of a matched rule repeats (a matched rule has a pattern and a location). */
+type Where = Omit<Decision, 'allowed' | 'reason' | 'error' | 'pattern' | 'location'> & { readonly pattern: string; readonly location: string };
 
 const NO_RECORDS: Map<string, RecordSlot> = new Map();
 /** The stored record before it is loaded (shared: `current` is replaced, never changed). */
@@ -468,10 +469,12 @@ class Evaluation {
     let pendingCurrent = needsCurrent;
     for (;;) {
       const names = this.pendingReferences();
-      if (waiting !== undefined && !names.includes(waiting) && !this.records.has(waiting)) names.push(waiting);
-      if (names.length === 0 && !pendingCurrent) return this.deny('VLV0901', { detail: 'a record reference could not be resolved' });
+      // The record the rule stopped at (never loaded yet: `_()` asks only for missing ones), for a
+      // rule whose `_()` arguments the prefetch could not evaluate. After the first round there is
+      // always one, so every round loads something and maxRuleIterations bounds the loop.
+      if (waiting !== undefined && !names.includes(waiting)) names.push(waiting);
       // deepstream counts rule runs, the first included: a limit of N leaves N-1 rounds of loads.
-      if (++this.rounds >= max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern ?? ''}\` ${this.where.action} at ${this.where.location ?? ''}` });
+      if (++this.rounds >= max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern}\` ${this.where.action} at ${this.where.location}` });
       const referenced = (this.referenced ??= new Set());
       for (const n of names) referenced.add(n);
       if (referenced.size > this.limits.maxReferences) return this.deny('VLV0909', { count: referenced.size, max: this.limits.maxReferences });

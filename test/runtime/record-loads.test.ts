@@ -157,3 +157,37 @@ describe('the load timeout', () => {
     expect((await pending).reason.message).toBe('loading record `a` failed: timed out after 50 ms');
   });
 });
+
+describe('rounds of loads', () => {
+  it('a rule whose module lists no `_()` arguments (made by hand) still loads what it asks for, a round each', async () => {
+    const { module } = compile(permissionsFile("_('a').ok && _('b').ok", { section: 'event', action: 'publish' }), { file: 'loads.yml' });
+    const rules = module!.rules.map((r) => (r.section === 'event' ? { ...r, refs: [] } : r));
+    const loaded: string[] = [];
+    const loadRecord = (n: string): unknown => (loaded.push(n), { ok: true });
+    for (const quick of [true, false]) {
+      loaded.length = 0;
+      const d = await new RuleSet('loads.yml', rules, { quick }).check(publish, { loadRecord });
+      expect(d).toMatchObject({ allowed: true, rounds: 2 });
+      expect(loaded).toEqual(['a', 'b']);
+    }
+  });
+
+  it('independent records load together in one round; a nested one waits a round', async () => {
+    const loaded: string[][] = [];
+    let round: string[] = [];
+    const loadRecord = (n: string): Promise<unknown> => {
+      if (round.length === 0) loaded.push(round);
+      round.push(n);
+      return Promise.resolve().then(() => ((round = []), n === 'a' ? { next: 'c', ok: true } : { ok: true }));
+    };
+    const d = await decide("_('a').ok && _('b').ok && _(_('a').next).ok", { loadRecord });
+    expect(d).toMatchObject({ allowed: true, rounds: 2 });
+    expect(loaded.slice(0, 2)).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('more rounds than maxRuleIterations allows deny, naming the rule', async () => {
+    const loadRecord = (n: string): unknown => ({ next: `${n}x`, ok: true });
+    const d = await decide('_(_(_(\'a\').next).next).ok', { loadRecord, maxRuleIterations: 3 });
+    expect(d.reason).toEqual({ code: 'VLV0903', message: 'the rule event `*` publish at loads.yml:6:14 needed more than 3 rounds of record loads (maxRuleIterations)' });
+  });
+});
