@@ -100,6 +100,19 @@ describe('the quick path decides the common check', () => {
     expect(await decide('data.x === 1', publish({ x: 1 }, { user: { id: 'u', data: big } }), { limits })).toMatchObject({ quick: true, d: { allowed: true } });
   });
 
+  it('plain inputs are read directly; only inputs holding a getter are read by descriptors', async () => {
+    const guarded = async (rule: string, request: CheckRequest): Promise<number> => {
+      const before = workCounters.guarded;
+      expect(await decide(rule, request)).toMatchObject({ quick: true, d: { allowed: true } });
+      return workCounters.guarded - before;
+    };
+    const data = Object.defineProperty({ x: 1 }, 'g', { enumerable: true, get: () => 1 });
+    expect(await guarded('data.x === 1 && oldData.x === 1 && user.data.x === 1', write({ x: 1 }, { oldData: { x: 1 }, user: { id: 'u', data: { x: 1 } } }))).toBe(0);
+    expect(await guarded('data.x === 1', publish(data))).toBe(1);
+    expect(await guarded('data.x === 1 && oldData.x === 1', write({ x: 1 }, { oldData: data }))).toBe(1);
+    expect(await guarded('data.x === 1 && user.data.x === 1', publish({ x: 1 }, { user: { id: 'u', data } }))).toBe(1);
+  });
+
   it('a rule reading inputs that hold getters, decided by descriptors (the getter never runs)', async () => {
     let ran = 0;
     const data = Object.defineProperty({ x: 1 }, 'g', { enumerable: true, get: () => (ran++, 1) });

@@ -191,3 +191,50 @@ describe('rounds of loads', () => {
     expect(d.reason).toEqual({ code: 'VLV0903', message: 'the rule event `*` publish at loads.yml:6:14 needed more than 3 rounds of record loads (maxRuleIterations)' });
   });
 });
+
+describe('what is prefetched', () => {
+  const logged = (): { loaded: string[]; loadRecord: (n: string) => unknown } => {
+    const loaded: string[] = [];
+    return { loaded, loadRecord: (n: string) => (loaded.push(String(n)), { ok: true, x: 0 }) };
+  };
+
+  it('a name built from a missing value loads nothing (deepstream), also not ahead of time', async () => {
+    for (const [, set] of sets("_('u/' + data.nope) === undefined && _('a').ok")) {
+      const { loaded, loadRecord } = logged();
+      expect(await set.check(publish, { loadRecord })).toMatchObject({ allowed: true, rounds: 1 });
+      expect(loaded).toEqual(['a']);
+    }
+  });
+
+  it('`_()` of an array loads nothing and denies', async () => {
+    for (const [, set] of sets("_(data.list) !== null")) {
+      const { loaded, loadRecord } = logged();
+      expect((await set.check({ ...publish, data: { list: ['a'] } }, { loadRecord })).reason.code).toBe('VLV0905');
+      expect(loaded).toEqual([]);
+    }
+  });
+
+  it('a `_()` argument reading a getter runs no getter while records are prefetched', async () => {
+    let ran = 0;
+    const data = Object.defineProperty({}, 'name', { enumerable: true, get: () => (ran++, 'a') });
+    for (const [, set] of sets("_('b').ok && _(data.name).ok")) {
+      const { loadRecord } = logged();
+      expect((await set.check({ ...publish, data }, { loadRecord })).allowed).toBe(false);
+    }
+    expect(ran).toBe(0);
+  });
+
+  it('the record being written loads only when the rule reads oldData and it was not given', async () => {
+    const write = (oldData: unknown): CheckRequest => ({ type: 'record', action: 'write', name: 'doc/1', user: { id: 'u' }, data: {}, oldData });
+    const { module } = compile(permissionsFile("_('a').ok && oldData.x === 0"), { file: 'loads.yml' });
+    for (const quick of [true, false]) {
+      const set = new RuleSet('loads.yml', module!.rules, { quick });
+      const given = logged();
+      expect(await set.check(write({ x: 0 }), { loadRecord: given.loadRecord })).toMatchObject({ allowed: true, rounds: 1 });
+      expect(given.loaded).toEqual(['a']);
+      const missing = logged();
+      expect(await set.check(write(undefined), { loadRecord: missing.loadRecord })).toMatchObject({ allowed: true, rounds: 1 });
+      expect(missing.loaded.sort()).toEqual(['a', 'doc/1']);
+    }
+  });
+});
