@@ -81,8 +81,9 @@ const reason = <C extends Code>(code: C, params: MessageParams<C>): { readonly c
  * anything of it: a record is data, so a getter named `then` or a Proxy is not asked.
  */
 function isPromise(v: unknown): v is PromiseLike<unknown> {
-  if (v === null || typeof v !== 'object' || isProxy(v)) return false;
-  if (v instanceof Promise) return true;
+  // No `instanceof Promise`: it asks each prototype, a Proxy's getPrototypeOf trap included. The
+  // walk below finds a native promise's `then` on Promise.prototype.
+  if (v === null || typeof v !== 'object') return false;
   for (let o: object | null = v; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     if (isProxy(o)) return false;
     const d = Object.getOwnPropertyDescriptor(o, 'then');
@@ -108,6 +109,14 @@ interface Entry {
 }
 
 const NO_OPTIONS: CheckOptions = Object.freeze({});
+
+/**
+ * Work counters for tests (index.ts does not export them): checks the quick path decided, those
+ * of them whose inputs had to be read by descriptors, and limits objects resolved. A shortcut that gives up decides the same, only slower, so these make
+ * "decided by the quick path" and "resolved once" assertable (test/runtime/quick-path.test.ts).
+ * Plain increments: nothing is allocated per check.
+ */
+export const workCounters = { quick: 0, guarded: 0, limitsResolved: 0 };
 
 /**
  * The pattern lists of a RuleSet, built a rule at a time: a caller that must not hold the event
@@ -176,7 +185,10 @@ export class RuleSet {
     const fn = rule.rule;
     if (request.patch === undefined && this.options.quick !== false) {
       const quick = typeof fn === 'boolean' ? quickConstant(entry, fn, request, options) : quickCheck(entry, fn, found.vars, request, options);
-      if (quick !== UNDECIDED) return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
+      if (quick !== UNDECIDED) {
+        workCounters.quick++;
+        return { section, action, name, rounds: 0, pattern: entry.pattern, location: entry.location, variables: found.named, allowed: quick === true, reason: quick === true ? YIELDED_TRUE : quick === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(quick) }) };
+      }
     }
     // Everything else (patches, records to load, oversized inputs, failures) takes the full path,
     // which starts over: rules are pure, so running one again decides the same.
@@ -244,17 +256,21 @@ const REFUSED = 0;
 const PLAIN = 1;
 const GUARDED = 2;
 function quickInput(value: unknown, limits: RuntimeLimits, stored: boolean): typeof REFUSED | typeof PLAIN | typeof GUARDED {
-  if (value === null || typeof value !== 'object') return PLAIN;
+  // A primitive too: a string on its own counts as it does inside an object.
   const found = inspect(value, limits.maxRecordSize);
   if (found.size > limits.maxRecordSize || (stored && found.depth > limits.maxDepth)) return REFUSED;
   return found.plain ? PLAIN : GUARDED;
 }
 
-/** A constant rule decides at once, but a record write's value must still fit what the server can store. */
+/**
+ * A constant rule decides at once, whatever the user's shape (it reads nothing of it: validating
+ * the user tripled the cost of the commonest check), but a record write's value must still fit
+ * what the server can store.
+ */
 function quickConstant(entry: Entry, fn: boolean, request: CheckRequest, options: CheckOptions): boolean | typeof UNDECIDED {
-  if (!entry.write || request.data === null || typeof request.data !== 'object') return fn;
+  if (!entry.write) return fn;
   const limits = quickLimits(options.limits);
-  return limits !== undefined && quickInput(request.data, limits, true) !== REFUSED ? fn : UNDECIDED;
+  return limits !== null && quickInput(request.data, limits, true) !== REFUSED ? fn : UNDECIDED;
 }
 
 /**
@@ -267,7 +283,7 @@ function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: 
   const uses = entry.rule.uses;
   if (uses.refs || (uses.oldData && request.oldData === undefined)) return UNDECIDED;
   const limits = quickLimits(options.limits);
-  if (limits === undefined) return UNDECIDED;
+  if (limits === null) return UNDECIDED;
   const user = ruleUser(request.user);
   if (typeof user === 'string') return UNDECIDED;
   // Every input the rule can reach is walked here: when none holds a getter or a hole, the rule's
@@ -289,6 +305,7 @@ function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: 
     plain &&= how === PLAIN;
   }
   const c = ruleContext(request, user, request.data, request.oldData, request.now ?? (entry.now ? Date.now() : 0), vars, NO_RECORDS);
+  if (!plain) workCounters.guarded++;
   try {
     return evaluate(fn, c, limits, plain);
   } catch {
@@ -297,11 +314,11 @@ function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: 
 }
 
 /** The limits of a check when they are valid (invalid ones are the full path's to report). */
-function quickLimits(overrides: CheckOptions['limits']): RuntimeLimits | undefined {
+function quickLimits(overrides: CheckOptions['limits']): RuntimeLimits | null {
   try {
     return limitsOf(overrides);
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -329,6 +346,7 @@ let lastResolved: RuntimeLimits = LIMITS;
 function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
   if (overrides === undefined || overrides === LIMITS) return LIMITS;
   // An engine passes the same object to every check: one comparison instead of a WeakMap lookup.
+  // Stryker disable next-line ConditionalExpression: as false, the WeakMap below answers the same (`true` would hand out the wrong limits and is killed)
   if (overrides === lastOverrides) return lastResolved;
   const known = resolvedLimits.get(overrides);
   if (known !== undefined) {
@@ -337,6 +355,7 @@ function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
     return known;
   }
   const resolved = resolveLimits(overrides);
+  workCounters.limitsResolved++;
   if (Object.isFrozen(overrides)) {
     resolvedLimits.set(overrides, resolved);
     lastOverrides = overrides;
@@ -345,7 +364,8 @@ function limitsOf(overrides: CheckOptions['limits']): RuntimeLimits {
   return resolved;
 }
 
-type Where = Omit<Decision, 'allowed' | 'reason' | 'error'>;
+/** What every decision of a matched rule repeats (a matched rule has a pattern and a location). */
+type Where = Omit<Decision, 'allowed' | 'reason' | 'error' | 'pattern' | 'location'> & { readonly pattern: string; readonly location: string };
 
 const NO_RECORDS: Map<string, RecordSlot> = new Map();
 /** The stored record before it is loaded (shared: `current` is replaced, never changed). */
@@ -377,7 +397,10 @@ class Evaluation {
     private readonly write: boolean,
   ) {
     this.now = request.now ?? Date.now();
-    this.user = ruleUser(request.user);
+    const user = ruleUser(request.user);
+    // A constant rule reads nothing of the user, so its shape does not matter here either (as on
+    // the quick path): a patch of a `write: true` record is decided as the update is.
+    this.user = typeof user === 'string' && typeof rule.rule === 'boolean' ? ANONYMOUS : user;
     this.current = request.oldData !== undefined ? { loaded: true, value: request.oldData } : NOT_LOADED;
     try {
       this.limits = limitsOf(options.limits);
@@ -435,7 +458,7 @@ class Evaluation {
   }
 
   private refused(what: string, value: unknown, used: boolean, copied: boolean, stored: boolean): Decision | undefined {
-    if (!used || value === null || typeof value !== 'object') return undefined;
+    if (!used) return undefined;
     const found = inspect(value, this.limits.maxRecordSize);
     const failure = inspectionFailure(what, found, this.limits, stored);
     if (failure) return this.denyWith(failure);
@@ -448,10 +471,12 @@ class Evaluation {
     let pendingCurrent = needsCurrent;
     for (;;) {
       const names = this.pendingReferences();
-      if (waiting !== undefined && !names.includes(waiting) && !this.records.has(waiting)) names.push(waiting);
-      if (names.length === 0 && !pendingCurrent) return this.deny('VLV0901', { detail: 'a record reference could not be resolved' });
+      // The record the rule stopped at (never loaded yet: `_()` asks only for missing ones), for a
+      // rule whose `_()` arguments the prefetch could not evaluate. After the first round there is
+      // always one, so every round loads something and maxRuleIterations bounds the loop.
+      if (waiting !== undefined && !names.includes(waiting)) names.push(waiting);
       // deepstream counts rule runs, the first included: a limit of N leaves N-1 rounds of loads.
-      if (++this.rounds >= max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern ?? ''}\` ${this.where.action} at ${this.where.location ?? ''}` });
+      if (++this.rounds >= max) return this.deny('VLV0903', { max, rule: `${this.where.section} \`${this.where.pattern}\` ${this.where.action} at ${this.where.location}` });
       const referenced = (this.referenced ??= new Set());
       for (const n of names) referenced.add(n);
       if (referenced.size > this.limits.maxReferences) return this.deny('VLV0909', { count: referenced.size, max: this.limits.maxReferences });
@@ -488,7 +513,8 @@ class Evaluation {
     if (current && name !== undefined && !this.records.has(name)) wanted.add(name);
     await Promise.all([...wanted].map(async (n) => this.records.set(n, await this.loadOne(n))));
     if (current) {
-      const slot = name === undefined ? { value: null } : this.records.get(name);
+      // A query of no name has no stored record: Map.get(undefined) finds no slot, so `null`.
+      const slot = (this.records as Map<string | undefined, RecordSlot>).get(name);
       this.current = { loaded: true, value: slot && 'value' in slot ? slot.value : null };
       if (slot && 'error' in slot) this.currentError = { message: slot.error, ...(slot.code ? { code: slot.code } : {}) };
       else if (this.request.patch !== undefined && inspect(this.current.value, this.limits.maxRecordSize).accessor) {
@@ -520,13 +546,12 @@ class Evaluation {
 
   /** A loaded record, or its failure when it is larger than maxRecordSize or can not be read. */
   private sized(n: string, value: unknown): RecordSlot {
-    if (value !== null && typeof value === 'object') {
-      const failure = inspectionFailure(`record \`${n}\``, inspect(value, this.limits.maxRecordSize), this.limits, false);
-      if (failure) return { error: failure.message, code: failure.code };
-    }
+    const failure = inspectionFailure(`record \`${n}\``, inspect(value, this.limits.maxRecordSize), this.limits, false);
+    if (failure) return { error: failure.message, code: failure.code };
     return { value: value === undefined ? null : value };
   }
 
+  // Stryker disable next-line BooleanLiteral: attempt() (the only caller without the argument) runs with a patch only once the stored record is loaded, where a prepass context is the same
   private context(prepass = false): RuleContext | RuleError {
     const { request } = this;
     // INVARIANT: runUnguarded denies a malformed user before any evaluation.
@@ -553,7 +578,8 @@ class Evaluation {
     try {
       const keys = parsePath(patch.path);
       if (keys.length > limits.maxDepth) return new RuleError(MESSAGES.VLV0912.message({ what: `the patch path (${keys.length} segments)`, max: limits.maxDepth }), 'VLV0912');
-      const missing = this.current.value === null || this.current.value === undefined;
+      // A stored record is never undefined here: a load of undefined is null (sized).
+      const missing = this.current.value === null;
       const record = applyPatch(missing ? {} : this.current.value, keys, patch.value);
       if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
         return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);

@@ -4,7 +4,8 @@
  * through compiled rules; `describe` is how every message names a value.
  */
 import { describe as suite, expect, it } from 'vitest';
-import type { Decision } from '../../runtime/evaluate.js';
+import { RuleSet, type Decision } from '../../runtime/evaluate.js';
+import type { RuntimeRule } from '../../runtime/module.js';
 import { compile } from '../../runtime/rules-module.js';
 import { describe, regex } from '../../runtime/stdlib.js';
 import { permissionsFile } from '../security/helpers.js';
@@ -68,5 +69,26 @@ suite('failure messages', () => {
     expect(d.reason.message).toContain('/b/');
     expect(d.reason.message).toContain('20');
     expect(d.reason.message).toContain('10');
+  });
+});
+
+suite('a rule that fails denies with what failed, on the quick and full paths', () => {
+  const { module } = compile(permissionsFile('data.a.b === 1', { section: 'event', action: 'publish' }), { file: 'errors.yml' });
+  const publish = { type: 'event' as const, action: 'publish', name: 'e', user: { id: 'u' }, data: { a: null } };
+
+  it('a failure of the rule language is "rule failed:" and its text', async () => {
+    for (const quick of [true, false]) {
+      const d = (await new RuleSet('errors.yml', module!.rules, { quick }).check(publish)) as Decision;
+      expect(d.reason).toEqual({ code: 'VLV0901', message: 'rule failed: can not read `b` of `null`' });
+      expect(d.error).toBe('rule failed: can not read `b` of `null`');
+    }
+  });
+
+  it('any other exception of a rule function (a module made by hand) is named with its type', async () => {
+    const throwing = (thrown: unknown): RuntimeRule[] => module!.rules.map((r) => (r.section === 'event' ? { ...r, rule: () => { throw thrown; } } : r));
+    for (const quick of [true, false]) {
+      expect(((await new RuleSet('errors.yml', throwing(new TypeError('boom')), { quick }).check(publish)) as Decision).reason).toEqual({ code: 'VLV0901', message: 'rule failed: TypeError: boom' });
+      expect(((await new RuleSet('errors.yml', throwing('plain'), { quick }).check(publish)) as Decision).reason).toEqual({ code: 'VLV0901', message: 'rule failed: plain' });
+    }
   });
 });

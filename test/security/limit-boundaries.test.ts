@@ -59,6 +59,21 @@ describe('maxRecordSize: a value of exactly the limit is read, one more is not',
     });
   }
 
+  it('a string on its own counts as it does inside an object (1 + its length)', async () => {
+    const s = (n: number): string => 'x'.repeat(n);
+    await expectAllowed('data !== null', write(s(52)), { maxRecordSize: 53 });
+    await expectDenied('data !== null', write(s(53)), { maxRecordSize: 53 }, 'VLV0910');
+    const publish = (data: unknown): CheckRequest => ({ type: 'event', action: 'publish', name: 'e', user: { id: 'u' }, data });
+    await expectAllowed('data.length > 0', publish(s(52)), { maxRecordSize: 53 });
+    await expectDenied('data.length > 0', publish(s(53)), { maxRecordSize: 53 }, 'VLV0910');
+    await expectAllowed('oldData !== null', write({}, { oldData: s(52) }), { maxRecordSize: 53 });
+    await expectDenied('oldData !== null', write({}, { oldData: s(53) }), { maxRecordSize: 53 }, 'VLV0910');
+    await expectAllowed('user.data !== null', write({}, { user: { id: 'u', data: s(52) } }), { maxRecordSize: 53 });
+    await expectDenied('user.data !== null', write({}, { user: { id: 'u', data: s(53) } }), { maxRecordSize: 53 }, 'VLV0910');
+    await expectAllowed("_('a') !== null", write({}), { maxRecordSize: 53 }, { loadRecord: () => s(52) });
+    await expectDenied("_('a') !== null", write({}), { maxRecordSize: 53 }, 'VLV0910', { loadRecord: () => s(53) });
+  });
+
   it('oldData, user.data and a loaded record', async () => {
     await expectAllowed('oldData !== null', write({}, { oldData: object(50) }), { maxRecordSize: 53 });
     await expectDenied('oldData !== null', write({}, { oldData: object(51) }), { maxRecordSize: 53 }, 'VLV0910');
