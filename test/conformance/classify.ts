@@ -101,8 +101,11 @@ function candidates(c: Context): RowId[] {
   return rows;
 }
 
-/** Decides the check with the given rows fixed in upstream; undefined when the rows can not apply. */
-async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boolean | undefined> {
+/**
+ * Decides the check with the given rows fixed in upstream; undefined when the rows can not apply,
+ * 'crash' when that upstream throws out of the rule run (no answer: GAP 1).
+ */
+async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boolean | 'crash' | undefined> {
   const { check, module, ours } = c;
   if (rows.includes('fixed/proto-patch')) return false;
   const fixes: Fixes = new Set(rows);
@@ -126,7 +129,7 @@ async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boole
     fixes,
     usageOf(module),
   );
-  return outcome.allowed;
+  return outcome.crashed.length > 0 ? 'crash' : outcome.allowed;
 }
 
 /** Subsets of `xs` of exactly `k` elements. */
@@ -151,19 +154,27 @@ export async function classifyDecision(c: Context): Promise<RowId[]> {
   if (texts.some((t) => INHERITED.test(t) || METHOD_AS_VALUE.test(t))) return ['stricter/inherited-members'];
   const falsy = falsyRecords(c.check.records);
   if (falsy.length > 0) {
-    const records = new Map([...c.check.records].filter(([k]) => !falsy.includes(k)));
+    // the record still exists for the message flow (upstream's handler sees it); it loads as null
+    const records = new Map([...c.check.records].map(([k, v]) => [k, falsy.includes(k) ? null : v] as const));
     const { check } = c;
     const reverted = await oursDecide(c.module, { records, failing: check.failing }, { flow: check.flow, message: check.message, connection: check.connection, ...(check.now === undefined ? {} : { now: check.now }), ...(check.max === undefined ? {} : { maxRuleIterations: check.max }) });
     if (reverted.allowed === c.upstream.allowed) return ['fixed/falsy-record'];
   }
   const rows = candidates(c);
   const target = c.ours.allowed;
+  // Rows whose fixed upstream would crash instead (e.g. FIXED 2's merged data through a `null`
+  // parent): explained by those rows and GAP 1 together, if nothing explains it more simply.
+  const crashing: RowId[] = [];
   for (let k = 1; k <= Math.min(3, rows.length); k++) {
     const explaining: RowId[] = [];
-    for (const set of subsets(rows, k)) if ((await counterfactual(c, set)) === target) explaining.push(...set);
+    for (const set of subsets(rows, k)) {
+      const decided = await counterfactual(c, set);
+      if (decided === target) explaining.push(...set);
+      else if (decided === 'crash' && crashing.length === 0) crashing.push(...set, 'gap/upstream-crash');
+    }
     if (explaining.length > 0) return [...new Set(explaining)];
   }
-  return [];
+  return crashing;
 }
 
 // ── loading ──────────────────────────────────────────────────────────────────────────

@@ -67,10 +67,10 @@ export function jsString(s: string): string {
 }
 
 const LONG = 'x'.repeat(300);
-const STRINGS = ['', '0', '1', '10', '01', '1.5', '-1', 'a', 'A', 'ab', ' a ', 'alice', 'bob', 'admin', 'users/alice', 'a/b', 'null', 'undefined', 'true', '1e3', '0x10', ' 12 ', 'é', 'É', '😀', 'ſ', 'K', '\u00a0', '\t', 'a\nb', 'x'.repeat(40), LONG] as const;
+const STRINGS = ['', '0', '1', '10', '01', '1.5', '-1', 'a', 'A', 'ab', ' a ', 'alice', 'bob', 'admin', 'users/alice', 'a/b', 'null', 'undefined', 'true', '1e3', '0x10', ' 12 ', 'é', 'É', '😀', 'ſ', '\u212a', 'k', '\u00a0', '\ufeff', '\u3000', '\u2028', '\v', '\t', 'a\nb', 'b\ra', 'x'.repeat(40), LONG] as const;
 const NUMBERS = [0, 1, -1, 2, 10, 1.5, -0.5, 0.1, 3, 1e21, 2 ** 31, -(2 ** 31), 255] as const;
 const KEYS = ['x', 's', 'n', 'list', 'obj', 'ref', 'nul', 'e', 'z', 'f', 'u', '1', '10', '01', '1.5', '-1', 'role'] as const;
-const REGEXES = ['/^a/', '/a$/', '/^$/', '/\\d+/', '/^\\d+$/', '/[a-z]+/i', '/^users\\/\\w+$/', '/(a)(b)?/', '/x{2,}/', '/\\s/', '/^.$/', '/^..$/', '/./g', '/a|b/g', '/^a/m', '/\\w+/u', '/\\u00e9/i', '/[^a]/', '/\\bb/', '/\\./'] as const;
+const REGEXES = ['/^a/', '/a$/', '/^$/', '/\\d+/', '/^\\d+$/', '/[a-z]+/i', '/^users\\/\\w+$/', '/(a)(b)?/', '/x{2,}/', '/\\s/', '/^.$/', '/^..$/', '/./g', '/a|b/g', '/^a/m', '/\\w+/u', '/\\u00e9/i', '/[^a]/', '/\\bb/', '/\\./', '/k/i', '/^a$/m', '/\\S/', '/^\\s*$/', '/(?<g>a)/'] as const;
 
 /** Source for a literal value (-0, NaN, holes and undefined included). */
 function literalSource(r: Random): string {
@@ -208,6 +208,8 @@ export function exprSource(r: Random, s: Scope, depth: number): string {
     [2, () => `${operand(sub())}.${r.pick(['startsWith', 'endsWith', 'includes', 'indexOf'])}(${sub()})`],
     [1, () => `[${sub()}, ${sub()}].${r.pick(['includes', 'indexOf'])}(${sub()})`],
     [2, () => `${operand(sub())}.match(${r.pick(REGEXES)})${r.pick(['', ' !== null', '?.[0]', '?.length', '?.[1]'])}`],
+    // a regex on a value that is a string, often one where engines differ (\s, /i folding, UTF-16, line ends)
+    [3, () => `${r.pick([jsString(r.pick(STRINGS)), 'name', ...(s.data ? ['data.s'] : []), ...(s.oldData ? ['oldData.s'] : []), "_('cfg').s"])}.match(${r.pick(REGEXES)})${r.pick([' !== null', '?.[0]', '?.length', '?.index', '?.groups?.g'])}`],
     // rare: upstream substitutes `${…}` from the environment inside rules (FIXED 10), so most templates only show that row
     [0.3, () => `\`${r.pick(['', 'u/', '-'])}\${${sub()}}${r.pick(['', '/', '.'])}\${${sub()}}\``],
     [1, () => `[${sub()}, ${r.chance(0.3) ? '' : sub()}]`],
