@@ -257,7 +257,11 @@ export class TypeChecker {
       case 'array':
         if (prop === 'length') return T.NUMBER;
         if (prop === undefined || index) return T.union(m.kind === 'array' ? m.items : T.STRING, T.UNDEFINED);
-        if (methodSpec(prop)) return T.UNKNOWN;
+        if (methodSpec(prop)) {
+          // Read, not called (`name.trim.length`): deepstream gives the function, a rule sees own data only (STRICTER 7).
+          if ((methodSpec(prop)?.on as readonly string[] | undefined)?.includes(m.kind)) this.say('VLV0160', e.property.span, { method: prop, what }, `call it: \`${what}.${prop}(…)\``);
+          return T.UNKNOWN;
+        }
         this.say('VLV0509', e.property.span, { prop, what, type: article(m) });
         return T.UNKNOWN; // reported: stay quiet about what follows
       case 'object': {

@@ -20,6 +20,14 @@
  * | fixed/non-string-ref | upstream answered twice after a non-string `_()` argument, or we denied one | only the first answer counts |
  * | fixed/env-in-rules | the file holds `${` | no `${VAR}` substitution |
  *
+ * Two rows are told apart before that, on the text or on ours: STRICTER 7 (stricter/inherited-members)
+ * when a rule names a member every object inherits, or reads a string method without calling it
+ * (`name.trim.length`); FIXED 11 (fixed/falsy-record) when the store holds a record stored as `0`,
+ * `""` or `false` and *ours* with those records missing (as upstream's cache reads them) decides as
+ * upstream does. The GAP rows are upstream failing to answer once: an exception escaping the rule
+ * run (a patch through a `null` parent: gap/upstream-crash), or an error answer followed by an
+ * allow for one patch of a missing record (gap/double-answer).
+ *
  * Loading. Upstream rejects and we accept: explained by a row when upstream with that row fixed
  * accepts (path-regex, keywords-in-strings, env-in-rules, block-rule). Upstream accepts and we reject:
  * explained when every error we report is one a row names (the code table below), or when
@@ -28,7 +36,7 @@
  */
 import type { Diagnostic, RulesModule } from '../../index.js';
 import type { Check } from './cases.js';
-import type { OursLoad, OursOutcome } from './ours.js';
+import { oursDecide, type OursLoad, type OursOutcome } from './ours.js';
 import type { RowId } from './rows.js';
 import { parsePermissions, upstreamDecide, upstreamLoad, type Fixes, type UpstreamLoad, type UpstreamOutcome, type UsageOf } from './upstream.js';
 
@@ -61,6 +69,10 @@ function containsIdentifier(node: unknown, name: string): boolean {
 
 /** Names every object inherits from Object.prototype. */
 const INHERITED = new RegExp(`\\b(${Object.getOwnPropertyNames(Object.prototype).filter((n) => /^[a-z]/i.test(n)).join('|')})\\b`);
+/** A string or array method read as a value (`name.trim.length`): upstream gets the function, we deny (STRICTER 7). */
+const METHOD_AS_VALUE = /\.(startsWith|endsWith|includes|indexOf|match|toUpperCase|toLowerCase|trim)\b(?!\s*\()/;
+/** Records stored as a falsy value, which upstream's cache reads as missing (FIXED 11). */
+const falsyRecords = (records: ReadonlyMap<string, unknown>): string[] => [...records].filter(([, v]) => v === 0 || v === '' || v === false).map(([k]) => k);
 
 const maxRounds = (ours: OursOutcome): number => Math.max(0, ...ours.steps.map((s) => s.decision?.rounds ?? 0));
 
@@ -89,8 +101,11 @@ function candidates(c: Context): RowId[] {
   return rows;
 }
 
-/** Decides the check with the given rows fixed in upstream; undefined when the rows can not apply. */
-async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boolean | undefined> {
+/**
+ * Decides the check with the given rows fixed in upstream; undefined when the rows can not apply,
+ * 'crash' when that upstream throws out of the rule run (no answer: GAP 1).
+ */
+async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boolean | 'crash' | undefined> {
   const { check, module, ours } = c;
   if (rows.includes('fixed/proto-patch')) return false;
   const fixes: Fixes = new Set(rows);
@@ -114,7 +129,7 @@ async function counterfactual(c: Context, rows: readonly RowId[]): Promise<boole
     fixes,
     usageOf(module),
   );
-  return outcome.allowed;
+  return outcome.crashed.length > 0 ? 'crash' : outcome.allowed;
 }
 
 /** Subsets of `xs` of exactly `k` elements. */
@@ -136,15 +151,30 @@ export async function classifyDecision(c: Context): Promise<RowId[]> {
   const patchOfMissing = c.upstream.logs.some((l) => String(l.message).includes('apply patch to non-existant record'));
   if (!c.ours.allowed && patchOfMissing && c.upstream.answers.some((a, i) => a.error !== null && c.upstream.answers.slice(i + 1).some((b) => b.step === a.step && b.result === true))) return ['gap/double-answer'];
   const texts = c.module.program.rules.flatMap((r) => (r.body.kind === 'expression' ? [r.body.text] : []));
-  if (texts.some((t) => INHERITED.test(t))) return ['stricter/sandbox'];
+  if (texts.some((t) => INHERITED.test(t) || METHOD_AS_VALUE.test(t))) return ['stricter/inherited-members'];
+  const falsy = falsyRecords(c.check.records);
+  if (falsy.length > 0) {
+    // the record still exists for the message flow (upstream's handler sees it); it loads as null
+    const records = new Map([...c.check.records].map(([k, v]) => [k, falsy.includes(k) ? null : v] as const));
+    const { check } = c;
+    const reverted = await oursDecide(c.module, { records, failing: check.failing }, { flow: check.flow, message: check.message, connection: check.connection, ...(check.now === undefined ? {} : { now: check.now }), ...(check.max === undefined ? {} : { maxRuleIterations: check.max }) });
+    if (reverted.allowed === c.upstream.allowed) return ['fixed/falsy-record'];
+  }
   const rows = candidates(c);
   const target = c.ours.allowed;
+  // Rows whose fixed upstream would crash instead (e.g. FIXED 2's merged data through a `null`
+  // parent): explained by those rows and GAP 1 together, if nothing explains it more simply.
+  const crashing: RowId[] = [];
   for (let k = 1; k <= Math.min(3, rows.length); k++) {
     const explaining: RowId[] = [];
-    for (const set of subsets(rows, k)) if ((await counterfactual(c, set)) === target) explaining.push(...set);
+    for (const set of subsets(rows, k)) {
+      const decided = await counterfactual(c, set);
+      if (decided === target) explaining.push(...set);
+      else if (decided === 'crash' && crashing.length === 0) crashing.push(...set, 'gap/upstream-crash');
+    }
     if (explaining.length > 0) return [...new Set(explaining)];
   }
-  return [];
+  return crashing;
 }
 
 // ── loading ──────────────────────────────────────────────────────────────────────────
@@ -159,18 +189,21 @@ export const CODE_ROWS: Readonly<Record<string, RowId>> = {
   VLV0306: 'stricter/sandbox', // constructor / __proto__ / prototype
   VLV0205: 'stricter/sandbox',
   VLV0206: 'stricter/sandbox',
-  VLV0208: 'stricter/sandbox',
-  VLV0209: 'stricter/sandbox',
+  VLV0208: 'stricter/forbidden-constructs', // `this`
+  VLV0209: 'stricter/forbidden-constructs', // `delete`
   VLV0211: 'stricter/sandbox',
-  VLV0213: 'stricter/sandbox',
+  VLV0213: 'stricter/forbidden-constructs', // `instanceof`
+  VLV0219: 'stricter/legacy-octal', // `017`, `08`
+  VLV0220: 'stricter/legacy-octal', // '\017' in a string
   VLV0221: 'stricter/sandbox', // `x.m?.()`, `_?.(…)`: optional calls, which upstream runs as JavaScript
   VLV0216: 'stricter/sandbox',
-  VLV0309: 'stricter/sandbox', // `_` as a value
+  VLV0309: 'stricter/forbidden-constructs', // `_` as a value
   VLV0310: 'stricter/match-pattern',
-  VLV0311: 'stricter/match-pattern',
+  VLV0311: 'stricter/regex-linear', // backreferences, lookbehind, the sticky flag
   VLV0110: 'stricter/duplicate-variable',
   VLV0222: 'stricter/bigint',
   VLV0223: 'stricter/spread',
+  VLV0160: 'stricter/inherited-members', // `name.trim.length` (an error with a schema, a warning without)
   VLV0118: 'stricter/path-regex', // regex syntax in a path pattern, which upstream reads as a RegExp
 };
 
@@ -178,6 +211,7 @@ const GLOBALS_OF_ROW_5 = /`(Math|process)`/;
 
 function rowOfDiagnostic(d: Diagnostic): RowId | undefined {
   if (d.code === 'VLV0301' && GLOBALS_OF_ROW_5.test(d.message)) return 'stricter/statements';
+  if (d.code === 'VLV0301' && d.message.startsWith('`arguments`')) return 'stricter/forbidden-constructs';
   if (d.code === 'VLV0312' && /`match`/.test(d.message)) return 'stricter/match-pattern';
   return CODE_ROWS[d.code];
 }

@@ -17,13 +17,15 @@ export interface GeneratedStats {
   /** Of the agreed decisions, how many allowed (a generator that only produces denials proves little). */
   agreedAllowed: number;
   bothRejected: number;
+  /** Checks of files one side refused and the other loads (each explained by a row, or the run fails). */
+  oneSideRefused: number;
   byRow: Partial<Record<RowId, number>>;
   known: Record<string, number>;
   ms: number;
 }
 
 export async function runGenerated(runs: number, seed?: number): Promise<GeneratedStats> {
-  const stats: GeneratedStats = { files: 0, checks: 0, agreed: 0, agreedAllowed: 0, bothRejected: 0, byRow: {}, known: {}, ms: 0 };
+  const stats: GeneratedStats = { files: 0, checks: 0, agreed: 0, agreedAllowed: 0, bothRejected: 0, oneSideRefused: 0, byRow: {}, known: {}, ms: 0 };
   const started = performance.now();
   await fc.assert(
     fc.asyncProperty(scenarioArb(2), async ({ checks }) => {
@@ -42,6 +44,7 @@ export async function runGenerated(runs: number, seed?: number): Promise<Generat
           continue;
         }
         if (c.explained.length > 0) {
+          if (!c.upstream) stats.oneSideRefused++;
           for (const r of c.explained) stats.byRow[r] = (stats.byRow[r] ?? 0) + 1;
           continue;
         }

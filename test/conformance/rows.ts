@@ -1,6 +1,6 @@
 /**
  * The deliberate differences of the spec's section 7 (/work/shared/valve-spec.md), one id per
- * row, numbered within their mark (STRICTER 1–6, FIXED 1–10) in the order of the spec's table.
+ * row, numbered within their mark (STRICTER 1–10, FIXED 1–11) in the order of the spec's table.
  * A conformance case that shows a difference must carry the id of the row it falls under.
  */
 export const ROWS = {
@@ -10,6 +10,10 @@ export const ROWS = {
   'stricter/match-pattern': { mark: 'STRICTER', row: 4, upstream: '`match` accepts a pattern from data (ReDoS)', us: 'pattern must be a literal; linear-time matching' },
   'stricter/statements': { mark: 'STRICTER', row: 5, upstream: '`true; false`, assignments, `Math.*`, `process.*` accepted', us: 'compile errors' },
   'stricter/duplicate-variable': { mark: 'STRICTER', row: 6, upstream: 'the same `$variable` twice in a pattern: last capture wins', us: 'load error' },
+  'stricter/inherited-members': { mark: 'STRICTER', row: 7, upstream: 'rules reach inherited members: `\'toString\' in data`, `data[\'valueOf\']`, `name.trim.length`', us: 'own data properties only; a method can only be called' },
+  'stricter/legacy-octal': { mark: 'STRICTER', row: 8, upstream: 'legacy octal literals (`017` is 15 in sloppy mode)', us: 'compile error, hint `15` or `0o17`' },
+  'stricter/forbidden-constructs': { mark: 'STRICTER', row: 9, upstream: '`instanceof`, `delete`, `arguments`, `this`, `_` without a call', us: 'compile errors' },
+  'stricter/regex-linear': { mark: 'STRICTER', row: 10, upstream: 'backreferences, lookbehind, the sticky flag in rule regexes', us: 'compile errors (linear-time matching)' },
   'fixed/erase': { mark: 'FIXED', row: 1, upstream: 'erase of a path unchecked (7.x)', us: 'checked as `delete` (as upstream 9.1.3+)' },
   'fixed/path-write-as-update': { mark: 'FIXED', row: 2, upstream: 'path-write sent as update: `data` is the raw value', us: '`data` is the merged record' },
   'fixed/proto-patch': { mark: 'FIXED', row: 3, upstream: '`__proto__` patch path pollutes the process', us: 'refused, deny with error' },
@@ -20,6 +24,7 @@ export const ROWS = {
   'fixed/non-string-ref': { mark: 'FIXED', row: 8, upstream: 'non-string `_()` argument can answer twice', us: 'one answer: deny with error' },
   'fixed/invalid-file': { mark: 'FIXED', row: 9, upstream: 'invalid file: server runs, every check throws', us: 'refuse to start / keep last good' },
   'fixed/env-in-rules': { mark: 'FIXED', row: 10, upstream: '`${VAR}` substituted inside rules', us: 'only with `substituteEnv`, never inside rules' },
+  'fixed/falsy-record': { mark: 'FIXED', row: 11, upstream: 'a record stored as `0`, `""` or `false` reads as missing in `_()`', us: 'it reads as its value' },
   // Rows proposed with issue 19's constructs (numbered after the spec's STRICTER 1–10 and FIXED 1–11).
   'stricter/bigint': { mark: 'STRICTER', row: 11, upstream: 'BigInt literals (`1n`) load and run', us: 'compile error: BigInt arithmetic has no bound on time or memory (`2n ** 10n ** 9n`), and no stored value is a BigInt' },
   'stricter/spread': { mark: 'STRICTER', row: 12, upstream: 'spread `...` in arrays, calls and object literals', us: 'compile error: each copies a whole value per check, with no bound the rule sets on memory' },
