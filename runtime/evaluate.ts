@@ -579,8 +579,15 @@ class Evaluation {
       const keys = parsePath(patch.path);
       if (keys.length > limits.maxDepth) return new RuleError(MESSAGES.VLV0912.message({ what: `the patch path (${keys.length} segments)`, max: limits.maxDepth }), 'VLV0912');
       // A stored record is never undefined here: a load of undefined is null (sized).
-      const missing = this.current.value === null;
-      const record = applyPatch(missing ? {} : this.current.value, keys, patch.value);
+      const stored = this.current.value;
+      // A record stored as a string, number or boolean: deepstream applies the patch only for a
+      // rule that reads `data` (and then fails, having nothing to set a key on); so do we.
+      if (stored !== null && typeof stored !== 'object') {
+        if (!this.rule.uses.data) return undefined;
+        return new RuleError(`the record \`${request.name ?? ''}\` is stored as a ${typeof stored}, not an object, so the patch has nothing to apply to (the rule reads \`data\`)`);
+      }
+      const missing = stored === null;
+      const record = applyPatch(missing ? {} : stored, keys, patch.value);
       if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
         return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);
       }

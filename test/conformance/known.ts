@@ -14,20 +14,9 @@ export interface OpenFinding {
   readonly matches: (c: Comparison) => boolean;
 }
 
-const isObject = (v: unknown): boolean => v !== null && typeof v === 'object';
-
 export const OPEN_FINDINGS: readonly OpenFinding[] = [
-  {
-    id: 'patch-of-non-object-record',
-    corpus: 'cases/24-generated-values.yml › a patch of a record stored as a string, under a rule that does not read data',
-    summary: 'a PATCH of a record stored as a string, number or boolean, under a rule that does not read `data`: upstream allows (it only applies the patch for a rule that reads `data`, and then crashes: GAP 1); we deny with VLV0908 "invalid patch path" although the path is valid (runtime/patch.ts applyPatch throws for a non-object root, runtime/evaluate.ts patched() turns that into VLV0908 before looking at whether the rule reads data)',
-    matches: (c) => {
-      const name = c.check.message.name;
-      const stored = name === undefined ? undefined : c.check.records.get(name);
-      return c.upstream?.allowed === true && c.ours?.allowed === false && stored !== undefined && stored !== null && !isObject(stored) &&
-        (c.ours.steps.some((s) => s.decision?.reason.code === 'VLV0908'));
-    },
-  },
+  // patch-of-non-object-record (a PATCH of a record stored as a string, number or boolean under a
+  // rule that does not read `data`) was fixed: pinned in cases/24-generated-values.yml.
   // presence-all-variables (a query of all users under a `$variable` pattern) was fixed: upstream
   // reads `$variables` only from a given name; pinned in cases/19-generated-regressions.yml.
 ];

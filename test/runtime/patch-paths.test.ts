@@ -111,9 +111,16 @@ describe('the engine decides patches at these paths', () => {
     expect(d).toMatchObject({ allowed: true });
   });
 
-  it.each([5, 'str', true])('a patch of the stored record %j (not an object) denies as an invalid path (VLV0908)', async (oldData) => {
+  it.each([5, 'str', true])('a patch of the stored record %j (not an object): a rule that does not read `data` decides; one that reads it denies', async (oldData) => {
+    // deepstream applies a patch only for a rule that reads `data`, and then fails
     const d = await module.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: 'a', value: 1 } });
-    expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0908', message: 'invalid patch path `a`' } });
+    expect(d).toMatchObject({ allowed: true });
+    const reads = await merged.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: 'a', value: 1 } });
+    expect(reads).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(reads.error).toContain(`the record \`r\` is stored as a ${typeof oldData}, not an object, so the patch has nothing to apply to`);
+    // the path is still checked: an invalid one denies whatever the rule
+    const bad = await module.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: '__proto__.x', value: 1 } });
+    expect(bad).toMatchObject({ allowed: false, reason: { code: 'VLV0908' } });
   });
 
   it('the maxDepth check counts the keys deepstream splits out', async () => {
