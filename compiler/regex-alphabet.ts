@@ -40,6 +40,8 @@ const NO_MATCH = '[^\\x{0}-\\x{10FFFF}]';
 export interface AlphabetProgram {
   readonly alphabet: Alphabet;
   readonly source: string;
+  /** The JavaScript capture each RE2 capture stands for, by RE2 number − 1 (a capture may be written more than once). */
+  readonly captures: readonly number[];
   readonly lookbehinds: boolean;
 }
 
@@ -169,6 +171,7 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
       }
     }
   };
+  const captures: number[] = [];
   const classCache = new Map<Ranges, string>();
   const emit = (node: RegexNode): string => {
     switch (node.kind) {
@@ -182,7 +185,9 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
       case 'alt':
         return node.alts.map(emit).join('|');
       case 'group':
-        return node.index === null ? `(?:${emit(node.body)})` : `(${emit(node.body)})`;
+        if (node.index === null) return `(?:${emit(node.body)})`;
+        captures.push(node.index);
+        return `(${emit(node.body)})`;
       case 'repeat': {
         const body = node.body.kind === 'char' || node.body.kind === 'group' ? emit(node.body) : `(?:${emit(node.body)})`;
         const { min, max: most } = node;
@@ -194,7 +199,7 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
     }
   };
   const source = emit(root);
-  return { alphabet: { unicode, starts, ids, ...(kinds ? { kinds } : {}) }, source, lookbehinds: flagged };
+  return { alphabet: { unicode, starts, ids, ...(kinds ? { kinds } : {}) }, source, captures, lookbehinds: flagged };
 }
 
 /** An input rewritten over ids, and how to find an index of the original from one of it. */

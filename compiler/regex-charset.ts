@@ -80,8 +80,11 @@ export function re2SetOf(source: string, fold: boolean): Ranges | undefined {
   if (op === 'CHAR_CLASS' && re.runes) return normalize(pairsOf(Array.from(re.runes)));
   if (op === 'LITERAL' && re.runes && re.runes.length === 1) {
     const c = re.runes[0];
-    // A folded one-rune class is kept as a literal: its case variants are the complement of `[^c]`'s.
-    return fold ? complement(re2SetOf(`[^${hex(c)}]`, true) ?? []) : [c, c];
+    if (!fold) return [c, c];
+    // A folded one-rune class is kept as a literal: add a rune without case variants and take it out again.
+    const other = c === 0 ? 1 : 0;
+    const both = re2SetOf(`[${hex(c)}${hex(other)}]`, true) ?? [c, c];
+    return subtractRanges(both, [other, other]);
   }
   return undefined;
 }

@@ -8,6 +8,7 @@
  */
 import { RE2JS } from 're2js';
 import { buildProgram, TooManySets, type Alphabet } from './regex-alphabet.js';
+import { withoutEmptyIterations } from './regex-empty.js';
 import { programSizeFloor } from './regex-floor.js';
 import { jsRegexError } from './regex-js.js';
 import { parseRegex, Unsupported } from './regex-parse.js';
@@ -22,6 +23,8 @@ export interface Re2Source {
   readonly alphabet: Alphabet;
   /** The name of each capture by number, null when unnamed; entry 0 is unused. */
   readonly names: readonly (string | null)[];
+  /** The capture (JavaScript's number) each RE2 capture stands for, by RE2 number − 1. */
+  readonly captures: readonly number[];
   /** The `d` flag: results carry `indices`. */
   readonly indices: boolean;
 }
@@ -70,8 +73,8 @@ export function translateRegex(pattern: string, flags: string, maxProgramSize = 
   if (invalid) return fail(invalid);
   try {
     const parsed = parseRegex(pattern, f);
-    const program = buildProgram(parsed.root, f);
-    const re2: Re2Source = { source: program.source, flags: program.lookbehinds ? RE2JS.LOOKBEHINDS : 0, global, alphabet: program.alphabet, names: parsed.names, indices };
+    const program = buildProgram(withoutEmptyIterations(parsed.root), f);
+    const re2: Re2Source = { source: program.source, flags: program.lookbehinds ? RE2JS.LOOKBEHINDS : 0, global, alphabet: program.alphabet, names: parsed.names, captures: program.captures, indices };
     return sized(re2, maxProgramSize);
   } catch (e) {
     if (e instanceof Unsupported) return fail(e.short, e.feature);

@@ -93,8 +93,12 @@ export class RegexValue {
     }
     if (!m.find(mapped.offset)) return null;
     const names = this.#spec.names;
-    const spans: ([number, number] | undefined)[] = [];
-    for (let g = 0; g <= m.groupCount(); g++) spans.push(m.start(g) < 0 ? undefined : [at(m.start(g)), at(m.end(g))]);
+    const spans: ([number, number] | undefined)[] = names.map(() => undefined);
+    spans[0] = [at(m.start()), at(m.end())];
+    // A capture may be written more than once (compiler/regex-empty.ts): the copy that matched last in the program holds it.
+    this.#spec.captures.forEach((js, i) => {
+      if (m.start(i + 1) >= 0) spans[js] = [at(m.start(i + 1)), at(m.end(i + 1))];
+    });
     const result = spans.map((span) => (span ? input.slice(span[0], span[1]) : undefined)) as string[] & { index?: number; input?: string; groups?: Record<string, string | undefined>; indices?: unknown };
     result.index = spans[0]![0];
     result.input = input;
