@@ -40,12 +40,22 @@ const NO_MATCH = '[^\\x{0}-\\x{10FFFF}]';
 export interface AlphabetProgram {
   readonly alphabet: Alphabet;
   readonly source: string;
-  /** The JavaScript capture each RE2 capture stands for, by RE2 number − 1 (a capture may be written more than once). */
+  /** The JavaScript capture each RE2 capture stands for, by RE2 number − 1 (a capture may be written more than once); -1 for an iteration's. */
   readonly captures: readonly number[];
+  readonly loops: readonly Loop[];
   readonly lookbehinds: boolean;
 }
 
 export class TooManySets extends Error {}
+
+/**
+ * A quantifier whose body holds captures. JavaScript resets them at each iteration, RE2 keeps the
+ * last value each took, so each written copy of the body (a part) is wrapped in one more capture,
+ * and the runtime keeps only what the last iteration set (see RegexValue). RE2 capture numbers.
+ */
+export interface Loop {
+  readonly parts: readonly { readonly iteration: number; readonly inner: readonly number[] }[];
+}
 
 function collect(node: RegexNode, sets: Ranges[], asserts: Set<string>): void {
   switch (node.kind) {
@@ -65,6 +75,47 @@ function collect(node: RegexNode, sets: Ranges[], asserts: Set<string>): void {
     case 'assert':
       asserts.add(node.what);
   }
+}
+
+/** The captures every way through `n` sets (JavaScript numbers). */
+function alwaysSet(n: RegexNode): Set<number> {
+  switch (n.kind) {
+    case 'group': {
+      const inner = alwaysSet(n.body);
+      if (n.index !== null) inner.add(n.index);
+      return inner;
+    }
+    case 'seq':
+      return new Set(n.items.flatMap((x) => [...alwaysSet(x)]));
+    case 'alt': {
+      const [first, ...rest] = n.alts.map(alwaysSet);
+      return new Set([...first].filter((g) => rest.every((r) => r.has(g))));
+    }
+    case 'repeat':
+      return n.min > 0 ? alwaysSet(n.body) : new Set();
+    default:
+      return new Set();
+  }
+}
+
+function capturesIn(n: RegexNode, out: number[] = []): number[] {
+  if (n.kind === 'group' && n.index !== null) out.push(n.index);
+  if (n.kind === 'group' || n.kind === 'repeat') capturesIn(n.body, out);
+  if (n.kind === 'seq') for (const x of n.items) capturesIn(x, out);
+  if (n.kind === 'alt') for (const x of n.alts) capturesIn(x, out);
+  return out;
+}
+
+/**
+ * Whether RE2 could report a capture of this repeated body that an earlier iteration set: not
+ * when every iteration sets each of them again, once (`(a+)+`, `(a|b)*`), which spares the
+ * extra capture and its two instructions (maxRegexWork counts them).
+ */
+function mayKeepStaleCapture(body: RegexNode): boolean {
+  const all = capturesIn(body);
+  if (all.length === 0) return false;
+  const always = alwaysSet(body);
+  return new Set(all).size !== all.length || all.some((g) => !always.has(g));
 }
 
 /** The RE2 program over ids for a parsed pattern, and its alphabet. */
@@ -172,6 +223,7 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
     }
   };
   const captures: number[] = [];
+  const loopParts = new Map<number, { iteration: number; inner: number[] }[]>();
   const classCache = new Map<Ranges, string>();
   const emit = (node: RegexNode): string => {
     switch (node.kind) {
@@ -189,7 +241,16 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
         captures.push(node.index);
         return `(${emit(node.body)})`;
       case 'repeat': {
-        const body = node.body.kind === 'char' || node.body.kind === 'group' ? emit(node.body) : `(?:${emit(node.body)})`;
+        let body: string;
+        if (node.loop !== undefined && mayKeepStaleCapture(node.body)) {
+          captures.push(-1);
+          const iteration = captures.length;
+          body = `(${emit(node.body)})`;
+          const inner = Array.from({ length: captures.length - iteration }, (_, i) => iteration + 1 + i);
+          const parts = loopParts.get(node.loop) ?? [];
+          parts.push({ iteration, inner });
+          loopParts.set(node.loop, parts);
+        } else body = node.body.kind === 'char' || node.body.kind === 'group' ? emit(node.body) : `(?:${emit(node.body)})`;
         const { min, max: most } = node;
         const q = min === 0 && most === Infinity ? '*' : min === 1 && most === Infinity ? '+' : min === 0 && most === 1 ? '?' : most === Infinity ? `{${min},}` : min === most ? `{${min}}` : `{${min},${most}}`;
         return `${body}${q}${node.lazy ? '?' : ''}`;
@@ -199,7 +260,9 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
     }
   };
   const source = emit(root);
-  return { alphabet: { unicode, starts, ids, ...(kinds ? { kinds } : {}) }, source, captures, lookbehinds: flagged };
+  // Outer quantifiers first: their resets decide whether an inner one iterated at all last time.
+  const loops = [...loopParts.values()].sort((a, b) => a[0].iteration - b[0].iteration).map((parts) => ({ parts }));
+  return { alphabet: { unicode, starts, ids, ...(kinds ? { kinds } : {}) }, source, captures, loops, lookbehinds: flagged };
 }
 
 /** An input rewritten over ids, and how to find an index of the original from one of it. */

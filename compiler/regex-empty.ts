@@ -142,8 +142,8 @@ export function withoutEmptyIterations(root: RegexNode): RegexNode {
       if (order(body) === 'never' || root.max === root.min) return { ...root, body };
       const nonEmpty = ne(body);
       if (!nonEmpty) return { ...root, body };
-      const required: RegexNode[] = root.min === 0 ? [] : [{ kind: 'repeat', body, min: root.min, max: root.min, lazy: false }];
-      const optional: RegexNode = { kind: 'repeat', body: nonEmpty.kind === 'char' || nonEmpty.kind === 'group' ? nonEmpty : { kind: 'group', index: null, body: nonEmpty }, min: 0, max: root.max - root.min, lazy: root.lazy };
+      const required: RegexNode[] = root.min === 0 ? [] : [{ kind: 'repeat', body, min: root.min, max: root.min, lazy: false, loop: root.loop }];
+      const optional: RegexNode = { kind: 'repeat', body: nonEmpty.kind === 'char' || nonEmpty.kind === 'group' ? nonEmpty : { kind: 'group', index: null, body: nonEmpty }, min: 0, max: root.max - root.min, lazy: root.lazy, loop: root.loop };
       return seq([...required, optional]);
     }
   }

@@ -14,7 +14,8 @@ export type RegexNode =
   | { readonly kind: 'alt'; readonly alts: readonly RegexNode[] }
   /** `index`: the capture's number, null for `(?:…)`. */
   | { readonly kind: 'group'; readonly index: number | null; readonly body: RegexNode }
-  | { readonly kind: 'repeat'; readonly body: RegexNode; readonly min: number; readonly max: number; readonly lazy: boolean }
+  /** `loop`: which quantifier of the pattern this is (copies of one keep it; compiler/regex-empty.ts makes them). */
+  | { readonly kind: 'repeat'; readonly body: RegexNode; readonly min: number; readonly max: number; readonly lazy: boolean; readonly loop?: number }
   | { readonly kind: 'assert'; readonly what: '^' | '$' | 'b' | 'B' };
 
 export class Unsupported extends Error {
@@ -52,6 +53,7 @@ export function parseRegex(pattern: string, flags: RegexFlags): ParsedRegex {
 class Parser {
   pos = 0;
   readonly names: (string | null)[] = [null];
+  private loops = 0;
   private readonly max: number;
   private readonly u: boolean;
 
@@ -106,7 +108,7 @@ class Parser {
     this.pos += braces ? braces[0].length : 1;
     const lazy = this.s[this.pos] === '?';
     if (lazy) this.pos++;
-    return { kind: 'repeat', body: atom, min, max, lazy };
+    return { kind: 'repeat', body: atom, min, max, lazy, loop: this.loops++ };
   }
 
   private atom(): RegexNode {

@@ -7,7 +7,7 @@
  * the checker reports them, the runtime never sees them.
  */
 import { RE2JS } from 're2js';
-import { buildProgram, TooManySets, type Alphabet } from './regex-alphabet.js';
+import { buildProgram, TooManySets, type Alphabet, type Loop } from './regex-alphabet.js';
 import { withoutEmptyIterations } from './regex-empty.js';
 import { programSizeFloor } from './regex-floor.js';
 import { jsRegexError } from './regex-js.js';
@@ -25,6 +25,8 @@ export interface Re2Source {
   readonly names: readonly (string | null)[];
   /** The capture (JavaScript's number) each RE2 capture stands for, by RE2 number − 1. */
   readonly captures: readonly number[];
+  /** Quantifiers whose captures JavaScript resets at each iteration. */
+  readonly loops: readonly Loop[];
   /** The `d` flag: results carry `indices`. */
   readonly indices: boolean;
 }
@@ -74,7 +76,7 @@ export function translateRegex(pattern: string, flags: string, maxProgramSize = 
   try {
     const parsed = parseRegex(pattern, f);
     const program = buildProgram(withoutEmptyIterations(parsed.root), f);
-    const re2: Re2Source = { source: program.source, flags: program.lookbehinds ? RE2JS.LOOKBEHINDS : 0, global, alphabet: program.alphabet, names: parsed.names, captures: program.captures, indices };
+    const re2: Re2Source = { source: program.source, flags: program.lookbehinds ? RE2JS.LOOKBEHINDS : 0, global, alphabet: program.alphabet, names: parsed.names, captures: program.captures, loops: program.loops, indices };
     return sized(re2, maxProgramSize);
   } catch (e) {
     if (e instanceof Unsupported) return fail(e.short, e.feature);

@@ -95,9 +95,17 @@ export class RegexValue {
     const names = this.#spec.names;
     const spans: ([number, number] | undefined)[] = names.map(() => undefined);
     spans[0] = [at(m.start()), at(m.end())];
+    const re2 = Array.from({ length: m.groupCount() + 1 }, (_, g) => m.start(g));
+    // JavaScript resets a quantifier's captures at each iteration: keep what its last one set.
+    // (Iterations do not overlap, so a capture from an earlier one starts before the last one.)
+    for (const loop of this.#spec.loops) {
+      let last: { readonly iteration: number; readonly inner: readonly number[] } | undefined;
+      for (const part of loop.parts) if (re2[part.iteration] >= 0 && (!last || re2[part.iteration] >= re2[last.iteration])) last = part;
+      for (const part of loop.parts) for (const g of part.inner) if (part !== last || re2[g] < re2[part.iteration]) re2[g] = -1;
+    }
     // A capture may be written more than once (compiler/regex-empty.ts): the copy that matched last in the program holds it.
     this.#spec.captures.forEach((js, i) => {
-      if (m.start(i + 1) >= 0) spans[js] = [at(m.start(i + 1)), at(m.end(i + 1))];
+      if (js > 0 && re2[i + 1] >= 0) spans[js] = [at(m.start(i + 1)), at(m.end(i + 1))];
     });
     const result = spans.map((span) => (span ? input.slice(span[0], span[1]) : undefined)) as string[] & { index?: number; input?: string; groups?: Record<string, string | undefined>; indices?: unknown };
     result.index = spans[0]![0];

@@ -70,6 +70,23 @@ function shape(r: RegExpMatchArray | string[] | null, withGroups: boolean): unkn
   return { all: withGroups ? [...m] : m[0], index: m.index, groups: withGroups ? m.groups && { ...m.groups } : undefined, indices: withGroups ? m.indices && [...(m.indices as unknown[])] : undefined };
 }
 
+type Shape = { all: (string | undefined)[]; groups?: Record<string, string | undefined>; indices?: ([number, number] | undefined)[] } | null;
+
+/**
+ * The one difference left: an empty capture at the very end of one iteration is kept when a
+ * later iteration does not set it (`/(a()|){2}/` on `a`: group 2 is `` here, undefined in
+ * JavaScript). Where JavaScript has undefined and we have an empty capture, take JavaScript's.
+ */
+function forgiveEmptyAtIterationEnd(got: Shape, want: Shape): void {
+  if (!got || !want || !Array.isArray(got.all) || !Array.isArray(want.all)) return;
+  want.all.forEach((v, g) => {
+    if (v !== undefined || got.all[g] !== '') return;
+    got.all[g] = undefined;
+    if (got.indices) got.indices[g] = undefined;
+  });
+  for (const k of Object.keys(want.groups ?? {})) if (want.groups![k] === undefined && got.groups?.[k] === '') got.groups[k] = undefined;
+}
+
 /** Between the two halves of a surrogate pair. */
 const insidePair = (s: string, i: number): boolean => /[\ud800-\udbff]/.test(s[i - 1] ?? '') && /[\udc00-\udfff]/.test(s[i] ?? '');
 
@@ -95,12 +112,15 @@ describe('rule regexes give what JavaScript gives', () => {
           const js = s.match(new RegExp(p.text, f));
           const starts = f.includes('g') ? [...s.matchAll(new RegExp(p.text, f))].map((m) => m.index!) : js ? [js.index!] : [];
           if (f.includes('u') && starts.some((i) => insidePair(s, i))) continue;
-          expect(shape(ours.match(s), !p.repeatedCapture), JSON.stringify(s)).toEqual(shape(js, !p.repeatedCapture));
+          const got = shape(ours.match(s), true) as Shape;
+          const want = shape(js, true) as Shape;
+          if (p.repeatedCapture) forgiveEmptyAtIterationEnd(got, want);
+          expect(got, JSON.stringify(s)).toEqual(want);
         }
       }),
-      { numRuns: 4000 },
+      { numRuns: 2000 },
     );
-  });
+  }, 180_000);
 
   it('on the quick, full and interpreted rule paths', async () => {
     await fc.assert(
@@ -124,9 +144,9 @@ describe('rule regexes give what JavaScript gives', () => {
           expect(d.allowed, `${literal} on ${JSON.stringify(s)} (${name} path)`).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
-  });
+  }, 180_000);
 
   it('a catastrophic-backtracking pattern on 30 a’s and a b finishes, and does not match', () => {
     const t = translateRegex('^(a+)+$', '');
