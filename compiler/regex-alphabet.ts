@@ -33,7 +33,7 @@ export interface Alphabet {
 }
 
 /** The first rune used for an id (any BMP code unit outside the surrogates would do). */
-export const RUNE_BASE = 0x100;
+export const RUNE_BASE = 0x30;
 const RUNE_LIMIT = 0xd800;
 const NO_MATCH = '[^\\x{0}-\\x{10FFFF}]';
 
@@ -273,6 +273,9 @@ export interface MappedInput {
   readonly offset: number;
 }
 
+/** Runes are BMP code units below the surrogates (never a BOM), so the array is valid UTF-16 as it is (little-endian, as every JavaScript host is). */
+const DECODER = new TextDecoder('utf-16le', { ignoreBOM: true });
+
 /** Looks up ids of characters for one alphabet, with a table for ASCII. */
 export class InputMapper {
   private readonly ascii = new Uint16Array(128);
@@ -295,38 +298,47 @@ export class InputMapper {
   map(input: string): MappedInput {
     const unicode = this.a.unicode;
     const kinds = this.a.kinds;
-    const ids = new Uint16Array(input.length);
-    let n = 0;
+    const offset = kinds ? 1 : 0;
+    const width = kinds ? 4 : 1;
+    // Runes are written id × width first; the next-character bits are added in a second pass.
+    const runes = new Uint16Array(input.length + offset);
+    let n = offset;
     let back: Int32Array | undefined;
+    const ascii = this.ascii;
     for (let i = 0; i < input.length; i++) {
       let c = input.charCodeAt(i);
+      if (c < 128) {
+        if (back) back[n] = i;
+        runes[n++] = RUNE_BASE + ascii[c] * width;
+        continue;
+      }
       if (unicode && c >= 0xd800 && c <= 0xdbff && i + 1 < input.length) {
         const d = input.charCodeAt(i + 1);
         if (d >= 0xdc00 && d <= 0xdfff) {
           c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
           if (!back) {
             back = new Int32Array(input.length + 2);
-            for (let k = 0; k < n; k++) back[k] = k;
+            for (let k = 0; k < n; k++) back[k] = k - offset;
           }
+          back[n] = i;
+          runes[n++] = RUNE_BASE + this.lookup(c) * width;
+          i++;
+          continue;
         }
       }
       if (back) back[n] = i;
-      ids[n++] = c < 128 ? this.ascii[c] : this.lookup(c);
-      if (c > 0xffff) i++;
+      runes[n++] = RUNE_BASE + this.lookup(c) * width;
     }
-    const offset = kinds ? 1 : 0;
-    const runes = new Uint16Array(n + offset);
     if (kinds) {
-      const next = (k: number): number => (k < n ? kinds[ids[k]] : 0);
-      runes[0] = RUNE_BASE + next(0);
-      for (let k = 0; k < n; k++) runes[k + 1] = RUNE_BASE + ids[k] * 4 + next(k + 1);
-    } else for (let k = 0; k < n; k++) runes[k] = RUNE_BASE + ids[k];
-    let text = '';
-    for (let k = 0; k < runes.length; k += 8192) text += String.fromCharCode(...runes.subarray(k, k + 8192));
+      // The sentinel is id 0; each rune learns what the character after it is.
+      runes[0] = RUNE_BASE;
+      for (let k = 0; k < n; k++) runes[k] += k + 1 < n ? kinds[(runes[k + 1] - RUNE_BASE) >> 2] : 0;
+    }
+    const text = DECODER.decode(runes.subarray(0, n));
     if (!back) return { text, offset };
-    // Index k of `text` is character k - offset of the input.
-    const full = new Int32Array(runes.length + 1);
-    for (let k = 0; k <= runes.length; k++) full[k] = k < offset ? 0 : k - offset < n ? back[k - offset] : input.length;
+    // Index k of `text` is character k - offset of the input (the sentinel counts as index 0).
+    const full = new Int32Array(n + 1);
+    for (let k = 0; k <= n; k++) full[k] = k < offset ? 0 : k < n ? back[k] : input.length;
     return { text, back: full, offset };
   }
 
