@@ -196,7 +196,7 @@ class Emitter {
     if (!t.ok) throw new Error('internal: codegen reached an unchecked regular expression');
     const name = `re${this.hoisted.length}`;
     const text = `/${pattern}/${flags}`;
-    this.hoisted.push(`const ${name} = r.regex(${JSON.stringify(t.re2.source)}, ${t.re2.flags}, ${t.re2.global}, ${JSON.stringify(text)});`);
+    this.hoisted.push(`const ${name} = r.regex(${JSON.stringify(t.re2)}, ${JSON.stringify(text)});`);
     return name;
   }
 }

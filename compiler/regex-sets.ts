@@ -1,82 +1,26 @@
 /**
- * Character classes of the `v` flag (unicodeSets) → RE2 text. RE2 has no syntax for nested
- * classes, `&&` (intersection), `--` (subtraction) or `\q{…}` (strings), but each such class is a
- * finite set of code points and strings, so it is computed here and written out explicitly: a
- * class of ranges, and the strings (longest first, as JavaScript tries them) as alternatives.
+ * Character classes of the `v` flag (unicodeSets): nested classes, `&&` (intersection), `--`
+ * (subtraction) and `\q{…}` (strings). Each such class is a finite set of code points and
+ * strings, computed here; regex.ts writes it out for RE2 (which has none of that syntax) as one
+ * set and the strings (longest first, as JavaScript tries them) as alternatives.
  *
- * The sets of the leaves (`\p{L}`, `\d`, `a-z`, …) come from re2js's own parser; a class escape
- * is fed the RE2 text translateRegex gives it, so it means here what it means anywhere else. With `i`
+ * Characters and ranges are folded by re2js's parser (its orbits are Unicode simple case
+ * folding, what `v` uses); class escapes come from `leaf`, with JavaScript's meaning. With `i`
  * every operand is closed under case folding before it is combined, as JavaScript folds each
- * operand first (`[\p{Ll}&&[A-Z]]/vi` matches `a` and `A`); the result is then closed too, and
- * RE2's own folding of it changes nothing.
+ * operand first (`[\p{Ll}&&[A-Z]]/vi` matches `a` and `A`).
  *
  * The pattern is known to be valid JavaScript (translateRegex checks that first), so the parser
  * here only has to follow the grammar, not to diagnose it.
  */
-import { RE2JS, RE2Set } from 're2js';
+import { complement, hex, intersectRanges, pairsOf, re2SetOf, subtractRanges, unionRanges, type Ranges } from './regex-charset.js';
 
-/** Sorted, disjoint, inclusive code point ranges, flattened: [lo0, hi0, lo1, hi1, …]. */
-type Ranges = number[];
-
-interface ClassSet {
+export interface ClassSet {
   readonly ranges: Ranges;
   /** Strings of two or more code points (`\q{ab}`); one code point is a range. */
   readonly strings: ReadonlySet<string>;
 }
 
-interface Parsed {
-  readonly op: number;
-  readonly flags: number;
-  readonly runes: ArrayLike<number> | null;
-  readonly constructor: { readonly Op: Readonly<Record<number, string>> };
-}
-
-const MAX = 0x10ffff;
-const hex = (c: number): string => `\\x{${c.toString(16)}}`;
-
-function normalize(pairs: number[][]): Ranges {
-  pairs.sort((a, b) => a[0] - b[0]);
-  const out: Ranges = [];
-  for (const [lo, hi] of pairs) {
-    const n = out.length;
-    if (n > 0 && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
-    else out.push(lo, hi);
-  }
-  return out;
-}
-
-const pairsOf = (r: Ranges): number[][] => Array.from({ length: r.length / 2 }, (_, i) => [r[2 * i], r[2 * i + 1]]);
-const unionRanges = (a: Ranges, b: Ranges): Ranges => normalize([...pairsOf(a), ...pairsOf(b)]);
-
-function complement(r: Ranges): Ranges {
-  const out: Ranges = [];
-  let next = 0;
-  for (let i = 0; i < r.length; i += 2) {
-    if (r[i] > next) out.push(next, r[i] - 1);
-    next = r[i + 1] + 1;
-  }
-  if (next <= MAX) out.push(next, MAX);
-  return out;
-}
-
-const intersectRanges = (a: Ranges, b: Ranges): Ranges => complement(unionRanges(complement(a), complement(b)));
-const subtractRanges = (a: Ranges, b: Ranges): Ranges => intersectRanges(a, complement(b));
-
-/** The code points re2js reads in `source` (a class, or one literal); undefined when it is neither. */
-function setOfSource(source: string, fold: boolean): Ranges | undefined {
-  const set = new RE2Set(RE2Set.UNANCHORED, fold ? RE2JS.CASE_INSENSITIVE : 0);
-  set.add(source);
-  const re = set.regexps[0] as Parsed;
-  const op = re.constructor.Op[re.op];
-  if (op === 'NO_MATCH') return [];
-  if (op === 'CHAR_CLASS' && re.runes) return normalize(pairsOf(Array.from(re.runes)));
-  if (op === 'LITERAL' && re.runes && re.runes.length === 1) {
-    const c = re.runes[0];
-    // A folded one-rune class is kept as a literal: its case variants are the complement of `[^c]`'s.
-    return fold ? complement(setOfSource(`[^${hex(c)}]`, true) ?? []) : [c, c];
-  }
-  return undefined;
-}
+const setOfSource = re2SetOf;
 
 /** How a string is compared with another under `i`: each code point as the smallest of its case variants. */
 function foldKey(s: string, fold: boolean): string {
@@ -91,7 +35,7 @@ class SetParser {
     private readonly p: string,
     start: number,
     private readonly fold: boolean,
-    private readonly leaf: (classText: string) => string | undefined,
+    private readonly leaf: (escape: string) => Ranges | undefined,
   ) {
     this.pos = start;
   }
@@ -138,8 +82,8 @@ class SetParser {
     const escape = /^\\(?:[dDsSwW]|[pP]\{[^}]*\})/.exec(this.p.slice(this.pos));
     if (escape) {
       this.pos += escape[0].length;
-      const source = this.leaf(`[${escape[0]}]`);
-      return source === undefined ? undefined : this.setOf(source);
+      const ranges = this.leaf(escape[0]);
+      return ranges && { ranges, strings: new Set() };
     }
     const lo = this.character();
     if (lo === undefined) return undefined;
@@ -234,16 +178,12 @@ class SetParser {
 }
 
 /**
- * The `v`-flag class starting at `pattern[start]` (a `[`), as RE2 text; `end` is the index after
- * its `]`. `leaf` gives the RE2 text of a class of one class escape (`[\p{L}]`, `[\s]`), or undefined.
+ * The `v`-flag class starting at `pattern[start]` (a `[`): its code points and strings (folded
+ * with `fold`), and `end`, the index after its `]`. `leaf` gives the set of one class escape
+ * (`\p{L}`, `\s`), already folded, or undefined.
  */
-export function classSetToRe2(pattern: string, start: number, fold: boolean, leaf: (classText: string) => string | undefined): { re2: string; end: number } | undefined {
+export function parseClassSet(pattern: string, start: number, fold: boolean, leaf: (escape: string) => Ranges | undefined): (ClassSet & { readonly end: number }) | undefined {
   const parser = new SetParser(pattern, start, fold, leaf);
   const set = parser.parseClass();
-  if (!set) return undefined;
-  const r = set.ranges;
-  const klass = r.length === 0 ? '' : `[${pairsOf(r).map(([lo, hi]) => (lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`)).join('')}]`;
-  const strings = [...set.strings].sort((a, b) => [...b].length - [...a].length).map((s) => [...s].map((ch) => hex(ch.codePointAt(0)!)).join(''));
-  if (strings.length === 0) return { re2: klass || '[^\\x{0}-\\x{10FFFF}]', end: parser.pos };
-  return { re2: `(?:${[...strings, ...(klass ? [klass] : [])].join('|')})`, end: parser.pos };
+  return set && { ...set, end: parser.pos };
 }

@@ -109,8 +109,12 @@ function combine(re: ParsedRegexp, subs: readonly Fragment[]): Fragment {
       if (live.length === 0) return { size: inner, fails: true, nullable: false };
       return { size: inner + live.length - 1, fails: false, nullable: live.some((s) => s.nullable) };
     }
+    case 'PLB':
+    case 'NLB':
+      // LB_WRITE, the automaton's `.*?` (a rune and an alternation), then LB_CHECK; zero-width.
+      return { size: inner + 4, fails: false, nullable: true };
     default:
-      // Not produced for the flags Valve passes (lookbehinds are off, repeats are simplified
+      // Not produced for the flags Valve passes (repeats are simplified
       // away); counted generously so an unexpected node can only over-count.
       return { size: inner + 8, fails: false, nullable: true };
   }

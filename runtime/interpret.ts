@@ -20,7 +20,7 @@ function regexFor(node: Expr, pattern: string, flags: string): S.RegexValue {
   if (!re) {
     const t = translateRegex(pattern, flags);
     if (!t.ok) throw new S.RuleError(`invalid regular expression: ${t.error}`);
-    re = S.regex(t.re2.source, t.re2.flags, t.re2.global, `/${pattern}/${flags}`);
+    re = S.regex(t.re2, `/${pattern}/${flags}`);
     regexCache.set(node, re);
   }
   return re;

@@ -5,6 +5,8 @@
  * deny with the rule's position.
  */
 import { RE2JS } from 're2js';
+import { InputMapper } from '../compiler/regex-alphabet.js';
+import type { Re2Source } from '../compiler/regex.js';
 import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 import { MESSAGES } from '../grammar/messages.js';
 import { LIMITS, type RuntimeLimits } from './limits.js';
@@ -55,13 +57,15 @@ export class NeedRecord {
 /** A compiled regular expression: opaque to rules (no readable properties). */
 export class RegexValue {
   readonly #re: RE2JS;
-  readonly #global: boolean;
+  readonly #spec: Re2Source;
+  readonly #input: InputMapper;
   readonly #text: string;
   /** Instructions in the compiled program: matching costs about input length × this. */
   readonly #size: number;
-  constructor(source: string, flags: number, global: boolean, text: string) {
-    this.#re = RE2JS.compile(source, flags);
-    this.#global = global;
+  constructor(spec: Re2Source, text: string) {
+    this.#re = RE2JS.compile(spec.source, spec.flags);
+    this.#spec = spec;
+    this.#input = new InputMapper(spec.alphabet);
     this.#text = text;
     this.#size = Math.max(1, this.#re.programSize());
     Object.freeze(this);
@@ -69,26 +73,57 @@ export class RegexValue {
   get text(): string {
     return this.#text;
   }
+  /** What JavaScript's `input.match(re)` returns (see compiler/regex-alphabet.ts for how it runs on RE2). */
   match(input: string): string[] | null {
     if (input.length * this.#size > active.maxRegexWork) {
       throw new RuleError(MESSAGES.VLV0911.message({ length: input.length, regex: this.#text, max: active.maxRegexWork }), 'VLV0911');
     }
+    const mapped = this.#input.map(input);
     // A yes/no pass first: re2js answers it without tracking groups, several times faster, and
-    // the evil inputs of ReDoS patterns do not match.
+    // the evil inputs of ReDoS patterns do not match. (Before the sentinel at index 0, when there
+    // is one, only an empty match is possible, and then there is one after it too.)
     // Stryker disable next-line ConditionalExpression: a shortcut; find() on a string that does not match gives null too
-    if (!this.#re.test(input)) return null;
-    const m = this.#re.matcher(input);
-    if (this.#global) {
+    if (!this.#re.test(mapped.text)) return null;
+    const m = this.#re.matcher(mapped.text);
+    const at = (k: number): number => InputMapper.original(mapped, k);
+    if (this.#spec.global) {
       const all: string[] = [];
-      while (m.find()) all.push(m.group(0) ?? '');
+      for (let found = m.find(mapped.offset); found; found = m.find()) all.push(input.slice(at(m.start()), at(m.end())));
       return all.length ? all : null;
     }
-    if (!m.find()) return null;
-    const groups: (string | undefined)[] = [];
-    for (let g = 0; g <= m.groupCount(); g++) groups.push(m.group(g) ?? undefined);
-    const result = groups as string[] & { index?: number; input?: string };
-    result.index = m.start();
+    if (!m.find(mapped.offset)) return null;
+    const names = this.#spec.names;
+    const spans: ([number, number] | undefined)[] = names.map(() => undefined);
+    spans[0] = [at(m.start()), at(m.end())];
+    const re2 = Array.from({ length: m.groupCount() + 1 }, (_, g) => m.start(g));
+    // JavaScript resets a quantifier's captures at each iteration: keep what its last one set.
+    // (Iterations do not overlap, so a capture from an earlier one starts before the last one.)
+    for (const loop of this.#spec.loops) {
+      let last: { readonly iteration: number; readonly inner: readonly number[] } | undefined;
+      for (const part of loop.parts) if (re2[part.iteration] >= 0 && (!last || re2[part.iteration] >= re2[last.iteration])) last = part;
+      for (const part of loop.parts) for (const g of part.inner) if (part !== last || re2[g] < re2[part.iteration]) re2[g] = -1;
+    }
+    // A capture may be written more than once (compiler/regex-empty.ts): the copy that matched last in the program holds it.
+    this.#spec.captures.forEach((js, i) => {
+      if (js > 0 && re2[i + 1] >= 0) spans[js] = [at(m.start(i + 1)), at(m.end(i + 1))];
+    });
+    const result = spans.map((span) => (span ? input.slice(span[0], span[1]) : undefined)) as string[] & { index?: number; input?: string; groups?: Record<string, string | undefined>; indices?: unknown };
+    result.index = spans[0]![0];
     result.input = input;
+    const named = <T>(values: readonly T[]): Record<string, T> | undefined => {
+      if (!names.some((n) => n !== null)) return undefined;
+      const o = Object.create(null) as Record<string, T>;
+      names.forEach((n, g) => {
+        if (n !== null) o[n] = values[g];
+      });
+      return o;
+    };
+    result.groups = named(result);
+    if (this.#spec.indices) {
+      const indices = spans.slice() as unknown[] & { groups?: unknown };
+      indices.groups = named(spans);
+      result.indices = indices;
+    }
     return result;
   }
 }
@@ -399,8 +434,8 @@ export function ref(c: RuleContext, name: unknown): unknown {
   return slot.value;
 }
 
-export function regex(source: string, flags: number, global: boolean, text: string): RegexValue {
-  return new RegexValue(source, flags, global, text);
+export function regex(spec: Re2Source, text: string): RegexValue {
+  return new RegexValue(spec, text);
 }
 
 export function badRegex(text: string, detail: string): InvalidRegex {
