@@ -12,6 +12,10 @@
  * character class: each code unit some pattern spells out has its own class, and every other
  * code unit is `/`, a line terminator or "anything else" (all that `$variable` and `*` tell apart).
  *
+ * Making the DFA costs nothing up front (its start state; the classes are collected as patterns
+ * are added), so the first check after a reload does not walk the trie; each state is made the
+ * first time a name needs it.
+ *
  * The DFA is bounded (MAX_CELLS transitions, MAX_ENTRIES trie nodes over all its states): past
  * that, a hostile pattern set whose DFA would be huge gets no new states, and a lookup that
  * needs one goes on from where it is with the NFA simulation (the trie walked with a set of
@@ -124,6 +128,8 @@ export interface PatternListOptions {
 
 export class PatternList<T extends Selectable> {
   private nodes = 0;
+  /** Every code unit some pattern spells out (each gets its own character class). */
+  private readonly spelled = new Set<number>();
   private readonly root: TrieNode<T> = this.node(NONE);
   private young = new Map<string, Match<T> | null>();
   private old = new Map<string, Match<T> | null>();
@@ -152,6 +158,7 @@ export class PatternList<T extends Selectable> {
       if (part.kind === 'literal') {
         for (let i = 0; i < part.text.length; i++) {
           const ch = part.text.charCodeAt(i);
+          this.spelled.add(ch);
           let next = at.literal.get(ch);
           if (!next) at.literal.set(ch, (next = this.node(NONE)));
           at = next;
@@ -211,7 +218,7 @@ export class PatternList<T extends Selectable> {
 
   /** The winner for the whole name: the DFA, and the NFA from where the DFA may grow no more. */
   private run(name: string): Best<T> | null {
-    const d = (this.dfa ??= new Dfa(this.root, this.maxCells, this.maxEntries));
+    const d = (this.dfa ??= new Dfa(this.root, this.spelled, this.maxCells, this.maxEntries));
     const { ascii, high, stride } = d;
     let trans = d.trans;
     let s = START;
@@ -344,26 +351,16 @@ class Dfa<T extends Selectable> {
 
   constructor(
     root: TrieNode<T>,
+    spelled: ReadonlySet<number>,
     private readonly maxCells: number,
     private readonly maxEntries: number,
   ) {
     this.ascii[SLASH] = SLASH_CLASS;
     for (const c of [10, 13, 0x2028, 0x2029]) this.setClass(c, TERMINATOR);
-    const seen = new Set<TrieNode<T>>();
-    const visit = (n: TrieNode<T>): void => {
-      if (seen.has(n)) return;
-      seen.add(n);
-      for (const [c, m] of n.literal) {
-        if (this.classOf(c) < 3) {
-          this.setClass(c, this.classes.length);
-          this.classes.push({ literal: c, inSegment: c !== SLASH, inAny: !isLineTerminator(c) });
-        }
-        visit(m);
-      }
-      if (n.variable) visit(n.variable);
-      if (n.wildcard) visit(n.wildcard);
-    };
-    visit(root);
+    for (const c of spelled) {
+      this.setClass(c, this.classes.length);
+      this.classes.push({ literal: c, inSegment: c !== SLASH, inAny: !isLineTerminator(c) });
+    }
     this.stride = this.classes.length;
     this.trans = new Int32Array(this.stride * 8);
     // DEAD (no node left) loops on every class; 0 is never a state.
@@ -373,10 +370,6 @@ class Dfa<T extends Selectable> {
     const start: TrieNode<T>[] = [];
     this.enter(root, start, ++stamps);
     this.intern(start, true);
-  }
-
-  private classOf(c: number): number {
-    return c < 128 ? this.ascii[c] : (this.high.get(c) ?? OTHER);
   }
 
   private setClass(c: number, cls: number): void {
