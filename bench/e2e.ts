@@ -16,8 +16,21 @@ import { fmtRatio, median, percentile } from './lib/measure.js';
 import { ROOT, RUNS_AS, script } from './lib/paths.js';
 import { connect, stopServer } from './lib/servers.js';
 import { e2eFile } from './lib/rules.js';
+import { TRAFFIC, ZIPF_POPULATION, zipfDraw, type Traffic } from './lib/mix.js';
 
 const ROOMS = 4;
+
+/**
+ * The record names a run writes: `repeated`, 16 per client (`bench/c{i}/r{k % 16}`); `unique`, a
+ * new one per write (`bench/c{i}/{run}-{k}`); `zipf`, drawn by Zipf's law from a million per client.
+ * Events go to the rooms the listener subscribed to in every mix (their latency is measured there).
+ */
+function recordNames(traffic: Traffic, tag: string): (user: string, k: number) => string {
+  if (traffic === 'repeated') return (user, k) => `bench/${user}/r${k % 16}`;
+  if (traffic === 'unique') return (user, k) => `bench/${user}/${tag}-${k}`;
+  const draw = zipfDraw(ZIPF_POPULATION, tag.length * 7919 + 14);
+  return (user) => `bench/${user}/z${draw()}`;
+}
 
 interface Server {
   readonly url: string;
@@ -62,7 +75,8 @@ interface RunResult {
 }
 
 /** Each client sends `perClient` messages (alternating event and record write), at most `window` in flight. */
-async function drive(clients: DeepstreamClient[], listener: DeepstreamClient, perClient: number, window: number, limitMs: number, tag: string): Promise<RunResult> {
+async function drive(clients: DeepstreamClient[], listener: DeepstreamClient, perClient: number, window: number, limitMs: number, tag: string, traffic: Traffic): Promise<RunResult> {
+  const recordName = recordNames(traffic, tag);
   const latencies: number[] = [];
   const eventLatencies: number[] = [];
   const writeLatencies: number[] = [];
@@ -120,7 +134,7 @@ async function drive(clients: DeepstreamClient[], listener: DeepstreamClient, pe
           }, 1);
           ds.event.emit(`bench/room${k % ROOMS}`, { id, from: user, text: `message ${k} from ${user}` });
         } else {
-          void (ds.record.setDataWithAck(`bench/${user}/r${k % 16}`, { n: k, at: Date.now() }) as Promise<unknown>)
+          void (ds.record.setDataWithAck(recordName(user, k), { n: k, at: Date.now() }) as Promise<unknown>)
             .then(() => {
               latencies.push(performance.now() - started);
               writeLatencies.push(performance.now() - started);
@@ -167,14 +181,16 @@ export async function benchE2E(ctx: BenchContext): Promise<void> {
       sessions[who] = { clients, listener };
       // Warm-up: a tenth of a run, not counted.
       ctx.log(`6. warm-up on ${who}`);
-      await drive(clients, listener, Math.max(20, perClient / 10), window, limitMs, `${who}-warm`);
-      results.set(who, []);
+      await drive(clients, listener, Math.max(20, perClient / 10), window, limitMs, `${who}-warm`, 'repeated');
+      for (const t of TRAFFIC) results.set(`${who}|${t}`, []);
     }
     for (let r = 0; r < runs; r++) {
-      // Alternate which server goes first, so neither always runs right after the other.
-      for (const who of r % 2 === 0 ? ['ours', 'upstream'] : ['upstream', 'ours']) {
-        ctx.log(`6. run ${r + 1}/${runs} on ${who}: ${clientsN} clients × ${perClient} messages`);
-        results.get(who)!.push(await drive(sessions[who].clients, sessions[who].listener, perClient, window, limitMs, `${who}-${r}`));
+      for (const traffic of TRAFFIC) {
+        // Alternate which server goes first, so neither always runs right after the other.
+        for (const who of r % 2 === 0 ? ['ours', 'upstream'] : ['upstream', 'ours']) {
+          ctx.log(`6. run ${r + 1}/${runs} on ${who}, ${traffic} record names: ${clientsN} clients × ${perClient} messages`);
+          results.get(`${who}|${traffic}`)!.push(await drive(sessions[who].clients, sessions[who].listener, perClient, window, limitMs, `${who}-${traffic}-${r}`, traffic));
+        }
       }
     }
   } finally {
@@ -189,15 +205,17 @@ export async function benchE2E(ctx: BenchContext): Promise<void> {
   }
   const rows: string[][] = [];
   const rate = new Map<string, number>();
-  for (const [who, rs] of results) {
+  for (const [key, rs] of results) {
+    const [who, traffic] = key.split('|') as [string, Traffic];
     const rates = rs.map((x) => x.done / x.seconds);
     const p50 = median(rs.map((x) => percentile([...x.latencies].sort((a, b) => a - b), 50)));
     const p99 = median(rs.map((x) => percentile([...x.latencies].sort((a, b) => a - b), 99)));
     const p50of = (pick: (x: RunResult) => number[]): number => median(rs.map((x) => percentile([...pick(x)].sort((a, b) => a - b), 50)));
     const incomplete = rs.filter((x) => x.done < clientsN * perClient || x.timedOut).length;
-    rate.set(who, median(rates));
+    rate.set(key, median(rates));
     rows.push([
       who === 'ours' ? 'ours (Valve plugin)' : 'upstream (built-in Valve)',
+      traffic,
       `${(median(rates) / 1000).toFixed(1)} k/s`,
       `±${((50 * (Math.max(...rates) - Math.min(...rates))) / median(rates)).toFixed(0)}%`,
       `${p50.toFixed(2)} ms`,
@@ -207,12 +225,14 @@ export async function benchE2E(ctx: BenchContext): Promise<void> {
       `${rs.reduce((a, x) => a + x.done, 0)}/${rs.length * clientsN * perClient}${incomplete ? ` (${incomplete} run(s) incomplete)` : ''}`,
     ]);
   }
-  section.tables.push({ header: ['server', 'messages/s', 'spread', 'p50 latency', 'p99 latency', 'p50 event', 'p50 write', 'completed'], right: [1, 2, 3, 4, 5, 6], rows });
-  const ratio = rate.get('ours')! / rate.get('upstream')!;
+  rows.sort((a, b) => TRAFFIC.indexOf(a[1] as Traffic) - TRAFFIC.indexOf(b[1] as Traffic));
+  section.tables.push({ header: ['server', 'record names', 'messages/s', 'spread', 'p50 latency', 'p99 latency', 'p50 event', 'p50 write', 'completed'], right: [2, 3, 4, 5, 6, 7], rows });
+  const ratioOf = (t: Traffic): number => rate.get(`ours|${t}`)! / rate.get(`upstream|${t}`)!;
+  const ratio = ratioOf('unique');
   section.notes.push(
-    `${clientsN} clients (logins \`c0\`…), each sending ${perClient} messages per run, alternately an event \`bench/room{k % ${ROOMS}}\` (rule: \`user.isAuthenticated && data.from === user.id && data.text.length <= 500\`) and a record write \`setDataWithAck('bench/c{i}/r{k % 16}', …)\` (CREATEANDUPDATE: create rule \`user.id === $owner\` and write rule \`user.id === $owner && typeof data.n === 'number' && data.n >= 0\`), at most ${window} in flight per client; one listener client subscribed to the rooms. ${runs} runs per server after a warm-up run, alternating which server goes first; median shown, latencies are the medians over runs of each run's p50/p99. Limit: ${limitMs / 1000} s per run.`,
+    `${clientsN} clients (logins \`c0\`…), each sending ${perClient} messages per run, alternately an event \`bench/room{k % ${ROOMS}}\` (rule: \`user.isAuthenticated && data.from === user.id && data.text.length <= 500\`) and a record write \`setDataWithAck(NAME, …)\` where NAME is, by mix, a new name per write (\`bench/c{i}/{run}-{k}\`, unique), a Zipf draw from ${ZIPF_POPULATION.toLocaleString('en')} per client (\`bench/c{i}/z{rank}\`) or one of 16 (\`bench/c{i}/r{k % 16}\`, repeated) (CREATEANDUPDATE: create rule \`user.id === $owner\` and write rule \`user.id === $owner && typeof data.n === 'number' && data.n >= 0\`), at most ${window} in flight per client; one listener client subscribed to the rooms. ${runs} runs per server and mix after a warm-up run, the mixes in turn and alternating which server goes first; median shown, latencies are the medians over runs of each run's p50/p99. Limit: ${limitMs / 1000} s per run.`,
     `Both servers run in their own process (bench/e2e-server, ${RUNS_AS})`+' with the same configuration apart from `permission`; the clients run in the benchmark process, so on this 2-core machine clients and server share the CPUs: messages/s is the throughput of the whole system, of which permission checks are one part.',
-    `ours / upstream messages/s: ${fmtRatio(ratio)}.`,
+    `ours / upstream messages/s: ${TRAFFIC.map((t) => `${fmtRatio(ratioOf(t))} (${t})`).join(', ')}.`,
   );
   ctx.report.headline.set('e2e', ratio);
 }

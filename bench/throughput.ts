@@ -12,10 +12,10 @@ import { parse as celParse } from '@marcbachmann/cel-js';
 import { createEngine, type CheckRequest, type Engine } from '../index.js';
 import type { BenchContext } from './lib/context.js';
 import { requestFor } from '../runtime/deepstream.js';
-import { makeServices, oursPlugin, serverMessage, serverSocket, unparse, upstreamPlugin, type Plugin } from './lib/deepstream.js';
+import { makeServices, oursPlugin, resetUpstreamCache, serverMessage, serverSocket, unparse, upstreamPlugin, type Plugin } from './lib/deepstream.js';
 import { floorExamples, floorGenerated, floorRepresentative } from './lib/floor.js';
 import { compareSync, fmtNs, fmtRate, fmtRatio, pairedRatio, spread, turn, type Sample, type SyncContender } from './lib/measure.js';
-import { engineRequest, EXAMPLES_MIX, GENERATED_MIX, REPRESENTATIVE_MIX, type MixEntry } from './lib/mix.js';
+import { distinctNames, engineRequest, EXAMPLES_MIX, GENERATED_MIX, REPRESENTATIVE_MIX, TRAFFIC, trafficMix, ZIPF_POPULATION, type MixEntry, type Traffic } from './lib/mix.js';
 import { ROOT, RUNS_AS } from './lib/paths.js';
 import { generated100, representativeFile } from './lib/rules.js';
 
@@ -67,6 +67,7 @@ function agree(label: string, p: Prepared, deciders: Record<string, (i: number) 
 
 const engineContender = (name: string, engine: Engine, p: Prepared): SyncContender => ({
   name,
+  maxBatch: p.requests.length > 1000 ? p.requests.length : undefined,
   run: (n) => {
     const { requests } = p;
     let allowed = 0;
@@ -90,7 +91,7 @@ export async function batches(n: number, batch: (count: number) => void): Promis
   }
 }
 
-const pluginContender = (name: string, plugin: Plugin, p: Prepared): SyncContender => {
+const pluginContender = (name: string, plugin: Plugin, p: Prepared, before?: () => void): SyncContender => {
   let allowed = 0;
   const callback = (_s: unknown, _m: unknown, _p: unknown, error: string | null, ok: boolean): void => {
     if (error === null && ok === true) allowed++;
@@ -107,6 +108,8 @@ const pluginContender = (name: string, plugin: Plugin, p: Prepared): SyncContend
   };
   return {
     name,
+    maxBatch: p.messages.length > 1000 ? p.messages.length : undefined,
+    ...(before ? { before } : {}),
     run: async (n) => {
       allowed = 0;
       j = 0;
@@ -118,6 +121,7 @@ const pluginContender = (name: string, plugin: Plugin, p: Prepared): SyncContend
 
 const fnContender = (name: string, fn: (r: CheckRequest) => boolean, p: Prepared): SyncContender => ({
   name,
+  maxBatch: p.requests.length > 1000 ? p.requests.length : undefined,
   run: (n) => {
     const { requests } = p;
     let allowed = 0;
@@ -174,12 +178,70 @@ function celDecider(): (r: CheckRequest) => boolean {
 
 // ── the benchmark ────────────────────────────────────────────────────────────────────
 
-interface FileResult {
-  readonly label: string;
-  readonly samples: Map<string, Sample>;
+/** Requests per unique or Zipf mix: a timed run replays at most this many, so no name repeats in a unique run. */
+const POOL = { full: 100_000, quick: 12_000 };
+
+const TRAFFIC_LABEL: Readonly<Record<Traffic, string>> = { unique: 'unique names', zipf: 'Zipf names', repeated: 'repeated names' };
+
+interface MixedContender {
+  readonly name: string;
+  /** The contender on one prepared mix. */
+  readonly make: (p: Prepared, traffic: Traffic) => SyncContender;
+  /** Its decision for request i of a prepared mix (checked against ours before timing). */
+  readonly decide?: (p: Prepared, i: number) => boolean;
 }
 
-const rateRow = (name: string, s: Sample, base: Sample | undefined): string[] => [name, fmtRate(s.median), fmtNs(s.median), spread(s), base ? fmtRatio(pairedRatio(s, base)) : ''];
+/** `name|traffic` → sample: every contender on every mix, all interleaved in one comparison. */
+type Results = Map<string, Sample>;
+
+/**
+ * Prepares the three mixes of `mix`, checks that every contender agrees with ours on every
+ * request of each, and times them all interleaved (run i of every contender and mix together).
+ */
+async function measureMixes(ctx: BenchContext, label: string, mix: readonly MixEntry[], services: unknown, engine: Engine, contenders: readonly MixedContender[]): Promise<{ results: Results; prepared: Map<Traffic, Prepared> }> {
+  const pool = ctx.quick ? POOL.quick : POOL.full;
+  const prepared = new Map<Traffic, Prepared>();
+  for (const traffic of TRAFFIC) {
+    const entries = traffic === 'repeated' ? [...mix] : trafficMix(mix, traffic, pool);
+    if (traffic === 'unique' && distinctNames(entries) !== entries.length) throw new Error(`${label}: the unique mix repeats a name`);
+    const p = prepare(entries, services, engine);
+    agree(`${label} (${traffic})`, p, Object.fromEntries(contenders.filter((c) => c.decide).map((c) => [c.name, (i: number) => c.decide!(p, i)])));
+    prepared.set(traffic, p);
+  }
+  const timed: SyncContender[] = [];
+  for (const traffic of TRAFFIC) for (const c of contenders) timed.push({ ...c.make(prepared.get(traffic)!, traffic), name: `${c.name}|${traffic}` });
+  return { results: await compareSync(timed, ctx.timing), prepared };
+}
+
+const allowedShare = (p: Prepared): string => `${Math.round((100 * p.expected.filter(Boolean).length) / p.expected.length)}%`;
+
+/** One table: a row per contender, per mix its rate (± spread) and its ratio to upstream run for run. */
+function mixTable(title: string, names: readonly string[], r: Results, prepared: Map<Traffic, Prepared>): { header: string[]; right: number[]; rows: string[][] } {
+  const get = (name: string, t: Traffic): Sample => r.get(`${name}|${t}`)!;
+  return {
+    header: [title, ...TRAFFIC.flatMap((t) => [`${TRAFFIC_LABEL[t]}, checks/s (${allowedShare(prepared.get(t)!)} allowed)`, 'vs upstream'])],
+    right: TRAFFIC.flatMap((_, i) => [1 + 2 * i, 2 + 2 * i]),
+    rows: names.map((name) => [name, ...TRAFFIC.flatMap((t) => [`${fmtRate(get(name, t).median)} ${spread(get(name, t))}`, fmtRatio(pairedRatio(get(name, t), get(UPSTREAM, t)))])]),
+  };
+}
+
+const ENGINE = 'ours, engine API';
+const PLUGIN = 'ours, deepstream plugin';
+const UPSTREAM = 'upstream ConfigPermission';
+const FLOOR = 'floor (hand-written JS)';
+
+/** The four contenders of every file: ours (engine API and plugin), upstream, the floor. */
+function coreContenders(engine: Engine, ours: Plugin, upstream: Plugin, floor: (r: CheckRequest) => boolean): MixedContender[] {
+  // Upstream keeps every name it has seen (for 60 s): on unique and Zipf traffic its cache is
+  // emptied before each run, or names from the previous run would be hits.
+  const reset = (t: Traffic): (() => void) | undefined => (t === 'repeated' ? undefined : () => resetUpstreamCache(upstream));
+  return [
+    { name: ENGINE, make: (p) => engineContender(ENGINE, engine, p) },
+    { name: PLUGIN, make: (p) => pluginContender(PLUGIN, ours, p), decide: (p, i) => pluginDecides(ours, p.sockets[i], p.messages[i]) },
+    { name: UPSTREAM, make: (p, t) => pluginContender(UPSTREAM, upstream, p, reset(t)), decide: (p, i) => pluginDecides(upstream, p.sockets[i], p.messages[i]) },
+    { name: FLOOR, make: (p) => fnContender(FLOOR, floor, p), decide: (p, i) => floor(p.requests[i]) },
+  ];
+}
 
 export async function benchThroughput(ctx: BenchContext): Promise<void> {
   const section = ctx.report.section('1. Check throughput (no cross-references)');
@@ -188,27 +250,19 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
     { label: 'examples/permissions.yml', text: readFileSync(EXAMPLES, 'utf8'), mix: EXAMPLES_MIX, floor: floorExamples },
     { label: 'generated, 100 patterns', text: generated100(), mix: GENERATED_MIX, floor: floorGenerated },
   ];
-  const results: FileResult[] = [];
+  const ratios: { label: string; ratio: (a: string, b: string, t: Traffic) => number }[] = [];
   const plugins: Plugin[] = [];
   for (const [k, f] of files.entries()) {
-    ctx.log(`1. throughput on ${f.label}`);
+    ctx.log(`1. throughput on ${f.label} (unique, Zipf and repeated names)`);
     const path = join(ctx.dir, `throughput-${k}.yml`);
     writeFileSync(path, f.text);
     const engine = createEngine({ rules: { text: f.text, file: path } });
     const ours = await oursPlugin(path, services);
     const upstream = upstreamPlugin(f.text, services);
     plugins.push(ours, upstream);
-    const p = prepare(f.mix, services, engine);
-    agree(f.label, p, {
-      'our plugin': (i) => pluginDecides(ours, p.sockets[i], p.messages[i]),
-      upstream: (i) => pluginDecides(upstream, p.sockets[i], p.messages[i]),
-      floor: (i) => f.floor(p.requests[i]),
-    });
-    const samples = await compareSync(
-      [engineContender('ours, engine API', engine, p), pluginContender('ours, deepstream plugin', ours, p), pluginContender('upstream ConfigPermission', upstream, p), fnContender('floor (hand-written JS)', f.floor, p)],
-      ctx.timing,
-    );
-    results.push({ label: f.label, samples });
+    const { results, prepared } = await measureMixes(ctx, f.label, f.mix, services, engine, coreContenders(engine, ours, upstream, f.floor));
+    section.tables.push(mixTable(`${f.label} (mix of ${f.mix.length} requests)`, [ENGINE, PLUGIN, UPSTREAM, FLOOR], results, prepared));
+    ratios.push({ label: f.label, ratio: (a, b, t) => pairedRatio(results.get(`${a}|${t}`)!, results.get(`${b}|${t}`)!) });
   }
 
   ctx.log('1. representative rule: ours, upstream, floor, cedar-wasm, cel-js');
@@ -219,85 +273,61 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
   const repOurs = await oursPlugin(repPath, services);
   const repUpstream = upstreamPlugin(repText, services);
   plugins.push(repOurs, repUpstream);
-  const rp = prepare(REPRESENTATIVE_MIX, services, repEngine);
   const cedarDecide = cedarDecider();
   const celDecide = celDecider();
-  agree('representative rule', rp, {
-    'our plugin': (i) => pluginDecides(repOurs, rp.sockets[i], rp.messages[i]),
-    upstream: (i) => pluginDecides(repUpstream, rp.sockets[i], rp.messages[i]),
-    floor: (i) => floorRepresentative(rp.requests[i]),
-    'cedar-wasm': (i) => cedarDecide(rp.requests[i]),
-    'cel-js': (i) => celDecide(rp.requests[i]),
-  });
-  const rep = await compareSync(
-    [
-      engineContender('ours, engine API', repEngine, rp),
-      pluginContender('ours, deepstream plugin', repOurs, rp),
-      pluginContender('upstream ConfigPermission', repUpstream, rp),
-      fnContender('floor (hand-written JS)', floorRepresentative, rp),
-      fnContender(`@cedar-policy/cedar-wasm ${cedar.getCedarVersion()}`, cedarDecide, rp),
-      fnContender('@marcbachmann/cel-js', celDecide, rp),
-    ],
-    ctx.timing,
-  );
+  const cedarName = `@cedar-policy/cedar-wasm ${cedar.getCedarVersion()}`;
+  const celName = '@marcbachmann/cel-js';
+  const rep = await measureMixes(ctx, 'representative rule', REPRESENTATIVE_MIX, services, repEngine, [
+    ...coreContenders(repEngine, repOurs, repUpstream, floorRepresentative),
+    { name: cedarName, make: (p) => fnContender(cedarName, cedarDecide, p), decide: (p, i) => cedarDecide(p.requests[i]) },
+    { name: celName, make: (p) => fnContender(celName, celDecide, p), decide: (p, i) => celDecide(p.requests[i]) },
+  ]);
   for (const pl of plugins) await pl.close();
+  section.tables.push(mixTable(`representative rule (event broadcast/* publish, ${REPRESENTATIVE_MIX.length} requests)`, [ENGINE, PLUGIN, UPSTREAM, FLOOR, cedarName, celName], rep.results, rep.prepared));
 
-  const header = ['contender', 'checks/s', 'per check', 'spread', 'vs upstream'];
-  for (const r of results) {
-    const up = r.samples.get('upstream ConfigPermission')!;
-    section.tables.push({
-      header: [`${r.label} (mix of ${r.label.startsWith('examples') ? EXAMPLES_MIX.length : GENERATED_MIX.length} requests)`, ...header.slice(1)],
-      right: [1, 2, 3, 4],
-      rows: [...r.samples].map(([name, s]) => rateRow(name, s, up)),
-    });
-  }
-  const repUp = rep.get('upstream ConfigPermission')!;
+  // Ratios and targets, per mix.
+  const lines = ratios.map((r) => ({
+    label: r.label,
+    per: new Map(TRAFFIC.map((t) => [t, { eu: r.ratio(ENGINE, UPSTREAM, t), pu: r.ratio(PLUGIN, UPSTREAM, t), fo: r.ratio(FLOOR, ENGINE, t), fu: r.ratio(FLOOR, UPSTREAM, t) }])),
+  }));
   section.tables.push({
-    header: ['representative rule (event broadcast/* publish, 4 requests)', ...header.slice(1)],
-    right: [1, 2, 3, 4],
-    rows: [...rep].map(([name, s]) => rateRow(name, s, repUp)),
+    header: ['file', ...TRAFFIC.map((t) => `engine / upstream, ${t}`), ...TRAFFIC.map((t) => `plugin / upstream, ${t}`), ...TRAFFIC.map((t) => `floor / engine, ${t}`)],
+    right: Array.from({ length: 9 }, (_, i) => i + 1),
+    rows: lines.map((l) => [l.label, ...(['eu', 'pu', 'fo'] as const).flatMap((k) => TRAFFIC.map((t) => fmtRatio(l.per.get(t)![k])))]),
   });
-
-  // Ratios and targets.
-  const ratio = (r: FileResult, a: string, b: string): number => pairedRatio(r.samples.get(a)!, r.samples.get(b)!);
-  const lines = results.map((r) => {
-    const eu = ratio(r, 'ours, engine API', 'upstream ConfigPermission');
-    const pu = ratio(r, 'ours, deepstream plugin', 'upstream ConfigPermission');
-    const fo = ratio(r, 'floor (hand-written JS)', 'ours, engine API');
-    const fu = ratio(r, 'floor (hand-written JS)', 'upstream ConfigPermission');
-    return { label: r.label, eu, pu, fo, fu };
-  });
-  section.tables.push({
-    header: ['file', 'ours engine / upstream', 'ours plugin / upstream', 'floor / ours engine'],
-    right: [1, 2, 3],
-    rows: lines.map((l) => [l.label, fmtRatio(l.eu), fmtRatio(l.pu), fmtRatio(l.fo)]),
-  });
+  const pool = ctx.quick ? POOL.quick : POOL.full;
   section.notes.push(
     `Ours runs as ${RUNS_AS}.`,
+    `Three mixes of the same requests (sections, actions, users and payloads in the same order): **unique names**, every request a name not used before in its run (${pool.toLocaleString('en')} requests, e.g. \`user/alice\` becomes \`user/alice41\`, \`user/alice53\`, …: a number appended to the name's last segment, or put in its \`$variable\` segment where the last one is literal, so the same pattern decides it); **Zipf names**, each request's number drawn by Zipf's law (exponent 1) from ${ZIPF_POPULATION.toLocaleString('en')} per entry; **repeated names**, the mix's own names over and over. Names are made before timing; a run of a unique or Zipf mix replays at most its ${pool.toLocaleString('en')} requests, from the first.`,
+    'Some decisions differ between the mixes (a number appended to a name can change what a rule says, e.g. `$topic !== \'closed\'`): each header gives the share allowed.',
     'Every contender gave every request of each mix the same decision (checked before timing).',
-    'Ratios ("vs upstream" and the table of ratios) are medians of per-run ratios: the contenders\' runs are interleaved, so run i of each met the same load on this shared machine.',
+    "Upstream's name → rule cache keeps every name for 60 s: it is emptied before each run of the unique and Zipf mixes (else the previous run's names would be hits), not for the repeated mix. Ours keeps at most 1,024 recent names per section and action and is never emptied.",
+    'All contenders and mixes of one table run interleaved; ratios ("vs upstream" and the table of ratios) are medians of per-run ratios: run i of each met the same load on this shared machine.',
     `The plugins get messages in batches of ${BATCH} with the event loop turning between batches (as between a server's socket reads; the turn is in the timed figure for both plugins).`,
     'The engine API and the floor take requests whose payload is already an object; both plugins get the server\'s message objects, whose payload is JSON text that the plugin parses where it needs it (`parsedData` is cleared before every check, as for a new message). Upstream parses only when the rule text mentions `data`; ours parses every write/publish/request payload.',
     `cedar-wasm: the rule as a Cedar policy (\`resource.name like "broadcast/*" && principal.role == "admin" && ["info","warning"].contains(context.data.severity)\`), preparsed once, \`statefulIsAuthorized\` per check, the request turned into principal/resource entities and a context each time. cel-js: \`${CEL_EXPRESSION}\`, parsed once, evaluated per check; an evaluation error (missing key) denies.`,
   );
-  const worst = (xs: number[]): number => Math.min(...xs);
-  const eu = worst(lines.map((l) => l.eu));
-  const pu = worst(lines.map((l) => l.pu));
-  const fo = Math.max(...lines.map((l) => l.fo));
+  // Targets are judged on the unique-name mix (real traffic), the worst file each time.
+  const at = (t: Traffic, k: 'eu' | 'pu' | 'fo' | 'fu'): number[] => lines.map((l) => l.per.get(t)![k]);
+  const eu = Math.min(...at('unique', 'eu'));
+  const pu = Math.min(...at('unique', 'pu'));
+  const fo = Math.max(...at('unique', 'fo'));
   // How fast the floor itself is against upstream on the engine's worst file: the ceiling of (1).
-  const fu = lines.find((l) => l.eu === eu)!.fu;
-  ctx.report.target('(1) engine vs upstream', '≥ 10× upstream (engine API, worst file)', eu >= 10, `${fmtRatio(eu)} (the floor there: ${fmtRatio(fu)})`);
-  ctx.report.target('(1) plugin vs upstream', '≥ 10× upstream (plugin, same messages, worst file)', pu >= 10, fmtRatio(pu));
-  ctx.report.target('(1) floor', 'within 2× of the floor (floor / ours engine ≤ 2, worst file)', fo <= 2, `${fmtRatio(fo)} (floor/ours)`);
-  const oursRep = rep.get('ours, engine API')!;
-  const vsCedar = pairedRatio(oursRep, [...rep].find(([n]) => n.startsWith('@cedar'))![1]);
-  const vsCel = pairedRatio(oursRep, rep.get('@marcbachmann/cel-js')!);
-  ctx.report.target('(1) peers', 'ahead of cedar-wasm and cel-js (representative rule)', vsCedar > 1 && vsCel > 1, `${fmtRatio(vsCedar)} cedar-wasm, ${fmtRatio(vsCel)} cel-js`);
+  const fu = lines.find((l) => l.per.get('unique')!.eu === eu)!.per.get('unique')!.fu;
+  ctx.report.target('(1) engine vs upstream', '≥ 5× upstream (engine API, unique names, worst file)', eu >= 5, `${fmtRatio(eu)} (the floor there: ${fmtRatio(fu)})`);
+  ctx.report.target('(1) plugin vs upstream', '≥ 3× upstream (plugin, same messages, unique names, worst file)', pu >= 3, fmtRatio(pu));
+  ctx.report.target('(1) floor', 'within 1.5× of the floor (floor / ours engine ≤ 1.5, unique names, worst file)', fo <= 1.5, `${fmtRatio(fo)} (floor/ours)`);
+  const repR = (a: string, b: string): number => pairedRatio(rep.results.get(`${a}|unique`)!, rep.results.get(`${b}|unique`)!);
+  const vsCedar = repR(ENGINE, cedarName);
+  const vsCel = repR(ENGINE, celName);
+  ctx.report.target('(1) peers', 'ahead of cedar-wasm and cel-js (representative rule, unique names)', vsCedar > 1 && vsCel > 1, `${fmtRatio(vsCedar)} cedar-wasm, ${fmtRatio(vsCel)} cel-js`);
   await pluginBreakdown(ctx, section, services);
   ctx.report.headline.set('engine/upstream', eu);
   ctx.report.headline.set('plugin/upstream', pu);
   ctx.report.headline.set('floor/ours', fo);
   ctx.report.headline.set('floor/upstream', fu);
+  ctx.report.headline.set('engine/upstream-repeated', Math.min(...at('repeated', 'eu')));
+  ctx.report.headline.set('engine/upstream-zipf', Math.min(...at('zipf', 'eu')));
   ctx.report.headline.set('ours/cedar', vsCedar);
   ctx.report.headline.set('ours/cel', vsCel);
 }

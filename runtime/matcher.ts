@@ -5,16 +5,26 @@
  *
  * Patterns are merged into one character trie per section and action, with two special edges:
  * a `$variable` edge (one or more characters other than `/`) and a `*` edge (any run of
- * characters). A lookup simulates the trie as an automaton over the name, so its cost depends
- * on the name and the trie's shape, not on how many patterns there are. Only the winner's own
- * PatternPlan runs afterwards, to read its `$variable` values (in one pass: a backtracking RegExp
- * took seconds on names a client chose, issue #13).
+ * characters but line terminators). The trie is a nondeterministic automaton over the name's
+ * UTF-16 code units; a lookup runs it as a DFA built lazily by subset construction (a DFA state
+ * is a set of trie nodes and knows its winner), so a name never seen before costs one array
+ * read per character, whatever the number of patterns (issue #14). Transitions are indexed by
+ * character class: each code unit some pattern spells out has its own class, and every other
+ * code unit is `/`, a line terminator or "anything else" (all that `$variable` and `*` tell apart).
  *
- * The automaton works on UTF-16 code units, as the patterns' RegExps do. A lookup allocates
- * nothing but its result: the active states live in two arrays reused from lookup to lookup, and
- * a state already added in a step is recognised by a stamp instead of a Set (measured in bench/,
- * issue #9: Sets per character made a lookup cost microseconds). The arrays keep old entries
- * past the live count; they only hold trie nodes, which live as long as the list anyway.
+ * Making the DFA costs nothing up front (its start state; the classes are collected as patterns
+ * are added), so the first check after a reload does not walk the trie; each state is made the
+ * first time a name needs it.
+ *
+ * The DFA is bounded (MAX_CELLS transitions, MAX_ENTRIES trie nodes over all its states): past
+ * that, a hostile pattern set whose DFA would be huge gets no new states, and a lookup that
+ * needs one goes on from where it is with the NFA simulation (the trie walked with a set of
+ * active nodes, deduplicated by a stamp: no Sets per character, issue #9), which costs the name's
+ * length times the trie's size at worst.
+ *
+ * Only the winner's `$variable` values are read, in one pass over the name when every variable
+ * ends where a `/` follows (the usual `users/$id/…`), else by its PatternPlan (linear in the name
+ * times the pattern: a backtracking RegExp took seconds on names a client chose, issue #13).
  */
 import { isLineTerminator, patternRegExp, PatternPlan, type PatternPart } from '../grammar/pattern.js';
 
@@ -29,23 +39,37 @@ export interface Selectable {
 const NONE = 0;
 /** After a `$variable`: loops on non-`/` characters. */
 const SEGMENT = 1;
-/** After a `*`: loops on every character. */
+/** After a `*`: loops on every character but line terminators. */
 const ANY = 2;
 const SLASH = 0x2f;
 
+/** The pattern chosen at a trie node, and how to read its `$variable` values. */
+interface Best<T> {
+  readonly item: T;
+  readonly plan: PatternPlan;
+  /** The `$names` in declaration order. */
+  readonly names: readonly string[];
+  /**
+   * When every `$variable` comes before any `*` and ends the pattern or is followed by a literal
+   * starting with `/`, each value is the text up to the next `/`: here the length of the literal
+   * before each variable (after the previous one). Undefined otherwise.
+   */
+  readonly segments?: readonly number[];
+}
+
 interface TrieNode<T> {
+  /** Number within its list (DFA states are sets of these). */
+  readonly id: number;
   /** Literal edges by UTF-16 code unit. */
   readonly literal: Map<number, TrieNode<T>>;
   variable?: TrieNode<T>;
   wildcard?: TrieNode<T>;
   /** The best pattern ending exactly here. */
-  best?: { readonly item: T; readonly plan: PatternPlan };
+  best?: Best<T>;
   readonly loops: typeof NONE | typeof SEGMENT | typeof ANY;
-  /** The lookup step that last added this state (dedupes the active states). */
+  /** The step that last added this node to a set (dedupes the active nodes). */
   mark: number;
 }
-
-const node = <T>(loops: TrieNode<T>['loops'] = NONE): TrieNode<T> => ({ literal: new Map(), loops, mark: 0 });
 
 // Stryker disable next-line EqualityOperator: orders are unique within a list, so `>` and `>=` agree
 const better = (a: Selectable, b: Selectable): boolean => a.pattern.length > b.pattern.length || (a.pattern.length === b.pattern.length && a.order > b.order);
@@ -61,7 +85,6 @@ export interface Match<T> {
 const NO_VARS: readonly string[] = Object.freeze([]);
 const NO_NAMED: Readonly<Record<string, string>> = Object.freeze({});
 
-
 /**
  * Bounded memo of recent lookups (names repeat: a record is read by many clients): two
  * generations of at most CACHE_SIZE / 2 names; when the young one is full it becomes the old one
@@ -70,17 +93,62 @@ const NO_NAMED: Readonly<Record<string, string>> = Object.freeze({});
  */
 const CACHE_SIZE = 1024;
 
+/** DFA bounds: transitions (4 bytes each) and trie nodes held by all states together. */
+const MAX_CELLS = 1 << 20;
+const MAX_ENTRIES = 1 << 18;
+
+/** Character classes every DFA has; code units a pattern spells out get 3, 4, … */
+const OTHER = 0;
+const SLASH_CLASS = 1;
+const TERMINATOR = 2;
+
+/** What a character class does: its literal code unit (or -1: none), and whether `$variable` and `*` take it. */
+interface CharClass {
+  readonly literal: number;
+  readonly inSegment: boolean;
+  readonly inAny: boolean;
+}
+
+/**
+ * The last stamp given to a step that fills a set of trie nodes (NFA step or DFA transition):
+ * one counter for every list, so a node's `mark` is never a stamp of another step.
+ */
+let stamps = 0;
+
+/** DFA state numbers: 0 in a transition table means "not computed yet". */
+const UNKNOWN = 0;
+const DEAD = 1;
+const START = 2;
+
+/** Options for tests: smaller DFA bounds, to run the NFA fallback on small pattern sets. */
+export interface PatternListOptions {
+  readonly maxCells?: number;
+  readonly maxEntries?: number;
+}
+
 export class PatternList<T extends Selectable> {
-  private readonly root: TrieNode<T> = node();
+  private nodes = 0;
+  /** Every code unit some pattern spells out (each gets its own character class). */
+  private readonly spelled = new Set<number>();
+  private readonly root: TrieNode<T> = this.node(NONE);
   private young = new Map<string, Match<T> | null>();
   private old = new Map<string, Match<T> | null>();
-  /** Active states of the current and the next step (reused; lookups are synchronous). */
+  /** Active nodes of the current and the next step of the NFA (reused; lookups are synchronous). */
   private active: TrieNode<T>[] = [];
   private next: TrieNode<T>[] = [];
-  private stamp = 0;
+  /** The DFA, made at the first lookup after the last add. */
+  private dfa: Dfa<T> | undefined;
+  private readonly maxCells: number;
+  private readonly maxEntries: number;
 
-  constructor(items: readonly T[]) {
+  constructor(items: readonly T[], options: PatternListOptions = {}) {
+    this.maxCells = options.maxCells ?? MAX_CELLS;
+    this.maxEntries = options.maxEntries ?? MAX_ENTRIES;
     for (const item of items) this.add(item);
+  }
+
+  private node(loops: TrieNode<T>['loops']): TrieNode<T> {
+    return { id: this.nodes++, literal: new Map(), loops, mark: 0 };
   }
 
   /** One more pattern, before the first match (lookups are memoised); the order of adds does not matter (`better` decides). */
@@ -90,19 +158,27 @@ export class PatternList<T extends Selectable> {
       if (part.kind === 'literal') {
         for (let i = 0; i < part.text.length; i++) {
           const ch = part.text.charCodeAt(i);
+          this.spelled.add(ch);
           let next = at.literal.get(ch);
-          if (!next) at.literal.set(ch, (next = node()));
+          if (!next) at.literal.set(ch, (next = this.node(NONE)));
           at = next;
         }
-      } else if (part.kind === 'variable') at = at.variable ??= node(SEGMENT);
-      else at = at.wildcard ??= node(ANY);
+      } else if (part.kind === 'variable') at = at.variable ??= this.node(SEGMENT);
+      else at = at.wildcard ??= this.node(ANY);
     }
-    if (!at.best || better(item, at.best.item)) at.best = { item, plan: new PatternPlan(item.parts) };
+    if (!at.best || better(item, at.best.item)) at.best = bestOf(item);
+    this.dfa = undefined;
   }
 
   /** How many looked-up names the memo holds now (at most CACHE_SIZE). */
   get remembered(): number {
     return this.young.size + this.old.size;
+  }
+
+  /** The DFA's size now: states, transitions and trie nodes its states hold (bounded by the options). */
+  get automaton(): { readonly states: number; readonly cells: number; readonly entries: number } {
+    const d = this.dfa;
+    return d ? { states: d.sets.length - START, cells: d.sets.length * d.stride, entries: d.entries } : { states: 0, cells: 0, entries: 0 };
   }
 
   /** The chosen rule and the values of its `$variables` in declaration order. */
@@ -129,20 +205,39 @@ export class PatternList<T extends Selectable> {
   private lookup(name: string): Match<T> | null {
     const best = this.run(name);
     if (!best) return null;
-    // Stryker disable next-line ConditionalExpression,ArrowFunction: a shortcut; captures() of a pattern without variables gives the same empty list
-    if (best.item.parts.every((p) => p.kind !== 'variable')) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
-    const values = best.plan.captures(name);
+    if (best.names.length === 0) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
+    const values = best.segments ? segmentValues(best.segments, name) : best.plan.captures(name);
     // INVARIANT: the automaton and the plan accept the same names (test/grammar/pattern-plan.test.ts).
     // Stryker disable next-line ConditionalExpression: unreachable by that invariant
     if (!values) return null;
     const vars = Object.freeze(values);
     const named: Record<string, string> = {};
-    let i = 0;
-    for (const p of best.item.parts) if (p.kind === 'variable') named[p.name] = vars[i++];
+    for (let i = 0; i < vars.length; i++) named[best.names[i]] = vars[i];
     return { item: best.item, vars, named: Object.freeze(named) };
   }
 
-  /** Adds a state (and, as `*` may match nothing, the states after its `*` edges) once per step; the new count. */
+  /** The winner for the whole name: the DFA, and the NFA from where the DFA may grow no more. */
+  private run(name: string): Best<T> | null {
+    const d = (this.dfa ??= new Dfa(this.root, this.spelled, this.maxCells, this.maxEntries));
+    const { ascii, high, stride } = d;
+    let trans = d.trans;
+    let s = START;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      const at = s * stride + (c < 128 ? ascii[c] : (high.get(c) ?? OTHER));
+      s = trans[at];
+      if (s === UNKNOWN) {
+        s = d.add((at / stride) | 0, at % stride);
+        if (s === UNKNOWN) return this.simulate(d.sets[(at / stride) | 0], name, i);
+        // the table may have grown
+        trans = d.trans;
+      }
+      if (s === DEAD) return null;
+    }
+    return d.winners[s];
+  }
+
+  /** Adds a node (and, as `*` may match nothing, the nodes after its `*` edges) once per step; the new count. */
   private static enter<T>(n: TrieNode<T>, into: TrieNode<T>[], count: number, stamp: number): number {
     for (let at: TrieNode<T> | undefined = n; at !== undefined && at.mark !== stamp; at = at.wildcard) {
       at.mark = stamp;
@@ -151,14 +246,19 @@ export class PatternList<T extends Selectable> {
     return count;
   }
 
-  private run(name: string): { item: T; plan: PatternPlan } | null {
+  /**
+   * The NFA from the nodes `from` (a closed set) at position `at`: one step per character over
+   * the active nodes, each added once per step.
+   */
+  private simulate(from: readonly TrieNode<T>[], name: string, at: number): Best<T> | null {
     let active = this.active;
     let next = this.next;
     // The arrays are reused and never shortened (setting `length` is slow): counts say what is live.
-    let count = PatternList.enter(this.root, active, 0, ++this.stamp);
-    for (let i = 0; i < name.length && count > 0; i++) {
+    let count = from.length;
+    for (let k = 0; k < count; k++) active[k] = from[k];
+    for (let i = at; i < name.length && count > 0; i++) {
       const ch = name.charCodeAt(i);
-      const stamp = ++this.stamp;
+      const stamp = ++stamps;
       let nextCount = 0;
       for (let k = 0; k < count; k++) {
         const n = active[k];
@@ -177,11 +277,155 @@ export class PatternList<T extends Selectable> {
     }
     this.active = active;
     this.next = next;
-    let best: { item: T; plan: PatternPlan } | null = null;
-    for (let k = 0; k < count; k++) {
-      const b = active[k].best;
-      if (b && (!best || better(b.item, best.item))) best = b;
+    return winnerOf(active, count);
+  }
+}
+
+/** The best pattern ending at one of the first `count` nodes. */
+function winnerOf<T extends Selectable>(nodes: readonly TrieNode<T>[], count: number): Best<T> | null {
+  let best: Best<T> | null = null;
+  for (let k = 0; k < count; k++) {
+    const b = nodes[k].best;
+    if (b && (!best || better(b.item, best.item))) best = b;
+  }
+  return best;
+}
+
+function bestOf<T extends Selectable>(item: T): Best<T> {
+  const names: string[] = [];
+  const skip: number[] = [];
+  let literal = 0;
+  let simple = true;
+  let wildcard = false;
+  for (const [k, p] of item.parts.entries()) {
+    if (p.kind === 'literal') literal += p.text.length;
+    else if (p.kind === 'wildcard') wildcard = true;
+    else {
+      names.push(p.name);
+      skip.push(literal);
+      literal = 0;
+      // A value ends at the first `/` (or the name's end) after it only when a `/` or nothing
+      // follows; and its start is fixed only when no `*` comes before it.
+      const then = item.parts[k + 1];
+      if (wildcard || (then !== undefined && !(then.kind === 'literal' && then.text.charCodeAt(0) === SLASH))) simple = false;
     }
-    return best;
+  }
+  const plan = new PatternPlan(item.parts);
+  return simple && names.length > 0 ? { item, plan, names, segments: skip } : { item, plan, names };
+}
+
+/** The `$variable` values of a name the pattern matches (checked by the automaton), each up to its next `/`. */
+function segmentValues(skip: readonly number[], name: string): string[] {
+  const out = new Array<string>(skip.length);
+  let pos = 0;
+  for (let k = 0; k < skip.length; k++) {
+    pos += skip[k];
+    let end = name.indexOf('/', pos);
+    if (end < 0) end = name.length;
+    out[k] = name.slice(pos, end);
+    pos = end;
+  }
+  return out;
+}
+
+/**
+ * The lazily built DFA of one trie: state `s` holds the closed set of trie nodes `sets[s]`, its
+ * winner, and its transitions at `trans[s * stride + class]` (UNKNOWN until first used).
+ */
+class Dfa<T extends Selectable> {
+  /** Class of each ASCII code unit; others are in `high` or OTHER. */
+  readonly ascii = new Uint16Array(128);
+  readonly high = new Map<number, number>();
+  readonly classes: CharClass[] = [
+    { literal: -1, inSegment: true, inAny: true },
+    { literal: -1, inSegment: false, inAny: true },
+    { literal: -1, inSegment: true, inAny: false },
+  ];
+  readonly stride: number;
+  trans: Int32Array;
+  readonly sets: (readonly TrieNode<T>[])[] = [];
+  readonly winners: (Best<T> | null)[] = [];
+  /** Trie nodes held by all states. */
+  entries = 0;
+  private readonly index = new Map<string, number>();
+
+  constructor(
+    root: TrieNode<T>,
+    spelled: ReadonlySet<number>,
+    private readonly maxCells: number,
+    private readonly maxEntries: number,
+  ) {
+    this.ascii[SLASH] = SLASH_CLASS;
+    for (const c of [10, 13, 0x2028, 0x2029]) this.setClass(c, TERMINATOR);
+    for (const c of spelled) {
+      this.setClass(c, this.classes.length);
+      this.classes.push({ literal: c, inSegment: c !== SLASH, inAny: !isLineTerminator(c) });
+    }
+    this.stride = this.classes.length;
+    this.trans = new Int32Array(this.stride * 8);
+    // DEAD (no node left) loops on every class; 0 is never a state.
+    this.sets.push([], []);
+    this.winners.push(null, null);
+    this.trans.fill(DEAD, DEAD * this.stride, (DEAD + 1) * this.stride);
+    const start: TrieNode<T>[] = [];
+    this.enter(root, start, ++stamps);
+    this.intern(start, true);
+  }
+
+  private setClass(c: number, cls: number): void {
+    if (c < 128) this.ascii[c] = cls;
+    else this.high.set(c, cls);
+  }
+
+  /** Adds a node and the nodes after its `*` edges, once (by stamp). */
+  private enter(n: TrieNode<T>, into: TrieNode<T>[], stamp: number): void {
+    for (let at: TrieNode<T> | undefined = n; at !== undefined && at.mark !== stamp; at = at.wildcard) {
+      at.mark = stamp;
+      into.push(at);
+    }
+  }
+
+  /**
+   * The state after `s` on class `cls`, made and recorded; UNKNOWN when the target is a new
+   * state and the DFA is at its bound (the caller goes on with the NFA).
+   */
+  add(s: number, cls: number): number {
+    const { literal, inSegment, inAny } = this.classes[cls];
+    const into: TrieNode<T>[] = [];
+    const stamp = ++stamps;
+    for (const n of this.sets[s]) {
+      if (literal >= 0) {
+        const lit = n.literal.get(literal);
+        if (lit) this.enter(lit, into, stamp);
+      }
+      if (inSegment && n.variable) this.enter(n.variable, into, stamp);
+      if ((n.loops === ANY && inAny) || (n.loops === SEGMENT && inSegment)) this.enter(n, into, stamp);
+    }
+    const t = into.length === 0 ? DEAD : this.intern(into);
+    if (t !== UNKNOWN) this.trans[s * this.stride + cls] = t;
+    return t;
+  }
+
+  /** The state of a set of nodes, made when new and within the bounds (else UNKNOWN). */
+  private intern(set: TrieNode<T>[], always = false): number {
+    const key = set
+      .map((n) => n.id)
+      .sort((a, b) => a - b)
+      .join(',');
+    const known = this.index.get(key);
+    if (known !== undefined) return known;
+    const s = this.sets.length;
+    const cells = (s + 1) * this.stride;
+    if (!always && (cells > this.maxCells || this.entries + set.length > this.maxEntries)) return UNKNOWN;
+    if (cells > this.trans.length) {
+      const grown = new Int32Array(Math.max(cells, Math.min(this.trans.length * 2, this.maxCells)));
+      grown.set(this.trans);
+      this.trans = grown;
+    }
+    this.sets.push(set);
+    this.winners.push(winnerOf(set, set.length));
+    this.entries += set.length;
+    this.index.set(key, s);
+    return s;
   }
 }

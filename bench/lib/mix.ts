@@ -80,3 +80,89 @@ export const REPRESENTATIVE_MIX: readonly MixEntry[] = [
   m('event', 'EMIT', 'broadcast/ops/db', USERS.alice, { severity: 'warning' }),
   m('event', 'EMIT', 'broadcast/news', USERS.open, { severity: 'info' }),
 ];
+
+// ── traffic-like mixes (issue #14) ─────────────────────────────────────────────────────
+
+/**
+ * How a request mix is replayed: `unique`, every request a name never used before (chat
+ * messages, orders, user records each have their own); `zipf`, names drawn from a large
+ * population with Zipf's law (a few hot names, a long tail); `repeated`, the mix's own few
+ * names over and over (what benchmark 1 measured before issue #14).
+ */
+export type Traffic = 'unique' | 'zipf' | 'repeated';
+export const TRAFFIC: readonly Traffic[] = ['unique', 'zipf', 'repeated'];
+
+/**
+ * Variant `n` of an entry's name: a number appended to its last segment, so the same pattern
+ * (a `$variable` or `*` there) decides it; entries whose last segment is literal in their
+ * pattern say where the number goes instead.
+ */
+const VARY: Readonly<Record<string, (n: number) => string>> = {
+  'app15/user/alice/settings': (n) => `app15/user/u${n}/settings`,
+  'app4/user/alice/settings': (n) => `app4/user/u${n}/settings`,
+};
+export const variantName = (name: string, n: number): string => VARY[name]?.(n) ?? `${name}${n}`;
+
+/** A small deterministic PRNG (mulberry32), so every run replays the same traffic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const cdfs = new Map<number, Float64Array>();
+
+/** Zipf's law with exponent 1 over ranks 0 … population−1: a sampler by inverse CDF (binary search). */
+function zipfSampler(population: number, random: () => number): () => number {
+  let cdf = cdfs.get(population);
+  if (!cdf) {
+    cdfs.set(population, (cdf = new Float64Array(population)));
+    let acc = 0;
+    for (let r = 0; r < population; r++) cdf[r] = acc += 1 / (r + 1);
+  }
+  const table = cdf;
+  const sum = table[population - 1];
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = population - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (table[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** Ranks 0 … population−1 drawn by Zipf's law, the same sequence for the same seed. */
+export const zipfDraw = (population: number, seed: number): (() => number) => zipfSampler(population, prng(seed));
+
+/** ZIPF_POPULATION distinct names per mix entry that the Zipf mix draws from. */
+export const ZIPF_POPULATION = 1_000_000;
+
+/**
+ * `size` requests replaying `mix` in its order (request i is entry i mod length, so each mix
+ * keeps the same proportions of sections, actions, users and payloads) with names as `traffic`
+ * says. Generated up front: making names is not timed.
+ */
+export function trafficMix(mix: readonly MixEntry[], traffic: Traffic, size: number): MixEntry[] {
+  if (traffic === 'repeated') return Array.from({ length: size }, (_, i) => mix[i % mix.length]);
+  const zipf = traffic === 'zipf' ? zipfSampler(ZIPF_POPULATION, prng(14)) : undefined;
+  return Array.from({ length: size }, (_, i) => {
+    const e = mix[i % mix.length];
+    // Unique: the request's index (distinct across entries too, as each entry's names differ in their text before it).
+    const n = zipf ? zipf() : i;
+    return { wire: { ...e.wire, name: variantName(e.wire.name, n) }, user: e.user };
+  });
+}
+
+/** How many distinct (section, action, name) requests a mix has: the unique mix must have one per request. */
+export function distinctNames(mix: readonly MixEntry[]): number {
+  return new Set(mix.map((e) => `${e.wire.section}\u0000${e.wire.action}\u0000${e.wire.name}`)).size;
+}
