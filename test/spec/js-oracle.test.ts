@@ -68,12 +68,12 @@ const pairs = (): Record<string, unknown>[] => VALUES.flatMap((a) => VALUES.map(
 const singles = (): Record<string, unknown>[] => VALUES.map((a) => ({ a }));
 
 describe('operators on every pair of edge values', () => {
-  for (const op of ['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '===', '!==', '&&', '||', '??']) {
+  for (const op of ['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '===', '!==', '&&', '||', '??', '**', '&', '|', '^', '<<', '>>', '>>>']) {
     it(`a ${op} b`, () => {
       expect(mismatches(`data.a ${op} data.b`, pairs())).toEqual([]);
     });
   }
-  for (const op of ['+', '-', '!', 'typeof ']) {
+  for (const op of ['+', '-', '!', 'typeof ', '~', 'void ']) {
     it(`${op}a`, () => {
       expect(mismatches(`${op}data.a`, singles())).toEqual([]);
     });
@@ -82,6 +82,11 @@ describe('operators on every pair of edge values', () => {
     // `in` on arrays and objects: own keys, as JavaScript (inherited members are a section 7 row).
     const inputs = pairs().filter(({ b }) => b !== undefined && !(typeof b === 'string' && ['length', 'toString', 'valueOf', 'constructor'].includes(b)));
     expect(mismatches('data.b in data.a', inputs)).toEqual([]);
+  });
+  it('b in a regular expression', () => {
+    // A regex shows rules no properties; JavaScript's answer too for all but `lastIndex` and inherited members.
+    const inputs = ['', 'a', 'k', '0', 0, 1, null, true, undefined, [1]].map((b) => ({ b }));
+    expect(mismatches('data.b in /ab/g', inputs)).toEqual([]);
   });
 });
 
