@@ -129,7 +129,7 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = ownValue(v, String(i));
-      if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
+      if (item !== null && item !== undefined) out += toText(toPrimitive(item, depth + 1));
       // The only bound on a conversion used as a key or method argument; an array shared many times
       // over is counted once by inspect(), so the input's size does not bound the text.
       if (out.length > active.maxStringLength) throw new RuleError('string too long');
@@ -140,11 +140,12 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
   return '[object Object]';
 }
 
-export const toStr = (v: unknown): string => {
-  const p = toPrimitive(v);
+/** ToString of a primitive: String() would turn a symbol into text where JavaScript's conversion throws. */
+function toText(p: Primitive): string {
   if (typeof p === 'symbol') throw new RuleError('a symbol can not become a string');
   return String(p);
-};
+}
+export const toStr = (v: unknown): string => toText(toPrimitive(v));
 export const toNum = (v: unknown): number => {
   const p = toPrimitive(v);
   if (typeof p === 'symbol' || typeof p === 'bigint') throw new RuleError(`${describe(v)} can not become a number`);

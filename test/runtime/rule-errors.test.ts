@@ -57,6 +57,17 @@ suite('failure messages', () => {
     expect(await error(rule, data)).toContain(message);
   });
 
+  it.each([
+    // Values no JSON message carries, as an authentication plugin's user data may hold them.
+    ['data.a + "" === ""', Symbol('s'), 'a symbol can not become a string'],
+    ['[data.a] + "" === ""', Symbol('s'), 'a symbol can not become a string'],
+    ['data.a * 2 === 2', Symbol('s'), 'the symbol Symbol(s) can not become a number'],
+    ['data.a - 1 === 9', 10n, 'the bigint 10 can not become a number'],
+    ['data.a < 1', Symbol('s'), 'a symbol can not be compared'],
+  ] as [string, unknown, string][])('%s with a symbol or a bigint', async (rule, a, message) => {
+    expect(await error(rule, { a })).toBe(`rule failed: ${message}`);
+  });
+
   it('startsWith, endsWith and includes refuse a regular expression, as JavaScript does', async () => {
     for (const m of ['startsWith', 'endsWith', 'includes']) expect(await error(`"abc".${m}(/a/)`, {})).toContain(`\`${m}\` can not take a regular expression`);
   });

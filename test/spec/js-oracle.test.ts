@@ -16,7 +16,7 @@ const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
 const VALUES: readonly unknown[] = [0, -0, 1, -1, 2.5, NaN, Infinity, -Infinity, '', '0', '1', '-1', 'abc', ' 2 ', 'b', null, undefined, true, false, [], [1], [null], [1, 2], ['a', 'b'], [[1]], [undefined], holey, Array(2), {}, { x: 1 }];
 const INDEXES: readonly unknown[] = [undefined, 0, 1, 2, -1, -2, -5, NaN, 1.5, '1', '', null, true, Infinity, -Infinity, [1]];
 
-const label = (v: unknown): string => (v === undefined ? 'undefined' : Object.is(v, -0) ? '-0' : Array.isArray(v) ? `[${v.map((x) => label(x)).join(',')}${v.length > 0 && !(v.length - 1 in v) ? ',' : ''}]` : typeof v === 'number' ? String(v) : JSON.stringify(v));
+const label = (v: unknown): string => (v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : typeof v === 'symbol' ? String(v) : Object.is(v, -0) ? '-0' : Array.isArray(v) ? `[${v.map((x) => label(x)).join(',')}${v.length > 0 && !(v.length - 1 in v) ? ',' : ''}]` : typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 function ruleSets(expression: string): [string, RuleSet][] {
   const text = `record:\n  "*":\n    read: true\nevent:\n  "*":\n    publish: ${JSON.stringify(`(${expression}) === data.k || ((${expression}) !== (${expression}) && data.nan === true)`)}\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
@@ -88,6 +88,16 @@ describe('operators on every pair of edge values', () => {
     const inputs = ['', 'a', 'k', '0', 0, 1, null, true, undefined, [1]].map((b) => ({ b }));
     expect(mismatches('data.b in /ab/g', inputs)).toEqual([]);
   });
+});
+
+describe('values no JSON message carries (a symbol or a bigint in an authentication plugin\'s user data)', () => {
+  // Where JavaScript throws we deny with an error; results that would be bigints are left out (a rule has no bigint to compare them with).
+  const inputs = [Symbol('s'), 10n].map((a) => ({ a }));
+  for (const e of ["data.a + ''", '`${data.a}`', '[data.a] + \'\'', '[1, [data.a]] + \'\'', 'data.a * 1', '+data.a', 'data.a & 1', 'data.a < 1', 'data.a >= 10', 'data.a == 10', "'abc'.startsWith(data.a)", "'abc'.indexOf(data.a)", '[1, data.a].includes(data.a)']) {
+    it(e, () => {
+      expect(mismatches(e, inputs)).toEqual([]);
+    });
+  }
 });
 
 describe('indexing', () => {
