@@ -196,7 +196,7 @@ export function constArray(items: unknown[]): readonly unknown[] {
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
   // Stryker disable next-line ConditionalExpression,LogicalOperator: getp() refuses null and undefined too, with the same message for every key that may be read
-  if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
+  if (o === null || o === undefined) throw new RuleError(`can not read \`${toStr(k)}\` of ${describe(o)}`);
   return getp(o, propertyKey(k));
 }
 
@@ -264,7 +264,7 @@ export function has(k: unknown, o: unknown): boolean {
 
 /** A computed key of an object literal (`{[k]: v}`): its string, refused when it names an internal. */
 export function key(k: unknown): string {
-  const name = typeof k === 'string' ? k : toStr(k);
+  const name = toStr(k);
   if (FORBIDDEN_PROPERTIES.has(name)) throw new RuleError(`the property \`${name}\` can not be set in a rule`);
   return name;
 }
@@ -275,7 +275,14 @@ export function key(k: unknown): string {
  */
 export function obj(entries: readonly unknown[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (let i = 0; i < entries.length; i += 2) Object.defineProperty(o, entries[i] as string, { value: entries[i + 1], writable: true, enumerable: true, configurable: true });
+  for (let i = 0; i < entries.length; i += 2) {
+    Object.defineProperty(o, entries[i] as string, {
+      value: entries[i + 1],
+      enumerable: true, // explain shows an object literal as JSON, which lists enumerable properties only
+      // Stryker disable next-line BooleanLiteral: rules never assign to or delete a property, so nothing can tell these two
+      writable: true, configurable: true,
+    });
+  }
   return o;
 }
 

@@ -53,6 +53,9 @@ suite('failure messages', () => {
     ['data.s.match(/a/) !== null', { s: 2 }, '`match` needs a string, got the number 2'],
     ['_(data.n) !== null', { n: 5 }, 'the number 5'],
     ['"k" in data.o', { o: 'str' }, '`in` needs an object on its right, got the string "str"'],
+    ['"k" in data.o', { o: null }, '`in` needs an object on its right, got `null`'],
+    ['data.a[/x+/] === 1', {}, 'can not read `/x+/` of `undefined`'],
+    ['({ [data.k]: 1 }) !== null', { k: 'constructor' }, 'the property `constructor` can not be set in a rule'],
   ] as [string, unknown, string][])('%s with %j', async (rule, data, message) => {
     expect(await error(rule, data)).toContain(message);
   });
