@@ -164,7 +164,7 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = ownValue(v, String(i));
-      if (item !== null && item !== undefined) out += String(toPrimitive(item, depth + 1));
+      if (item !== null && item !== undefined) out += toText(toPrimitive(item, depth + 1));
       // The only bound on a conversion used as a key or method argument; an array shared many times
       // over is counted once by inspect(), so the input's size does not bound the text.
       if (out.length > active.maxStringLength) throw new RuleError('string too long');
@@ -175,11 +175,12 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
   return '[object Object]';
 }
 
-export const toStr = (v: unknown): string => {
-  const p = toPrimitive(v);
+/** ToString of a primitive: String() would turn a symbol into text where JavaScript's conversion throws. */
+function toText(p: Primitive): string {
   if (typeof p === 'symbol') throw new RuleError('a symbol can not become a string');
   return String(p);
-};
+}
+export const toStr = (v: unknown): string => toText(toPrimitive(v));
 export const toNum = (v: unknown): number => {
   const p = toPrimitive(v);
   if (typeof p === 'symbol' || typeof p === 'bigint') throw new RuleError(`${describe(v)} can not become a number`);
@@ -230,7 +231,7 @@ export function constArray(items: unknown[]): readonly unknown[] {
 /** `o.k` / `o[k]`: own data properties of objects and arrays, `length` and indices of strings. */
 export function get(o: unknown, k: unknown): unknown {
   // Stryker disable next-line ConditionalExpression,LogicalOperator: getp() refuses null and undefined too, with the same message for every key that may be read
-  if (o === null || o === undefined) throw new RuleError(`can not read \`${typeof k === 'string' ? k : toStr(k)}\` of ${describe(o)}`);
+  if (o === null || o === undefined) throw new RuleError(`can not read \`${toStr(k)}\` of ${describe(o)}`);
   return getp(o, propertyKey(k));
 }
 
@@ -287,7 +288,9 @@ export function looseEq(a: unknown, b: unknown): boolean {
 
 /** `k in o` (operands in source order): own properties only; a non-object on the right is an error, as in JavaScript. */
 export function has(k: unknown, o: unknown): boolean {
-  if (o === null || typeof o !== 'object' || o instanceof RegexValue) throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
+  if (o === null || typeof o !== 'object') throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
+  // A regex shows rules no properties (reads give undefined): JavaScript's false for all but its `lastIndex` and inherited members.
+  if (o instanceof RegexValue) return false;
   // Stryker disable next-line ConditionalExpression,StringLiteral: toStr() of a string is the string
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) return false;
@@ -296,7 +299,7 @@ export function has(k: unknown, o: unknown): boolean {
 
 /** A computed key of an object literal (`{[k]: v}`): its string, refused when it names an internal. */
 export function key(k: unknown): string {
-  const name = typeof k === 'string' ? k : toStr(k);
+  const name = toStr(k);
   if (FORBIDDEN_PROPERTIES.has(name)) throw new RuleError(`the property \`${name}\` can not be set in a rule`);
   return name;
 }
@@ -307,7 +310,14 @@ export function key(k: unknown): string {
  */
 export function obj(entries: readonly unknown[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (let i = 0; i < entries.length; i += 2) Object.defineProperty(o, entries[i] as string, { value: entries[i + 1], writable: true, enumerable: true, configurable: true });
+  for (let i = 0; i < entries.length; i += 2) {
+    Object.defineProperty(o, entries[i] as string, {
+      value: entries[i + 1],
+      enumerable: true, // explain shows an object literal as JSON, which lists enumerable properties only
+      // Stryker disable next-line BooleanLiteral: rules never assign to or delete a property, so nothing can tell these two
+      writable: true, configurable: true,
+    });
+  }
   return o;
 }
 

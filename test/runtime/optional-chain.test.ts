@@ -126,3 +126,13 @@ describe('lexing `?.`', () => {
     expect(parseExpression('data?.a', report).kind).toBe('chain');
   });
 });
+
+describe('explain: an object literal', () => {
+  it('shows its value as JSON, every property listed', async () => {
+    expect((await steps('({ a: data.x, [data.k]: 2 }).b === 2', { x: 1, k: 'b' })).slice(0, 3)).toEqual([
+      '({ a: data.x, [data.k]: 2 }).b === 2 = true',
+      '  ({ a: data.x, [data.k]: 2 }).b = 2',
+      '    ({ a: data.x, [data.k]: 2 }) = {"a":1,"b":2}',
+    ]);
+  });
+});

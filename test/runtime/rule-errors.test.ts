@@ -57,8 +57,22 @@ suite('failure messages', () => {
     ['data.s.match(/a/) !== null', { s: 2 }, '`match` needs a string, got the number 2'],
     ['_(data.n) !== null', { n: 5 }, 'the number 5'],
     ['"k" in data.o', { o: 'str' }, '`in` needs an object on its right, got the string "str"'],
+    ['"k" in data.o', { o: null }, '`in` needs an object on its right, got `null`'],
+    ['data.a[/x+/] === 1', {}, 'can not read `/x+/` of `undefined`'],
+    ['({ [data.k]: 1 }) !== null', { k: 'constructor' }, 'the property `constructor` can not be set in a rule'],
   ] as [string, unknown, string][])('%s with %j', async (rule, data, message) => {
     expect(await error(rule, data)).toContain(message);
+  });
+
+  it.each([
+    // Values no JSON message carries, as an authentication plugin's user data may hold them.
+    ['data.a + "" === ""', Symbol('s'), 'a symbol can not become a string'],
+    ['[data.a] + "" === ""', Symbol('s'), 'a symbol can not become a string'],
+    ['data.a * 2 === 2', Symbol('s'), 'the symbol Symbol(s) can not become a number'],
+    ['data.a - 1 === 9', 10n, 'the bigint 10 can not become a number'],
+    ['data.a < 1', Symbol('s'), 'a symbol can not be compared'],
+  ] as [string, unknown, string][])('%s with a symbol or a bigint', async (rule, a, message) => {
+    expect(await error(rule, { a })).toBe(`rule failed: ${message}`);
   });
 
   it('startsWith, endsWith and includes refuse a regular expression, as JavaScript does', async () => {

@@ -68,6 +68,8 @@ const CASES: ReadonlyArray<readonly [string, unknown]> = [
   ['({ a: 1, a: 2 }).a === 2 && ({ 1e3: 1 })[1000] === 1', null],
   ["({ $id, name }).$id === 'x' && ({ name }).name === 'e/x'", null],
   ["'a' in { a: undefined } && !('b' in { a: 1 })", null],
+  ["!('undefined' in { a: 1 }) && !('undefined' in {})", null],
+  ["({ [/a+/]: 1 })['/a+/'] === 1", null],
   ["({}) + '' === '[object Object]' && typeof {} === 'object' && ({}) !== ({})", null],
   ["`${{}}` === '[object Object]'", null],
   ['({ a: data.x }).a.y === 1', { x: { y: 1 } }],

@@ -16,7 +16,7 @@ const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
 const VALUES: readonly unknown[] = [0, -0, 1, -1, 2.5, NaN, Infinity, -Infinity, '', '0', '1', '-1', 'abc', ' 2 ', 'b', null, undefined, true, false, [], [1], [null], [1, 2], ['a', 'b'], [[1]], [undefined], holey, Array(2), {}, { x: 1 }];
 const INDEXES: readonly unknown[] = [undefined, 0, 1, 2, -1, -2, -5, NaN, 1.5, '1', '', null, true, Infinity, -Infinity, [1]];
 
-const label = (v: unknown): string => (v === undefined ? 'undefined' : Object.is(v, -0) ? '-0' : Array.isArray(v) ? `[${v.map((x) => label(x)).join(',')}${v.length > 0 && !(v.length - 1 in v) ? ',' : ''}]` : typeof v === 'number' ? String(v) : JSON.stringify(v));
+const label = (v: unknown): string => (v === undefined ? 'undefined' : typeof v === 'bigint' ? `${v}n` : typeof v === 'symbol' ? String(v) : Object.is(v, -0) ? '-0' : Array.isArray(v) ? `[${v.map((x) => label(x)).join(',')}${v.length > 0 && !(v.length - 1 in v) ? ',' : ''}]` : typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 function ruleSets(expression: string): [string, RuleSet][] {
   const text = `record:\n  "*":\n    read: true\nevent:\n  "*":\n    publish: ${JSON.stringify(`(${expression}) === data.k || ((${expression}) !== (${expression}) && data.nan === true)`)}\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
@@ -68,12 +68,12 @@ const pairs = (): Record<string, unknown>[] => VALUES.flatMap((a) => VALUES.map(
 const singles = (): Record<string, unknown>[] => VALUES.map((a) => ({ a }));
 
 describe('operators on every pair of edge values', () => {
-  for (const op of ['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '===', '!==', '&&', '||', '??']) {
+  for (const op of ['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '===', '!==', '&&', '||', '??', '**', '&', '|', '^', '<<', '>>', '>>>']) {
     it(`a ${op} b`, () => {
       expect(mismatches(`data.a ${op} data.b`, pairs())).toEqual([]);
     });
   }
-  for (const op of ['+', '-', '!', 'typeof ']) {
+  for (const op of ['+', '-', '!', 'typeof ', '~', 'void ']) {
     it(`${op}a`, () => {
       expect(mismatches(`${op}data.a`, singles())).toEqual([]);
     });
@@ -83,6 +83,21 @@ describe('operators on every pair of edge values', () => {
     const inputs = pairs().filter(({ b }) => b !== undefined && !(typeof b === 'string' && ['length', 'toString', 'valueOf', 'constructor'].includes(b)));
     expect(mismatches('data.b in data.a', inputs)).toEqual([]);
   });
+  it('b in a regular expression', () => {
+    // A regex shows rules no properties; JavaScript's answer too for all but `lastIndex` and inherited members.
+    const inputs = ['', 'a', 'k', '0', 0, 1, null, true, undefined, [1]].map((b) => ({ b }));
+    expect(mismatches('data.b in /ab/g', inputs)).toEqual([]);
+  });
+});
+
+describe('values no JSON message carries (a symbol or a bigint in an authentication plugin\'s user data)', () => {
+  // Where JavaScript throws we deny with an error; results that would be bigints are left out (a rule has no bigint to compare them with).
+  const inputs = [Symbol('s'), 10n].map((a) => ({ a }));
+  for (const e of ["data.a + ''", '`${data.a}`', '[data.a] + \'\'', '[1, [data.a]] + \'\'', 'data.a * 1', '+data.a', 'data.a & 1', 'data.a < 1', 'data.a >= 10', 'data.a == 10', "'abc'.startsWith(data.a)", "'abc'.indexOf(data.a)", '[1, data.a].includes(data.a)']) {
+    it(e, () => {
+      expect(mismatches(e, inputs)).toEqual([]);
+    });
+  }
 });
 
 describe('indexing', () => {
