@@ -288,9 +288,8 @@ export function looseEq(a: unknown, b: unknown): boolean {
 
 /** `k in o` (operands in source order): own properties only; a non-object on the right is an error, as in JavaScript. */
 export function has(k: unknown, o: unknown): boolean {
+  // A regex (RegexValue: private fields only) has no own property, so `in` answers false: JavaScript's answer for all but its `lastIndex` and inherited members.
   if (o === null || typeof o !== 'object') throw new RuleError(`\`in\` needs an object on its right, got ${describe(o)}`);
-  // A regex shows rules no properties (reads give undefined): JavaScript's false for all but its `lastIndex` and inherited members.
-  if (o instanceof RegexValue) return false;
   // Stryker disable next-line ConditionalExpression,StringLiteral: toStr() of a string is the string
   const key = typeof k === 'string' ? k : toStr(k);
   if (FORBIDDEN_PROPERTIES.has(key)) return false;
