@@ -123,6 +123,13 @@ describe.skipIf(!found)('playground in Chromium', () => {
     expect(await page.evaluate(() => window.valvePlayground!.markers().filter((m) => m.severity === 8).map((m) => m.message))).toEqual([]);
   }
 
+  /** Replaces line `n` of the rules in the editor, as typing over it would. */
+  const setLine = (page: Page, n: number, text: string): Promise<void> =>
+    page.evaluate(([line, t]) => {
+      const ed = window.valvePlayground!.editor as unknown as { executeEdits(s: string, e: { range: unknown; text: string }[]): void; getModel(): { getLineMaxColumn(n: number): number } };
+      ed.executeEdits('test', [{ range: { startLineNumber: line, startColumn: 1, endLineNumber: line, endColumn: ed.getModel().getLineMaxColumn(line) }, text: t }]);
+    }, [n, text] as const);
+
   const hasMarker = (page: Page, line: number, text: string): Promise<boolean> =>
     page.evaluate(([n, t]) => window.valvePlayground!.markers().some((m) => m.startLineNumber === n && m.message.includes(t)), [line, text] as const);
 
@@ -350,16 +357,10 @@ tests:
     for (let k = 0; k < EDITS; k++) {
       const line = 5 + 2 * (k * 61 % 1000); // a rule line far from the last one
       // Each edit misspells `user` on one rule (an error marker there) and the next edit restores it.
-      await page.evaluate(([n, text]) => {
-        const ed = window.valvePlayground!.editor as unknown as { executeEdits(s: string, e: { range: unknown; text: string }[]): void; getModel(): { getLineMaxColumn(n: number): number } };
-        ed.executeEdits('test', [{ range: { startLineNumber: n, startColumn: 1, endLineNumber: n, endColumn: ed.getModel().getLineMaxColumn(n) }, text }]);
-      }, [line, `    read: "usr.id === $id"`] as const);
+      await setLine(page, line, `    read: "usr.id === $id"`);
       await page.waitForFunction(() => window.valvePlayground!.settled(), undefined, { timeout: 30_000 });
       expect(await hasMarker(page, line, '`usr`')).toBe(true);
-      await page.evaluate(([n, text]) => {
-        const ed = window.valvePlayground!.editor as unknown as { executeEdits(s: string, e: { range: unknown; text: string }[]): void; getModel(): { getLineMaxColumn(n: number): number } };
-        ed.executeEdits('test', [{ range: { startLineNumber: n, startColumn: 1, endLineNumber: n, endColumn: ed.getModel().getLineMaxColumn(n) }, text }]);
-      }, [line, `    read: "user.id === $id"`] as const);
+      await setLine(page, line, `    read: "user.id === $id"`);
       await page.waitForFunction(() => window.valvePlayground!.settled(), undefined, { timeout: 30_000 });
       expect(await hasMarker(page, line, '`usr`')).toBe(false);
     }

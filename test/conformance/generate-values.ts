@@ -371,7 +371,7 @@ function setPath(root: Record<string, unknown>, path: string, value: unknown): v
 export interface Entry {
   readonly pattern: string;
   /** Rule text (or a boolean) per action. */
-  readonly rules: Record<string, string | boolean>;
+  readonly rules: Readonly<Record<string, string | boolean>>;
 }
 
 export interface ValueScenario {

@@ -13,6 +13,7 @@ import type { Section } from '../../compiler/scope.js';
 import { ACTIONS } from '../../compiler/scope.js';
 import type { Check } from './cases.js';
 import { allFlows, type Flow } from './flows.js';
+import { renderFile } from './generate-values.js';
 import type { Connection } from './upstream.js';
 
 // ── vocabulary ──────────────────────────────────────────────────────────────────────
@@ -174,22 +175,8 @@ function ruleSetArb(section: Section, pattern: Pattern, all: boolean): fc.Arbitr
   );
 }
 
-function render(section: Section, patterns: GeneratedFile['patterns']): string {
-  const lines: string[] = [];
-  for (const s of Object.keys(ACTIONS) as Section[]) {
-    lines.push(`${s}:`);
-    if (s !== section) {
-      lines.push('  "*":');
-      for (const a of Object.keys(ACTIONS[s])) lines.push(`    ${a}: true`);
-      continue;
-    }
-    for (const { pattern, rules } of patterns) {
-      lines.push(`  ${JSON.stringify(pattern.text)}:`);
-      for (const [a, r] of Object.entries(rules)) lines.push(`    ${a}: ${typeof r === 'boolean' ? String(r) : JSON.stringify(r)}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
+/** The file's YAML (the same writer as the value-sensitive generator's: only what is generated differs). */
+const render = (section: Section, patterns: GeneratedFile['patterns']): string => renderFile(section, patterns.map((p) => ({ pattern: p.pattern.text, rules: p.rules })));
 
 export const fileArb: fc.Arbitrary<GeneratedFile> = fc
   .tuple(fc.constantFrom<Section>('record', 'record', 'record', 'event', 'rpc', 'presence'), fc.uniqueArray(patternArb, { maxLength: 3, selector: (p) => p.text }), fc.boolean(), fc.boolean())
