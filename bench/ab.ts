@@ -1,6 +1,6 @@
 /**
  * Before/after in one process: two builds of Valve (each a tsc output directory holding
- * index.js and runtime/matcher.js, e.g. bench/.build/dist of two checkouts) measured
+ * index.js and engine/matcher.js, e.g. bench/.build/dist of two checkouts) measured
  * interleaved on the same requests, so the ratio between them survives a loaded machine.
  *
  *   tsx bench/ab.ts BEFORE_DIST AFTER_DIST [--quick]
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckRequest, Engine } from '../index.js';
-import type { PatternList as List, Selectable } from '../runtime/matcher.js';
+import type { PatternList as List, Selectable } from '../engine/matcher.js';
 import { compareSync, fmtRate, fmtRatio, pairedRatio, spread, type SyncContender } from './lib/measure.js';
 import { engineRequest, EXAMPLES_MIX, GENERATED_MIX, TRAFFIC, trafficMix } from './lib/mix.js';
 import { ROOT } from './lib/paths.js';
@@ -37,7 +37,7 @@ interface Build {
 async function load(label: string, dir: string): Promise<Build> {
   const base = pathToFileURL(resolve(dir)).href;
   const index = (await import(`${base}/index.js`)) as { createEngine: Build['createEngine'] };
-  const matcher = (await import(`${base}/runtime/matcher.js`)) as { PatternList: Build['PatternList'] };
+  const matcher = (await import(`${base}/engine/matcher.js`)) as { PatternList: Build['PatternList'] };
   return { label, createEngine: index.createEngine, PatternList: matcher.PatternList };
 }
 

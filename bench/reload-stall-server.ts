@@ -20,9 +20,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startServer } from '../cli/commands/serve.js';
 import { hasErrors } from '../grammar/diagnostic.js';
-import type { Engine } from '../runtime/engine.js';
-import type { ReloadTiming } from '../runtime/deepstream.js';
-import { compile } from '../runtime/rules-module.js';
+import type { Engine } from '../engine/create.js';
+import type { ReloadTiming } from '../adapters/deepstream/plugin.js';
+import { compile } from '../engine/rules-module.js';
 
 const [permissions] = process.argv.slice(2);
 
@@ -34,7 +34,7 @@ interface PluginLike {
   readonly engine?: Engine;
 }
 
-/** The reload before issue #13 item 7 (runtime/deepstream.ts reloadNow at d6f24cd), timed. */
+/** The reload before issue #13 item 7 (adapters/deepstream/plugin.ts reloadNow at d6f24cd), timed. */
 async function reloadOnMainThread(plugin: PluginLike): Promise<ReloadTiming> {
   const source = await readFile(permissions, 'utf8');
   const t0 = performance.now();

@@ -23,7 +23,7 @@ import { ROOT, RUNS_AS, script } from './lib/paths.js';
 import { connect, stopServer } from './lib/servers.js';
 import { Report, sectionText } from './lib/report.js';
 import { compileFile } from './lib/rules.js';
-import type { ReloadTiming } from '../runtime/deepstream.js';
+import type { ReloadTiming } from '../adapters/deepstream/plugin.js';
 
 /** The largest compileFile within maxFileSize (its size grows with the rule count). */
 export function maxSizeFile(limit = COMPILE_LIMITS.maxFileSize): { text: string; rules: number } {

@@ -102,7 +102,7 @@ function buildForBench(): { seconds: number; typeErrors: number } {
   mkdirSync(join(BUILD, 'bin'), { recursive: true });
   // The launcher and the module hook it registers (bin/chevrotain-bundle.js).
   for (const f of readdirSync(join(ROOT, 'bin'))) if (f.endsWith('.js')) copyFileSync(join(ROOT, 'bin', f), join(BUILD, 'bin', f));
-  copyFileSync(join(ROOT, 'runtime', 'deepstream-plugin.cjs'), join(BUILD, 'dist', 'runtime', 'deepstream-plugin.cjs'));
+  copyFileSync(join(ROOT, 'adapters', 'deepstream', 'plugin.cjs'), join(BUILD, 'dist', 'adapters', 'deepstream', 'plugin.cjs'));
   return { seconds, typeErrors: (tsc.stdout.match(/error TS/g) ?? []).length };
 }
 
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
  */
 const WHY_MISSED: Readonly<Record<string, string>> = {
   '(1) engine vs upstream':
-    "On unique names the matcher is no longer the largest cost (runtime/matcher.ts: a lazily built DFA, about one array read per character, and one pass for segment `$variables`). The profile of the unique-name mix now puts first the quick path of a check itself (runtime/evaluate.ts check and quickCheck: the rule's context and a full Decision with pattern, location and variables), then the walk of every input the rule can reach against `maxRecordSize` with property descriptors (runtime/limits.ts sizeOf, so no getter ever runs), garbage collection of the per-name Match, `$variable` values and Decision, and the matcher's memo of recent names (hashing each new name into two Maps), ahead of the DFA walk. Those are the sandbox's guarantees and issue #14 item 3.",
+    "On unique names the matcher is no longer the largest cost (engine/matcher.ts: a lazily built DFA, about one array read per character, and one pass for segment `$variables`). The profile of the unique-name mix now puts first the quick path of a check itself (engine/check.ts check and quickCheck: the rule's context and a full Decision with pattern, location and variables), then the walk of every input the rule can reach against `maxRecordSize` with property descriptors (engine/limits.ts sizeOf, so no getter ever runs), garbage collection of the per-name Match, `$variable` values and Decision, and the matcher's memo of recent names (hashing each new name into two Maps), ahead of the DFA walk. Those are the sandbox's guarantees and issue #14 item 3.",
   '(1) plugin vs upstream':
     "The plugin's own work per message is a request literal, a ticket and the answer (see the table \"our plugin, before the engine\"). What remains between it and the engine API is the payload: ours parses every write/publish/request payload (JSON that does not parse is refused with an error whatever the rule says), upstream only where the rule text mentions `data`; each parsed payload is a new object the engine then walks and reads, and both plugins pay the event-loop turn between batches. On top of that come the engine's own costs (the engine vs upstream target).",
   '(1) floor': 'The costs named for the engine vs upstream target: the floor trusts its input, explains nothing and allocates no decision; on unique names it also keeps no memo.',

@@ -11,7 +11,7 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { parse as celParse } from '@marcbachmann/cel-js';
 import { createEngine, type CheckRequest, type Engine } from '../index.js';
 import type { BenchContext } from './lib/context.js';
-import { requestFor } from '../runtime/deepstream.js';
+import { requestFor } from '../adapters/deepstream/plugin.js';
 import { makeServices, oursPlugin, resetUpstreamCache, serverMessage, serverSocket, unparse, upstreamPlugin, type Plugin } from './lib/deepstream.js';
 import { floorExamples, floorGenerated, floorRepresentative } from './lib/floor.js';
 import { compareSync, fmtNs, fmtRate, fmtRatio, pairedRatio, spread, turn, type Sample, type SyncContender } from './lib/measure.js';
@@ -334,7 +334,7 @@ export async function benchThroughput(ctx: BenchContext): Promise<void> {
 
 /**
  * Where our plugin's time goes before the engine is called, measured here: turning a publish
- * message into a request (runtime/deepstream-messages.ts requestFor, payload parse included), the
+ * message into a request (adapters/deepstream/messages.ts requestFor, payload parse included), the
  * parse alone, and the object construction requestFor used before issue #9 (`{ ...base, data }`)
  * against the literal with the same keys it builds now: on Node 20 a spread object that then
  * gets a new key takes a slow path.

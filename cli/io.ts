@@ -1,12 +1,12 @@
 /**
  * Reading input files for the CLI: a failure is a one-line usage error (exit 2), never a stack
- * trace. Every file the CLI reads comes through here and runtime/read-source.ts, which refuses
+ * trace. Every file the CLI reads comes through here and adapters/node/read-source.ts, which refuses
  * anything but a regular file (`/dev/zero` never ends, a FIFO blocks) and reads at most a limit.
  */
 import { COMPILE_LIMITS } from '../compiler/limits.js';
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
 import { visible } from '../grammar/visible.js';
-import { readSourceSync, utf8BytesFor, type SourceText } from '../runtime/read-source.js';
+import { readSourceSync, utf8BytesFor, type SourceText } from '../adapters/node/read-source.js';
 
 export class UsageError extends Error {}
 

@@ -1,6 +1,6 @@
 /**
  * Each allowed method, declared once: its name, the receiver types it works on and its arity.
- * runtime/stdlib.ts implements exactly these (a test checks the two lists match).
+ * engine/stdlib.ts implements exactly these (a test checks the two lists match).
  */
 export interface MethodSpec {
   readonly name: string;

@@ -113,7 +113,7 @@ class Emitter {
   /** `o.k` / `o[k]` where `object` is the code of `o`. */
   private member(e: Extract<Expr, { kind: 'member' }>, object: string): string {
     // `user.id`, `user.isAuthenticated`, `user.data`: own data fields of the plain object the
-    // engine builds for every check (runtime/evaluate.ts context), read directly.
+    // engine builds for every check (engine/check.ts context), read directly.
     if (e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' && USER_FIELDS.has(e.property.value)) {
       return `c.user.${e.property.value}`;
     }

@@ -2,7 +2,7 @@
  * Compile-time limits: explicit, frozen defaults, each overridable through `CompileOptions.limits`.
  * They keep the compiler's own work bounded (and its recursion far from the stack's end) whatever
  * the rules file holds; each one exceeded is an error diagnostic, never an exception. Run-time
- * limits live in runtime/limits.ts.
+ * limits live in engine/limits.ts.
  */
 import { children, type Expr } from '../grammar/ast.js';
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';

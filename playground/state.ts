@@ -3,7 +3,7 @@
  * request — as one plain object: what Share puts in the URL and what the page restores.
  */
 import { actionsOf, isSection, type Section } from '../compiler/scope.js';
-import type { CheckRequest } from '../runtime/evaluate.js';
+import type { CheckRequest } from '../engine/check.js';
 
 export interface RequestForm {
   readonly userId: string;

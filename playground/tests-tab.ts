@@ -1,5 +1,5 @@
 /**
- * The Tests tab: a `*.test.yml` text (format of runtime/test-file.ts, which also runs it), run
+ * The Tests tab: a `*.test.yml` text (format of tooling/test-file.ts, which also runs it), run
  * against the editor's rules; a pass/fail list where a failure loads into the simulator.
  */
 import { byId, code, h } from './dom.js';

@@ -3,9 +3,9 @@
  * answers completion and hover questions, decides simulator requests with an explanation, and
  * runs test files. Everything here is the same code the CLI runs; the page only shows results.
  */
-import { compile, type CompileResult } from '../runtime/rules-module.js';
-import { explain } from '../runtime/explain.js';
-import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
+import { compile, type CompileResult } from '../engine/rules-module.js';
+import { explain } from '../tooling/explain.js';
+import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../tooling/test-file.js';
 import { complete, hover } from './assist.js';
 import { SCHEMA_FILE, type CompileReply, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 

@@ -8,12 +8,12 @@
  * - upstream: the real `ConfigPermission` from @deepstream/server, loaded as the server's config
  *   loader does (js-yaml, then the JSON round trip of `fileLoad`), with the real `RecordHandler`,
  *   `LocalCache` and `NoopStorage` behind it;
- * - ours: `ValvePermission` (runtime/deepstream.ts) loading the same file from disk, with the
+ * - ours: `ValvePermission` (adapters/deepstream/plugin.ts) loading the same file from disk, with the
  *   same record handler when records are read.
  * Written for the benchmarks (nothing here is imported from test/).
  */
 import { createRequire } from 'node:module';
-import { ValvePermission, type DeepstreamMessage, type DeepstreamSocket, type PermissionCallback } from '../../runtime/deepstream.js';
+import { ValvePermission, type DeepstreamMessage, type DeepstreamSocket, type PermissionCallback } from '../../adapters/deepstream/plugin.js';
 
 const require = createRequire(import.meta.url);
 const DIST = '@deepstream/server/dist/src';

@@ -7,10 +7,10 @@
 import type { RuleProgram } from '../../compiler/program.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
-import type { Decision } from '../../runtime/evaluate.js';
-import { explain, type Explanation } from '../../runtime/explain.js';
-import { compile } from '../../runtime/rules-module.js';
-import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../runtime/test-file.js';
+import type { Decision } from '../../engine/check.js';
+import { explain, type Explanation } from '../../tooling/explain.js';
+import { compile } from '../../engine/rules-module.js';
+import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../tooling/test-file.js';
 import { oneLine } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';

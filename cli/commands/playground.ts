@@ -36,7 +36,7 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
 export const distDir = (root: string): string => join(root, 'playground', 'dist');
 
 /** Everything the bundle is made from. */
-const SOURCES = ['playground', 'grammar', 'compiler', 'runtime', 'examples', 'package-lock.json'];
+const SOURCES = ['playground', 'grammar', 'compiler', 'engine', 'tooling', 'examples', 'package-lock.json'];
 
 function newestMtime(path: string): number {
   let st;

@@ -1,6 +1,6 @@
 /**
  * `valve serve`: a local deepstream server whose permissions are decided by Valve rules, through
- * the same plugin a deepstream installation uses (runtime/deepstream-plugin.cjs). Records live in
+ * the same plugin a deepstream installation uses (adapters/deepstream/plugin.cjs). Records live in
  * memory; the rules file is watched and reloaded; Ctrl-C stops the server.
  *
  * Only deepstream's `ws-binary` endpoint is started (uWebSockets.js is not used: the HTTP and
@@ -12,8 +12,8 @@ import { createServer } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import * as plugin from '../../runtime/deepstream.js';
-import type { ReloadMode } from '../../runtime/deepstream.js';
+import * as plugin from '../../adapters/deepstream/plugin.js';
+import type { ReloadMode } from '../../adapters/deepstream/plugin.js';
 import { readSource, UsageError, useColor } from '../io.js';
 
 export interface ServeOptions {
@@ -78,7 +78,7 @@ function packageFile(relativePath: string): string | undefined {
   return [join(here, '..', '..', relativePath), join(here, '..', '..', '..', relativePath)].find((p) => existsSync(p));
 }
 
-/** Where runtime/deepstream-plugin.cjs looks for a Valve plugin module the process already loaded. */
+/** Where adapters/deepstream/plugin.cjs looks for a Valve plugin module the process already loaded. */
 export const PLUGIN_REGISTRY = Symbol.for('valve-toolchain.deepstream-plugin');
 
 /** Lets the plugin loader use this process's copy of the plugin instead of importing a second one. */
@@ -88,8 +88,8 @@ export function registerPlugin(): void {
 
 /** The file deepstream's `permission.path` points at. */
 export function pluginLoaderPath(): string {
-  const loader = packageFile(join('runtime', 'deepstream-plugin.cjs'));
-  if (!loader) throw new UsageError('the Valve deepstream plugin (runtime/deepstream-plugin.cjs) is missing from this installation');
+  const loader = packageFile(join('adapters', 'deepstream', 'plugin.cjs'));
+  if (!loader) throw new UsageError('the Valve deepstream plugin (adapters/deepstream/plugin.cjs) is missing from this installation');
   return loader;
 }
 

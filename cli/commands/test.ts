@@ -1,15 +1,15 @@
 /**
  * `valve test FILE… [--coverage] [--coverage-threshold PCT] [--format text|json]`: runs rule test
- * files (`*.test.yml`, see runtime/test-file.ts). Exit 0 all pass, 1 a test failed or coverage is
+ * files (`*.test.yml`, see tooling/test-file.ts). Exit 0 all pass, 1 a test failed or coverage is
  * below the threshold, 2 an invalid test file or rules file (with the position of the problem).
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
-import { CoverageCollector, type CoverageReport } from '../../runtime/coverage.js';
-import { compile, type RulesModule } from '../../runtime/rules-module.js';
-import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../runtime/test-file.js';
+import { CoverageCollector, type CoverageReport } from '../../tooling/coverage.js';
+import { compile, type RulesModule } from '../../engine/rules-module.js';
+import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../tooling/test-file.js';
 import { formatCoverage } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';

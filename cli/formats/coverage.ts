@@ -1,5 +1,5 @@
-/** Text rendering of rule coverage (`valve test --coverage`); the data comes from runtime/coverage.ts. */
-import type { CoverageReport, RuleCoverage } from '../../runtime/coverage.js';
+/** Text rendering of rule coverage (`valve test --coverage`); the data comes from tooling/coverage.ts. */
+import type { CoverageReport, RuleCoverage } from '../../tooling/coverage.js';
 import { visible } from '../../grammar/visible.js';
 import { paint } from '../report.js';
 

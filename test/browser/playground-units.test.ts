@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { injectInitial, packageRoot, readInitial, serveStatic, staleReason } from '../../cli/commands/playground.js';
-import { compile } from '../../runtime/rules-module.js';
-import { parseTestFile, runTests } from '../../runtime/test-file.js';
+import { compile } from '../../engine/rules-module.js';
+import { parseTestFile, runTests } from '../../tooling/test-file.js';
 import { complete, hover } from '../../playground/assist.js';
 import { decodeState, encodeState } from '../../playground/share.js';
 import { DEFAULT_REQUEST, formFromRequest, toCheckRequest, toState, type PlaygroundState } from '../../playground/state.js';
 import { segments, stepClass } from '../../playground/trace.js';
-import { explain } from '../../runtime/explain.js';
+import { explain } from '../../tooling/explain.js';
 
 const root = packageRoot(import.meta.dirname);
 

@@ -96,7 +96,7 @@ describe('valve compile and explain', () => {
     expect(valve('compile', src, '-o', out).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('export default function valveRules(r)');
     const mod = (await import(out)) as { default: (r: unknown) => { pattern: string; action: string; rule: unknown }[] };
-    const { STDLIB } = await import('../../runtime/stdlib.js');
+    const { STDLIB } = await import('../../engine/stdlib.js');
     const read = mod.default(STDLIB).find((r) => r.action === 'read');
     expect(typeof read?.rule).toBe('function');
   });

@@ -1,6 +1,6 @@
 /**
  * The build's compile worker (issue #13, item 7): from dist/ (plain `node`, no tsx), the
- * plugin's hot reload starts dist/runtime/compile-worker.js and swaps its rules in. Needs
+ * plugin's hot reload starts dist/adapters/node/compile-worker.js and swaps its rules in. Needs
  * `npx tsc -p tsconfig.build.json` first, as every CLI test.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ const rules = (publish: boolean): string =>
   `record:\n  "*": { read: true, write: true }\nevent:\n  "*": { publish: ${publish}, subscribe: true }\nrpc:\n  "*": { provide: true, request: true }\npresence:\n  "*": { allow: true }\n`;
 
 describe('the compile worker from the build', () => {
-  it('compiles a reload in dist/runtime/compile-worker.js', () => {
-    const built = join(ROOT, 'dist', 'runtime', 'deepstream.js');
+  it('compiles a reload in dist/adapters/node/compile-worker.js', () => {
+    const built = join(ROOT, 'dist', 'adapters', 'deepstream', 'plugin.js');
     expect(existsSync(built), 'run `npx tsc -p tsconfig.build.json` first').toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'valve-dist-worker-'));
     try {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runEval, type EvalOptions } from '../../cli/commands/eval.js';
 import { bufferOutput } from '../../cli/formats/output.js';
-import type { ExplainStep } from '../../runtime/explain.js';
-import { parseRequest } from '../../runtime/test-file.js';
+import type { ExplainStep } from '../../tooling/explain.js';
+import { parseRequest } from '../../tooling/test-file.js';
 import { expectGolden, rel, ROOT, stable } from './golden.js';
 
 const RULES = rel('test/cli/fixtures/rules.yml');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, createEngine, type CompiledModuleExports, type Decision, type RulesModule } from '../../index.js';
-import { parseTestFile, recordLoader, testRequest, type TestSuite } from '../../runtime/test-file.js';
+import { parseTestFile, recordLoader, testRequest, type TestSuite } from '../../tooling/test-file.js';
 import { runBatch, type Run } from './batch.js';
 import { ROOT } from './golden.js';
 

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { runTest, type TestOptions } from '../../cli/commands/test.js';
 import { bufferOutput } from '../../cli/formats/output.js';
-import type { CoverageReport } from '../../runtime/coverage.js';
+import type { CoverageReport } from '../../tooling/coverage.js';
 import { compile, type RulesModule } from '../../index.js';
-import { parseTestFile, runTests, type TestSuite } from '../../runtime/test-file.js';
+import { parseTestFile, runTests, type TestSuite } from '../../tooling/test-file.js';
 import { expectGolden, rel, ROOT, stable } from './golden.js';
 
 const fixture = (name: string): string => rel('test/cli/fixtures', name);

@@ -20,8 +20,8 @@ import {
   type DeepstreamMessage,
   type PermissionCallback,
   type RecordHandlerLike,
-} from '../../runtime/deepstream.js';
-import { watchFile, type FileWatcher } from '../../runtime/watch.js';
+} from '../../adapters/deepstream/plugin.js';
+import { watchFile, type FileWatcher } from '../../adapters/node/watch.js';
 import { TestClient } from './helpers/client.js';
 import { seedRecord, ServerPool, scratchDir, startValve, type TestServer } from './helpers/harness.js';
 
@@ -128,7 +128,7 @@ describe('requestFor', () => {
   });
 });
 
-// ---- runtime/watch.ts against the real file system -------------------------------------------
+// ---- adapters/node/watch.ts against the real file system -------------------------------------------
 
 const watchers: FileWatcher[] = [];
 afterAll(() => {
@@ -384,7 +384,7 @@ describe('Valve plugin', () => {
   });
 
   it('compiles with substituteEnv in the compile worker as on the main thread', async () => {
-    const { CompilerThread } = await import('../../runtime/compiler-thread.js');
+    const { CompilerThread } = await import('../../adapters/node/compiler-thread.js');
     const thread = new CompilerThread();
     try {
       const rules = PLUGIN_RULES.replace('event:\n', 'event:\n  "${TOPIC}/$x": { publish: true }\n');

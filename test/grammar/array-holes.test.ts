@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compile, parseExpression, print } from '../../index.js';
 import type { Expr } from '../../grammar/ast.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
 
 /** `[1,,2]` has an empty slot, as in JavaScript (and deepstream): `indexOf` skips it, `includes` sees undefined. */
 describe('holes in array literals', () => {

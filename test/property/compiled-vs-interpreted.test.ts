@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../index.js';
 import type { Expr } from '../../grammar/ast.js';
 import { print } from '../../grammar/print.js';
-import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
+import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
 import type { Section } from '../../compiler/scope.js';
 import { anyString, exprArb, hostileValueArb, jsonValueArb, RECORD_NAMES, stripSpans } from './arbitraries.js';
 

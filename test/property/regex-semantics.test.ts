@@ -14,10 +14,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { translateRegex } from '../../compiler/regex.js';
-import { RuleSet, type Decision } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { compile } from '../../runtime/rules-module.js';
-import { regex } from '../../runtime/stdlib.js';
+import { RuleSet, type Decision } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { compile } from '../../engine/rules-module.js';
+import { regex } from '../../engine/stdlib.js';
 import { permissionsFile } from '../security/helpers.js';
 
 const EDGE = ['a', 'b', 'k', 'K', 's', 'S', 'ſ', '\u212a', 'İ', 'ı', 'i', 'I', 'ß', 'ẞ', 'Σ', 'σ', 'ς', '😀', '\ud83d', '\ude00', '\u00a0', '\ufeff', '\u2028', '\u2029', '\r', '\n', ' ', '_', '1', 'é', '-'];

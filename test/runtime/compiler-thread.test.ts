@@ -8,10 +8,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompilerThread, loadSlices } from '../../runtime/compiler-thread.js';
-import { ValvePermission, type DeepstreamLogger } from '../../runtime/deepstream.js';
-import type { CheckRequest, Decision } from '../../runtime/evaluate.js';
-import { compile } from '../../runtime/rules-module.js';
+import { CompilerThread, loadSlices } from '../../adapters/node/compiler-thread.js';
+import { ValvePermission, type DeepstreamLogger } from '../../adapters/deepstream/plugin.js';
+import type { CheckRequest, Decision } from '../../engine/check.js';
+import { compile } from '../../engine/rules-module.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'valve-compiler-thread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine, RulesError, type CheckRequest } from '../../index.js';
-import { compile } from '../../runtime/rules-module.js';
+import { compile } from '../../engine/rules-module.js';
 
 const RULES = `record:\n  "*":\n    read: "user.id === 'alice'"\nevent:\n  "*":\n    publish: true\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n`;
 const read = (name: string, user = 'alice'): CheckRequest => ({ type: 'record', action: 'read', name, user: { id: user } });

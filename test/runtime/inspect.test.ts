@@ -1,10 +1,10 @@
 /**
- * `inspect` (runtime/limits.ts): the size maxRecordSize counts, the depth maxDepth counts, and
+ * `inspect` (engine/limits.ts): the size maxRecordSize counts, the depth maxDepth counts, and
  * whether rules may read a value without property descriptors — exact for each shape an input can
  * take, since the limits and the quick path's shortcut are decided from these numbers.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { inspect, proxyTest } from '../../runtime/limits.js';
+import { inspect, proxyTest } from '../../engine/limits.js';
 
 const size = (v: unknown): number => inspect(v, Infinity).size;
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../../grammar/pattern.js';
-import { PatternList, type Selectable } from '../../runtime/matcher.js';
+import { PatternList, type Selectable } from '../../engine/matcher.js';
 
 const selectable = (text: string, order: number): Selectable => {
   const p = parsePattern(text, () => {});

@@ -1,5 +1,5 @@
 /**
- * The compiled matcher (runtime/matcher.ts: a lazily built DFA over the pattern trie, with the
+ * The compiled matcher (engine/matcher.ts: a lazily built DFA over the pattern trie, with the
  * NFA past its bounds) against the RegExp of every pattern: the same winner and the same
  * `$variable` values as the winner's RegExp groups, on generated pattern sets and names, with
  * the DFA's bounds at their defaults and tiny (so the NFA takes over at every depth).
@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../../grammar/pattern.js';
-import { PatternList, patternRegExp, type PatternListOptions, type Selectable } from '../../runtime/matcher.js';
+import { PatternList, patternRegExp, type PatternListOptions, type Selectable } from '../../engine/matcher.js';
 
 const selectable = (text: string, order: number): Selectable | undefined => {
   const p = parsePattern(text, () => {});

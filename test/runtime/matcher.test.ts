@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../../grammar/pattern.js';
-import { PatternList, patternRegExp, type Selectable } from '../../runtime/matcher.js';
+import { PatternList, patternRegExp, type Selectable } from '../../engine/matcher.js';
 
 /** The selection rule written out plainly: every pattern's RegExp, longest text wins, later on ties. */
 function naive(items: readonly Selectable[], name: string | undefined): Selectable | undefined {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileProgram, explain, parseExpression, print, type CheckRequest } from '../../index.js';
-import { CoverageCollector } from '../../runtime/coverage.js';
+import { CoverageCollector } from '../../tooling/coverage.js';
 
 const SECTIONS = 'record:\n  "*": { read: true }\nrpc:\n  "*": { request: true }\npresence:\n  "*": { allow: true }\n';
 const withRule = (rule: string): string => `event:\n  "*":\n    publish: ${JSON.stringify(rule)}\n${SECTIONS}`;

@@ -4,10 +4,10 @@
  * rule reads is denied, each with the text the decision log shows, on every path alike.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckOptions, CheckRequest, Decision } from '../../runtime/evaluate.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision } from '../../engine/check.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { compile } from '../../engine/rules-module.js';
 import { permissionsFile } from '../security/helpers.js';
 
 async function decide(rule: string, request: CheckRequest, options: CheckOptions = {}): Promise<Decision> {

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../index.js';
-import { applyPatch, parsePath, PatchError } from '../../runtime/patch.js';
+import { applyPatch, parsePath, PatchError } from '../../engine/patch.js';
 
 const require = createRequire(import.meta.url);
 const jsonPath = require('@deepstream/server/dist/src/utils/json-path') as { setValue: (root: unknown, path: string, value: unknown) => void };

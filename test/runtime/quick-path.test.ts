@@ -7,11 +7,11 @@
  * are resolved once.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CheckOptions, CheckRequest, Decision } from '../../runtime/evaluate.js';
-import { RuleSet, workCounters } from '../../runtime/evaluate.js';
-import { LIMITS, type RuntimeLimits } from '../../runtime/limits.js';
-import type { RuntimeRule } from '../../runtime/module.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision } from '../../engine/check.js';
+import { RuleSet, workCounters } from '../../engine/check.js';
+import { LIMITS, type RuntimeLimits } from '../../engine/limits.js';
+import type { RuntimeRule } from '../../engine/instantiate.js';
+import { compile } from '../../engine/rules-module.js';
 import { permissionsFile, type Section } from '../security/helpers.js';
 
 /** A constant rule is a YAML boolean (`write: true`); the rule text `"true"` compiles to a function. */

@@ -4,10 +4,10 @@
  * texts, as the decision log shows them, and the same on the quick, full and interpreted paths.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckOptions, CheckRequest, Decision, RequestUser } from '../../runtime/evaluate.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision, RequestUser } from '../../engine/check.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { compile } from '../../engine/rules-module.js';
 import { permissionsFile } from '../security/helpers.js';
 
 function sets(text: string): [string, RuleSet][] {

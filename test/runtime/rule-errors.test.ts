@@ -5,10 +5,10 @@
  */
 import { describe as suite, expect, it } from 'vitest';
 import { translateRegex } from '../../compiler/regex.js';
-import { RuleSet, type Decision } from '../../runtime/evaluate.js';
-import type { RuntimeRule } from '../../runtime/module.js';
-import { compile } from '../../runtime/rules-module.js';
-import { describe, regex } from '../../runtime/stdlib.js';
+import { RuleSet, type Decision } from '../../engine/check.js';
+import type { RuntimeRule } from '../../engine/instantiate.js';
+import { compile } from '../../engine/rules-module.js';
+import { describe, regex } from '../../engine/stdlib.js';
 import { permissionsFile } from '../security/helpers.js';
 
 suite('describe names values', () => {

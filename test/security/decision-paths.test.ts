@@ -5,10 +5,10 @@
  * never a rejection. (Issue 20: mutants of each survived the unit and security suites.)
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckOptions, CheckRequest, Decision } from '../../runtime/evaluate.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision } from '../../engine/check.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { compile } from '../../engine/rules-module.js';
 import { permissionsFile } from './helpers.js';
 
 function sets(rule: string): [string, RuleSet][] {

@@ -14,10 +14,10 @@ import vm from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileProgram } from '../../compiler/index.js';
 import { print } from '../../grammar/print.js';
-import { RuleSet, type CheckRequest, type Decision } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import type { RuleFactory, RuntimeRule } from '../../runtime/module.js';
-import { STDLIB } from '../../runtime/stdlib.js';
+import { RuleSet, type CheckRequest, type Decision } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import type { RuleFactory, RuntimeRule } from '../../engine/instantiate.js';
+import { STDLIB } from '../../engine/stdlib.js';
 import { exprArb } from '../property/arbitraries.js';
 import { Canary, prototypesSnapshot, snapshot } from './helpers.js';
 

@@ -5,8 +5,8 @@
  * runs their code, never changes them, and always ends in a decision.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compile, type RulesModule } from '../../runtime/rules-module.js';
-import type { CheckOptions, CheckRequest, Decision } from '../../runtime/evaluate.js';
+import { compile, type RulesModule } from '../../engine/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision } from '../../engine/check.js';
 import { Canary, prototypesSnapshot, snapshot } from './helpers.js';
 
 const canary = new Canary();

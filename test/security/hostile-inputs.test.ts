@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../index.js';
-import { RuleSet, type CheckRequest, type Decision } from '../../runtime/evaluate.js';
-import { createEngine } from '../../runtime/engine.js';
+import { RuleSet, type CheckRequest, type Decision } from '../../engine/check.js';
+import { createEngine } from '../../engine/create.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS) || 1000;
 

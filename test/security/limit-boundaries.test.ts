@@ -6,11 +6,11 @@
  */
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
-import type { CheckOptions, CheckRequest, Decision } from '../../runtime/evaluate.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { inspect, LIMITS, resolveLimits, type RuntimeLimits } from '../../runtime/limits.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { CheckOptions, CheckRequest, Decision } from '../../engine/check.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { inspect, LIMITS, resolveLimits, type RuntimeLimits } from '../../engine/limits.js';
+import { compile } from '../../engine/rules-module.js';
 import { expectPartialOverrides, permissionsFile } from './helpers.js';
 
 /** The three ways one rule is decided; every assertion below holds for all of them. */

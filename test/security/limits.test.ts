@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPILE_LIMITS } from '../../compiler/limits.js';
 import { compileProgram } from '../../compiler/index.js';
-import { createEngine } from '../../runtime/engine.js';
-import type { Decision } from '../../runtime/evaluate.js';
-import { LIMITS } from '../../runtime/limits.js';
-import { compile } from '../../runtime/rules-module.js';
+import { createEngine } from '../../engine/create.js';
+import type { Decision } from '../../engine/check.js';
+import { LIMITS } from '../../engine/limits.js';
+import { compile } from '../../engine/rules-module.js';
 import { permissionsFile } from './helpers.js';
 
 const errors = (text: string, limits?: Parameters<typeof compileProgram>[1] extends infer O ? (O extends { limits?: infer L } ? L : never) : never) =>

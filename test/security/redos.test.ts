@@ -5,8 +5,8 @@
  * taken from data is a compile error. Timing is measured in bench/redos.ts, not asserted here.
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../runtime/rules-module.js';
-import type { Decision } from '../../runtime/evaluate.js';
+import { compile } from '../../engine/rules-module.js';
+import type { Decision } from '../../engine/check.js';
 import { permissionsFile } from './helpers.js';
 import { REDOS, REFUSED } from './redos-patterns.js';
 

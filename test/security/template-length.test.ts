@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../runtime/rules-module.js';
-import { RuleSet, type Decision } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { STDLIB, tpl } from '../../runtime/stdlib.js';
+import { compile } from '../../engine/rules-module.js';
+import { RuleSet, type Decision } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { STDLIB, tpl } from '../../engine/stdlib.js';
 import { permissionsFile } from './helpers.js';
 
 const write = (data: unknown) => ({ type: 'record', action: 'write', name: 'r/x', user: { id: 'u' }, data, oldData: {} }) as const;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileProgram } from '../../compiler/index.js';
-import { createEngine, RulesError } from '../../runtime/engine.js';
+import { createEngine, RulesError } from '../../engine/create.js';
 
 /** A valid file; its record "*" rule is `read: true` (replaced by the tests). */
 const BASE = 'record:\n  "*":\n    read: true\nevent:\n  "*":\n    publish: true\nrpc:\n  "*":\n    request: true\npresence:\n  "*":\n    allow: true\n';

@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, type Decision, type Diagnostic } from '../../index.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
 
 const file = (pattern: string, rule: string): string =>
   `record:\n  "*": { read: true }\nevent:\n  "*": { publish: true }\n  ${JSON.stringify(pattern)}:\n    publish: ${JSON.stringify(rule)}\nrpc:\n  "*": { request: true }\npresence:\n  "*": { allow: true }\n`;

@@ -7,10 +7,10 @@
  * (inherited members do not exist) are left out of the grid: results that are functions.
  */
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../runtime/evaluate.js';
-import { RuleSet } from '../../runtime/evaluate.js';
-import { interpretedRules } from '../../runtime/interpret.js';
-import { compile } from '../../runtime/rules-module.js';
+import type { Decision } from '../../engine/check.js';
+import { RuleSet } from '../../engine/check.js';
+import { interpretedRules } from '../../tooling/interpret.js';
+import { compile } from '../../engine/rules-module.js';
 
 const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
 const VALUES: readonly unknown[] = [0, -0, 1, -1, 2.5, NaN, Infinity, -Infinity, '', '0', '1', '-1', 'abc', ' 2 ', 'b', null, undefined, true, false, [], [1], [null], [1, 2], ['a', 'b'], [[1]], [undefined], holey, Array(2), {}, { x: 1 }];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES, METHODS } from '../../compiler/builtins.js';
 import { CODES, MESSAGES } from '../../grammar/messages.js';
-import { methods } from '../../runtime/stdlib.js';
+import { methods } from '../../engine/stdlib.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -28,7 +28,7 @@ describe('diagnostic catalogue', () => {
   });
 
   it('uses every code somewhere in the toolchain', () => {
-    const text = ['grammar', 'compiler', 'runtime', 'cli']
+    const text = ['grammar', 'compiler', 'engine', 'tooling', 'adapters', 'cli']
       .flatMap(sources)
       .filter((f) => !f.endsWith('messages.ts'))
       .map((f) => readFileSync(join(root, f), 'utf8'))

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSource, readSourceSync, SourceReadError } from '../../runtime/read-source.js';
+import { readSource, readSourceSync, SourceReadError } from '../../adapters/node/read-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'valve-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

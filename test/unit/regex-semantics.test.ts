@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { caseClosure, hasChar, SPACE, wordSet } from '../../compiler/regex-charset.js';
 import { translateRegex } from '../../compiler/regex.js';
-import { regex } from '../../runtime/stdlib.js';
+import { regex } from '../../engine/stdlib.js';
 
 const units = (test: (s: string) => boolean): number[] => {
   const out: number[] = [];

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { translateRegex } from '../../compiler/regex.js';
-import { regex } from '../../runtime/stdlib.js';
+import { regex } from '../../engine/stdlib.js';
 
 const INPUTS = ['', 'a', 'A', 'b', 'B', 'k', 'K', '\u212a', 's', 'S', '\u017f', 'é', 'É', 'Ω', 'ω', '1', '_', '-', '&', '\n', '\u0001', '\u0011', '\u001f', '\\c', '\\c1', 'c1', 'abc', 'ABC', 'ab', 'd', 'x', 'X', '😀', '\ud83d', 'bcd', 'bad'];
 

@@ -1,9 +1,9 @@
 /**
- * runtime/write-order.ts: which record loads wait for which record writes whose checks are under
+ * adapters/deepstream/write-order.ts: which record loads wait for which record writes whose checks are under
  * way. A load waits for every earlier write of its record and for nothing else.
  */
 import { describe, expect, it } from 'vitest';
-import { WriteOrder } from '../../runtime/write-order.js';
+import { WriteOrder } from '../../adapters/deepstream/write-order.js';
 
 /** Whether a promise has settled once queued callbacks have run. */
 async function isSettled(p: Promise<void>): Promise<boolean> {

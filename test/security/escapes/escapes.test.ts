@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compile } from '../../../runtime/rules-module.js';
-import { RuleSet, type CheckRequest, type Decision } from '../../../runtime/evaluate.js';
-import { interpretedRules } from '../../../runtime/interpret.js';
+import { compile } from '../../../engine/rules-module.js';
+import { RuleSet, type CheckRequest, type Decision } from '../../../engine/check.js';
+import { interpretedRules } from '../../../tooling/interpret.js';
 import { Canary, permissionsFile, prototypesSnapshot, upstreamAccepts, UPSTREAM_RULE_PARSER, type Section } from '../helpers.js';
 import { ESCAPES, type Escape } from './corpus.js';
 

@@ -2,8 +2,8 @@
 import { compileProgram, type CompileOptions } from '../compiler/index.js';
 import type { RuleProgram } from '../compiler/program.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './evaluate.js';
-import { instantiateSource, type RuntimeRule } from './module.js';
+import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './check.js';
+import { instantiateSource, type RuntimeRule } from './instantiate.js';
 
 export interface RulesModule {
   readonly file: string;

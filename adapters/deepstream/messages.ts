@@ -4,7 +4,7 @@
  * request is built as an object literal of a fixed shape: V8 (Node 20) takes a slow path,
  * hundreds of nanoseconds, for `{ ...base, more }` (issue #9).
  */
-import type { CheckRequest, RequestUser } from './evaluate.js';
+import type { CheckRequest, RequestUser } from '../../engine/check.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the server hands a permission plugin (only the parts used here).

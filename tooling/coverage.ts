@@ -7,7 +7,7 @@
 import type { Expr } from '../grammar/ast.js';
 import { LineIndex, type Position } from '../grammar/span.js';
 import type { CheckedRule, RuleProgram } from '../compiler/program.js';
-import type { Decision } from './evaluate.js';
+import type { Decision } from '../engine/check.js';
 import { stepSites, type Explanation, type ExplainStep } from './explain.js';
 
 /** At most this many distinct values are kept per sub-expression. */

@@ -1,6 +1,6 @@
 /**
  * The worker thread that compiles a rules file for a hot reload (started by
- * runtime/compiler-thread.ts), so a big file's parse, check and code generation never hold up
+ * adapters/node/compiler-thread.ts), so a big file's parse, check and code generation never hold up
  * the server's event loop (issue #13, item 7). It answers with plain data only: the diagnostics
  * and the generated factory code, cut into slices of a few dozen rules that the server turns
  * into functions a few at a time per event-loop turn.
@@ -8,9 +8,9 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { emitFactory } from '../compiler/emit.js';
-import { compileProgram } from '../compiler/index.js';
-import type { CheckedRule } from '../compiler/program.js';
+import { emitFactory } from '../../compiler/emit.js';
+import { compileProgram } from '../../compiler/index.js';
+import type { CheckedRule } from '../../compiler/program.js';
 import { packSlices, type CompileJob, type CompileAnswer } from './compiler-thread.js';
 
 /**

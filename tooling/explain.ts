@@ -6,9 +6,9 @@
 import { isHole, walk, type Expr } from '../grammar/ast.js';
 import { LineIndex } from '../grammar/span.js';
 import type { CheckedRule, RuleProgram } from '../compiler/program.js';
-import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './evaluate.js';
+import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from '../engine/check.js';
 import { interpretedRules, type TraceEntry } from './interpret.js';
-import { describe, RegexValue } from './stdlib.js';
+import { describe, RegexValue } from '../engine/stdlib.js';
 
 export interface ExplainStep {
   /** The sub-expression as written in the file. */

@@ -24,9 +24,9 @@ import { closest } from '../compiler/suggest.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { LineIndex, type Position, type Span } from '../grammar/span.js';
 import { loadYaml, type YEntry, type YMap, type YNode } from '../grammar/yaml.js';
-import type { CheckRequest, Decision, RequestUser } from './evaluate.js';
+import type { CheckRequest, Decision, RequestUser } from '../engine/check.js';
 import { explain, showValue, type Explanation } from './explain.js';
-import type { RulesModule } from './rules-module.js';
+import type { RulesModule } from '../engine/rules-module.js';
 
 /** A problem in a test file (or a request given to `valve eval`), with its place. */
 export interface TestFileError {

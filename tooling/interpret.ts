@@ -7,8 +7,8 @@ import { isHole, isOptionalLink, linkObject, type Expr } from '../grammar/ast.js
 import type { CheckedRule } from '../compiler/program.js';
 import { translateRegex } from '../compiler/regex.js';
 import { jsRegexError } from '../compiler/regex-js.js';
-import type { RuntimeRule } from './module.js';
-import * as S from './stdlib.js';
+import type { RuntimeRule } from '../engine/instantiate.js';
+import * as S from '../engine/stdlib.js';
 
 /** One evaluated sub-expression: its value, or the error it raised. */
 export type TraceEntry = { readonly node: Expr; readonly value: unknown } | { readonly node: Expr; readonly error: string };

@@ -2,12 +2,12 @@
 /**
  * What deepstream's `permission.path` points at. deepstream loads plugins with require() and
  * constructs them synchronously; Valve is an ES module, so this small class stands in for the
- * plugin (runtime/deepstream.ts), imports it, and hands every call on once it is there. The
+ * plugin (adapters/deepstream/plugin.ts), imports it, and hands every call on once it is there. The
  * server asks whenReady() before it accepts any connection, so no message arrives earlier.
  *
  * Which module is used: the one the process registered under REGISTRY (`valve serve` does, so
  * the server uses the copy already loaded); else, in a source checkout (deepstream.ts beside this
- * file and `tsx` installed), the TypeScript source; otherwise the build, dist/runtime/deepstream.js.
+ * file and `tsx` installed), the TypeScript source; otherwise the build, dist/adapters/deepstream/plugin.js.
  */
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -18,7 +18,7 @@ const REGISTRY = Symbol.for('valve-toolchain.deepstream-plugin');
 let implementation;
 
 async function importImplementation() {
-  const source = path.join(__dirname, 'deepstream.ts');
+  const source = path.join(__dirname, 'plugin.ts');
   if (existsSync(source)) {
     let tsx;
     try {
@@ -29,8 +29,8 @@ async function importImplementation() {
     }
     if (tsx) return tsx.tsImport(pathToFileURL(source).href, __filename);
   }
-  const built = [path.join(__dirname, 'deepstream.js'), path.join(__dirname, '..', 'dist', 'runtime', 'deepstream.js')].find((f) => existsSync(f));
-  if (!built) throw new Error(`the Valve plugin is not built (no dist/runtime/deepstream.js for ${__dirname}); run \`npm run build\``);
+  const built = [path.join(__dirname, 'plugin.js'), path.join(__dirname, '..', '..', 'dist', 'adapters', 'deepstream', 'plugin.js')].find((f) => existsSync(f));
+  if (!built) throw new Error(`the Valve plugin is not built (no dist/adapters/deepstream/plugin.js for ${__dirname}); run \`npm run build\``);
   return import(pathToFileURL(built).href);
 }
 

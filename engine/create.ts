@@ -1,14 +1,14 @@
 /**
  * createEngine: compiled rules plus a record loader, deciding requests. Browser-safe: rules
- * come as a compiled module, a factory module, or text; reading paths is runtime/engine-node.ts.
+ * come as a compiled module, a factory module, or text; reading paths is adapters/node/load.ts.
  */
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
-import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './evaluate.js';
+import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './check.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';
-import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
+import { instantiate, type RuleFactory, type RuntimeRule } from './instantiate.js';
 import { compile, type RulesModule } from './rules-module.js';
-import { checkEngineOptions, checkRulesInput } from './engine-options.js';
+import { checkEngineOptions, checkRulesInput } from './options.js';
 import type { Environment } from '../grammar/file.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
@@ -40,7 +40,7 @@ export interface EngineOptions {
   readonly loadRecord?: LoadRecord;
   readonly maxRuleIterations?: number;
   readonly loadTimeoutMs?: number;
-  /** Run-time limits (runtime/limits.ts); each one left out keeps its default. Invalid values throw here. */
+  /** Run-time limits (engine/limits.ts); each one left out keeps its default. Invalid values throw here. */
   readonly limits?: Partial<RuntimeLimits>;
   /**
    * Substitute `${NAME}` in the path patterns of rules given as text (deepstream's config loader

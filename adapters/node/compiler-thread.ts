@@ -1,18 +1,18 @@
 /**
- * The server's side of the compile worker (runtime/compile-worker.ts): one worker thread per
+ * The server's side of the compile worker (adapters/node/compile-worker.ts): one worker thread per
  * plugin, started on the first reload and terminated by close(). A reload sends the file's text
  * and gets back diagnostics and generated code; this side only turns that code into rule
  * functions and pattern lists, a few milliseconds per event-loop turn, so no turn holds the
  * loop for long (issue #13, item 7). Node-only.
  *
- * Which file the worker runs: the build's dist/runtime/compile-worker.js beside this module, or,
+ * Which file the worker runs: the build's dist/adapters/node/compile-worker.js beside this module, or,
  * when this module is the TypeScript source (a checkout, tests through tsx or vitest), the
- * TypeScript worker through tsx (compile-worker-tsx.mjs), as deepstream-plugin.cjs does.
+ * TypeScript worker through tsx (compile-worker-tsx.mjs), as adapters/deepstream/plugin.cjs does.
  */
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { RuleSet, RuleSetBuilder } from './evaluate.js';
-import { instantiateSource, type RuntimeRule } from './module.js';
+import type { Diagnostic } from '../../grammar/diagnostic.js';
+import { RuleSet, RuleSetBuilder } from '../../engine/check.js';
+import { instantiateSource, type RuntimeRule } from '../../engine/instantiate.js';
 
 export interface CompileJob {
   readonly id: number;

@@ -1,10 +1,10 @@
 /**
  * Permission plugin for @deepstream/server 7.x: every client message that needs a permission is
  * decided by Valve rules. deepstream `require`s plugins and this package is ESM, so the server
- * loads runtime/deepstream-plugin.cjs, which imports this module and hands every call on:
+ * loads adapters/deepstream/plugin.cjs, which imports this module and hands every call on:
  *
  *   permission:
- *     path: ./node_modules/valve-toolchain/runtime/deepstream-plugin.cjs
+ *     path: ./node_modules/valve-toolchain/adapters/deepstream/plugin.cjs
  *     options: { permissions: permissions.yml, watch: true, maxRuleIterations: 3 }
  *
  * `permissions` is a .yml/.yaml/.json rules file or a .mjs/.js module written by `valve compile`.
@@ -14,30 +14,30 @@
  * Records that rules read (`oldData`, `_()`) are loaded like the server's own Valve does: through
  * the record handler (cache first, then storage). On top of that, a load waits for record writes
  * that reached the server before the message being checked: for those still being checked
- * (runtime/write-order.ts), then for the record's updates on their way into the cache
+ * (adapters/deepstream/write-order.ts), then for the record's updates on their way into the cache
  * (settled()), so a rule always sees a write made just before it.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { formatText, summary } from '../grammar/render.js';
-import { COMPILE_LIMITS } from '../compiler/limits.js';
-import { hasErrors, type Diagnostic } from '../grammar/diagnostic.js';
-import { visible } from '../grammar/visible.js';
-import { CompilerThread, loadSlices, type CompileAnswer } from './compiler-thread.js';
-import { createEngine, type Engine, type RulesInput } from './engine.js';
-import { resolveLimits, type RuntimeLimits } from './limits.js';
-import { loadRules } from './engine-node.js';
-import type { CheckRequest, Decision } from './evaluate.js';
-import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './deepstream-messages.js';
-import { readSource, utf8BytesFor } from './read-source.js';
-import { compile } from './rules-module.js';
-import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from './watch.js';
+import { formatText, summary } from '../../grammar/render.js';
+import { COMPILE_LIMITS } from '../../compiler/limits.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostic.js';
+import { visible } from '../../grammar/visible.js';
+import { CompilerThread, loadSlices, type CompileAnswer } from '../node/compiler-thread.js';
+import { createEngine, type Engine, type RulesInput } from '../../engine/create.js';
+import { resolveLimits, type RuntimeLimits } from '../../engine/limits.js';
+import { loadRules } from '../node/load.js';
+import type { CheckRequest, Decision } from '../../engine/check.js';
+import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './messages.js';
+import { readSource, utf8BytesFor } from '../node/read-source.js';
+import { compile } from '../../engine/rules-module.js';
+import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
 
-export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './deepstream-messages.js';
+export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the server hands a permission plugin (only the parts used here; messages and sockets are
-// in deepstream-messages.ts).
+// in messages.ts).
 
 /** `error` non-null makes the server answer MESSAGE_PERMISSION_ERROR, `allowed` false MESSAGE_DENIED. */
 export type PermissionCallback = (socket: DeepstreamSocket, message: DeepstreamMessage, passItOn: unknown, error: string | null, allowed: boolean) => void;
@@ -95,7 +95,7 @@ export interface ValveOptions {
    * when a new file was renamed over the path (a new inode); in-place writes are logged and ignored.
    */
   readonly reload?: ReloadMode;
-  /** Run-time limits (runtime/limits.ts, e.g. `maxRecordSize`); each one left out keeps its default. */
+  /** Run-time limits (engine/limits.ts, e.g. `maxRecordSize`); each one left out keeps its default. */
   readonly limits?: Partial<RuntimeLimits>;
   /**
    * Substitute `${NAME}` in path patterns from the server's environment (deepstream's

@@ -8,7 +8,7 @@ import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js'
 import { ANONYMOUS_ID, type Section } from '../compiler/scope.js';
 import { inspect, isProxy, LIMITS, resolveLimits, type Inspection, type RuntimeLimits } from './limits.js';
 import { PatternList } from './matcher.js';
-import type { RuleFn, RuntimeRule } from './module.js';
+import type { RuleFn, RuntimeRule } from './instantiate.js';
 import { applyPatch, parsePath, PatchError } from './patch.js';
 import { describe, evaluate, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
 
@@ -42,7 +42,7 @@ export interface CheckOptions {
   readonly maxRuleIterations?: number;
   /** A record load slower than this denies (default 5 s). */
   readonly loadTimeoutMs?: number;
-  /** Run-time limits (runtime/limits.ts); each one left out keeps its default. */
+  /** Run-time limits (engine/limits.ts); each one left out keeps its default. */
   readonly limits?: Partial<RuntimeLimits>;
 }
 

@@ -1,5 +1,0 @@
-// The compile worker's entry in a source checkout (runtime/compiler-thread.ts starts it when it
-// runs as TypeScript): loads runtime/compile-worker.ts through tsx, as deepstream-plugin.cjs loads
-// the plugin. The build (dist/) starts dist/runtime/compile-worker.js directly instead.
-const { tsImport } = await import('tsx/esm/api');
-await tsImport(new URL('./compile-worker.ts', import.meta.url).href, import.meta.url);
