@@ -1,5 +1,5 @@
 /** Public API of the Valve toolchain (package root). */
-export { compile, type CompileResult, type RulesModule } from './engine/rules-module.js';
+export { compile, type CompileResult, type RulesModule } from './engine/index.js';
 export { compileProgram } from './compiler/index.js';
 export type { CompileOptions, ProgramResult, CheckedRule, RuleLocation, RuleProgram } from './compiler/index.js';
 export type { Diagnostic, Severity } from './grammar/diagnostic.js';
@@ -8,10 +8,10 @@ export type { Expr } from './grammar/ast.js';
 export { parseRuleFile } from './grammar/file.js';
 export { parseExpression } from './grammar/expression.js';
 export { print } from './grammar/print.js';
-export { RuleSet, type CheckRequest, type CheckOptions, type Decision, type RequestUser } from './engine/check.js';
-export { interpret, interpretedRules, type TraceEntry } from './tooling/interpret.js';
-export { explain, showValue, type Explanation, type ExplainStep } from './tooling/explain.js';
-export { createEngine, RulesError, toRuleSet, type Engine, type EngineOptions, type RulesInput, type CompiledModuleExports } from './engine/create.js';
-export { createEngineFromFile, loadRules } from './adapters/node/load.js';
-export { LIMITS, resolveLimits, type RuntimeLimits } from './engine/limits.js';
+export { RuleSet, type CheckRequest, type CheckOptions, type Decision, type RequestUser } from './engine/index.js';
+export { interpret, interpretedRules, type TraceEntry } from './tooling/index.js';
+export { explain, showValue, type Explanation, type ExplainStep } from './tooling/index.js';
+export { createEngine, RulesError, toRuleSet, type Engine, type EngineOptions, type RulesInput, type CompiledModuleExports } from './engine/index.js';
+export { createEngineFromFile, loadRules } from './adapters/node/index.js';
+export { LIMITS, resolveLimits, type RuntimeLimits } from './engine/index.js';
 export { COMPILE_LIMITS, type CompileLimits } from './compiler/limits.js';

@@ -25,7 +25,7 @@ import { visible } from '../../grammar/visible.js';
 import { CompilerThread, loadSlices, type CompileAnswer } from '../node/compiler-thread.js';
 import { createEngine, type Engine, type RulesInput } from '../../engine/create.js';
 import { resolveLimits, type RuntimeLimits } from '../../engine/limits.js';
-import { loadRules } from '../node/load.js';
+import { isCompiledModule, loadRules } from '../node/load.js';
 import type { CheckRequest, Decision } from '../../engine/check.js';
 import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './messages.js';
 import { readSource, utf8BytesFor } from '../node/read-source.js';
@@ -133,9 +133,6 @@ function logText(d: Diagnostic, source: string | undefined): string {
   const safe: Diagnostic = { ...d, file: visible(d.file), message: visible(d.message), ...(d.hint !== undefined ? { hint: visible(d.hint) } : {}) };
   return formatText(safe, source, { color: false }).split('\n').map(visible).join('\n');
 }
-
-/** A module written by `valve compile` rather than a rules file. */
-const COMPILED = /\.(mjs|js)$/i;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -416,7 +413,7 @@ export class ValvePermission {
 
   /** The rules for start-up, compiled here. */
   private async load(): Promise<Loaded> {
-    if (COMPILED.test(this.path)) return this.loadModule();
+    if (isCompiledModule(this.path)) return this.loadModule();
     const read = await this.readRules();
     if ('failed' in read) return read;
     const { source } = read;
@@ -430,7 +427,7 @@ export class ValvePermission {
    * per event-loop turn (loadSlices); engine.replace then only swaps it in.
    */
   private async loadOffThread(): Promise<Loaded | undefined> {
-    if (COMPILED.test(this.path)) return this.loadModule();
+    if (isCompiledModule(this.path)) return this.loadModule();
     const read = await this.readRules();
     if (this.closed) return undefined;
     if ('failed' in read) return read;

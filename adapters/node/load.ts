@@ -4,7 +4,8 @@ import { COMPILE_LIMITS } from '../../compiler/limits.js';
 import { createEngine, type CompiledModuleExports, type Engine, type EngineOptions, type RulesInput } from '../../engine/create.js';
 import { readSource, SourceReadError, utf8BytesFor } from './read-source.js';
 
-const COMPILED = /\.(mjs|js)$/i;
+/** A module written by `valve compile` (imported) rather than a rules file (compiled). */
+export const isCompiledModule = (path: string): boolean => /\.(mjs|js)$/i.test(path);
 
 /** Bytes read of a rules file: a file cut there still holds more than the compiler reads (VLV0701). */
 const MAX_RULES_BYTES = utf8BytesFor(COMPILE_LIMITS.maxFileSize + 1);
@@ -14,7 +15,7 @@ const MAX_RULES_BYTES = utf8BytesFor(COMPILE_LIMITS.maxFileSize + 1);
  * reader forever (readSource refuses them with a one-line reason, SourceReadError).
  */
 export async function loadRules(path: string): Promise<RulesInput> {
-  if (COMPILED.test(path)) {
+  if (isCompiledModule(path)) {
     await read(path, 0);
     // Fresh URL each time so a hot reload sees the new file (imports are cached by URL).
     const url = `${pathToFileURL(path).href}?v=${Date.now()}`;

@@ -1,0 +1,3 @@
+/** The deepstream adapter: the permission plugin (loaded by plugin.cjs), message mapping, write ordering. */
+export * from './plugin.js';
+export { default } from './plugin.js';
