@@ -1,0 +1,22 @@
+/** The grammar stage: YAML with positions, the rule lexer and parser, the AST, the diagnostic catalogue and its rendering. */
+export * from './ast.js';
+export * from './cst-to-ast.js';
+export * from './diagnostic.js';
+export * from './expression.js';
+export * from './file.js';
+export * from './key-order.js';
+export * from './lexer.js';
+export * from './messages.js';
+export * from './parser.js';
+export * from './pattern-regex.js';
+export * from './pattern.js';
+export * from './print.js';
+export * from './render.js';
+export * from './scalar-offsets.js';
+export * from './span.js';
+export * from './strings.js';
+export * as tokens from './tokens.js';
+export * from './visible.js';
+export * from './yaml-depth.js';
+export * from './yaml-fast.js';
+export * from './yaml.js';
