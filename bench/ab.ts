@@ -1,6 +1,7 @@
 /**
  * Before/after in one process: two builds of Valve (each a tsc output directory holding
- * index.js and engine/matcher.js, e.g. bench/.build/dist of two checkouts) measured
+ * index.js and engine/matcher.js — or runtime/matcher.js, the layout before issue 18 — e.g.
+ * bench/.build/dist of two checkouts) measured
  * interleaved on the same requests, so the ratio between them survives a loaded machine.
  *
  *   tsx bench/ab.ts BEFORE_DIST AFTER_DIST [--quick]
@@ -8,7 +9,7 @@
  * Prints: engine API checks/s on the unique, Zipf and repeated mixes of benchmark 1 (both files),
  * and PatternList lookups of names never seen before with 10 and 10,000 patterns.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckRequest, Engine } from '../index.js';
@@ -37,7 +38,8 @@ interface Build {
 async function load(label: string, dir: string): Promise<Build> {
   const base = pathToFileURL(resolve(dir)).href;
   const index = (await import(`${base}/index.js`)) as { createEngine: Build['createEngine'] };
-  const matcher = (await import(`${base}/engine/matcher.js`)) as { PatternList: Build['PatternList'] };
+  const where = existsSync(join(resolve(dir), 'engine', 'matcher.js')) ? 'engine' : 'runtime';
+  const matcher = (await import(`${base}/${where}/matcher.js`)) as { PatternList: Build['PatternList'] };
   return { label, createEngine: index.createEngine, PatternList: matcher.PatternList };
 }
 
