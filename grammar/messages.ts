@@ -198,6 +198,13 @@ export const MESSAGES = {
   VLV0912: def<{ what: string; max: number }>('error', 'a record value or patch path nests more deeply than a write may store (maxDepth)', (p) => `${p.what} nests more than ${p.max} levels deep (maxDepth); the server could not serialise it`),
   VLV0913: def<{ detail: string }>('error', 'the request itself is malformed (a caller of the API passed a wrong shape)', (p) => `invalid request: ${p.detail}`),
   VLV0914: def<{ what: string; why: string }>('error', 'an input can not be read as data: it contains itself or is a Proxy', (p) => `${p.what} can not be read: ${p.why}`),
+  // 0915-0919 split recurring failures off VLV0901, keeping their messages word for word.
+  VLV0915: def<{ detail: string }>('error', 'an internal error while deciding (a bug, not the rule); the request is denied', (p) => `rule failed: internal error: ${p.detail}`),
+  VLV0916: def<{ detail: string }>('error', 'the run-time limits given are invalid, so every check denies', (p) => `rule failed: invalid limits: ${p.detail}`),
+  VLV0917: def<{ what: string }>('error', 'a patch would copy a value that holds a getter', (p) => `rule failed: ${p.what} holds a getter, which can not be copied to apply the patch`),
+  VLV0918: def<{ detail: string }>('error', 'the patch can not be applied to the stored record (e.g. an invalid array length)', (p) => `the patch can not be applied: ${p.detail}`),
+  VLV0919: def<{ name: string; stored?: string }>('error', 'a patch of a record that is missing or not an object, for a rule that reads `data`', (p) =>
+    `the record \`${p.name}\` ${p.stored === undefined ? 'does not exist' : `is stored as a ${p.stored}, not an object`}, so the patch has nothing to apply to (the rule reads \`data\`)`),
 } as const;
 
 export type Code = keyof typeof MESSAGES;
