@@ -10,7 +10,7 @@ import { METHOD_NAMES, methodSpec } from './builtins.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';
 import { actionInfo, availableNames, FORBIDDEN_PROPERTIES, type Section } from './scope.js';
-import { didYouMean } from './suggest.js';
+import { suggest } from './suggest.js';
 
 /** What codegen and the runtime need to know about a rule, found while checking it. */
 export interface RuleUsage {
@@ -97,12 +97,12 @@ function checkIdentifier(
   const available = ctx.section && ctx.action ? availableNames(ctx.section, ctx.action, ctx.variables ?? []) : ['user', 'data', 'oldData', 'now', 'name', 'action', ...(ctx.variables ?? []), '_()'];
   if (name === 'data') {
     usage.data = true;
-    if (info && !info.data) report('VLV0302', span, { action: ctx.action ?? '', section: ctx.section ?? '' }, info.oldData ? 'the stored value is `oldData`' : undefined);
+    if (info && !info.data) report('VLV0302', span, { action: ctx.action ?? '', section: ctx.section ?? '', hasOldData: info.oldData });
     return;
   }
   if (name === 'oldData') {
     usage.oldData = true;
-    if (info && !info.oldData) report('VLV0303', span, { action: ctx.action ?? '', section: ctx.section ?? '' }, info.data ? 'the incoming value is `data`' : undefined);
+    if (info && !info.oldData) report('VLV0303', span, { action: ctx.action ?? '', section: ctx.section ?? '', hasData: info.data });
     return;
   }
   if (name === '_') {
@@ -113,15 +113,12 @@ function checkIdentifier(
     // Upstream loads the rule and throws a ReferenceError where it reads the name; a check that
     // reads it denies here too (`typeof $x` reads nothing: it is 'undefined').
     if (ctx.variables && !ctx.variables.includes(name)) {
-      report('VLV0313', span, { name, pattern: ctx.pattern, declared: ctx.variables }, didYouMean(name, ctx.variables));
+      report('VLV0313', span, { name, pattern: ctx.pattern, declared: ctx.variables, ...suggest(name, ctx.variables) });
     }
     return;
   }
   const nonAscii = [...name].find((ch) => ch.charCodeAt(0) > 0x7f);
-  const lookalike = nonAscii
-    ? `\`${nonAscii}\` (U+${nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII`
-    : undefined;
-  report('VLV0301', span, { name, available }, lookalike ?? didYouMean(name, available.filter((n) => n !== '_()')));
+  report('VLV0301', span, { name, available, ...(nonAscii ? { nonAscii } : suggest(name, available.filter((n) => n !== '_()'))) });
 }
 
 /** `user.id` / `user.isAuthenticated` (also `user['id']`): fields the engine sets itself. */
@@ -133,7 +130,7 @@ function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
 function checkRegexSize(t: { programSize: number; atLeast?: true }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
   if (ctx.maxRegexSize === undefined) return;
-  if (t.programSize > ctx.maxRegexSize) report('VLV0706', span, { size: t.programSize, max: ctx.maxRegexSize, ...(t.atLeast ? { atLeast: true } : {}) }, 'a bounded repetition such as `{1,1000}` copies its part that many times');
+  if (t.programSize > ctx.maxRegexSize) report('VLV0706', span, { size: t.programSize, max: ctx.maxRegexSize, ...(t.atLeast ? { atLeast: true } : {}) });
 }
 
 function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleContext): void {
@@ -147,22 +144,22 @@ function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: 
     const method = String(callee.property.value);
     const spec = methodSpec(method);
     if (!spec) {
-      if (!FORBIDDEN_PROPERTIES.has(method)) report('VLV0305', callee.property.span, { method, allowed: METHOD_NAMES }, didYouMean(method, METHOD_NAMES));
+      if (!FORBIDDEN_PROPERTIES.has(method)) report('VLV0305', callee.property.span, { method, allowed: METHOD_NAMES, ...suggest(method, METHOD_NAMES) });
       return;
     }
     if (node.args.length < spec.minArgs || node.args.length > spec.maxArgs) {
       report('VLV0312', node.span, { method, min: spec.minArgs, max: spec.maxArgs, count: node.args.length });
     }
-    if (method === 'match' && node.args.length === 0) report('VLV0310', node.span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
+    if (method === 'match' && node.args.length === 0) report('VLV0310', node.span, {});
     if (method === 'match' && node.args[0] && node.args[0].kind !== 'error' && node.args[0].kind !== 'regex' && !(node.args[0].kind === 'literal' && typeof node.args[0].value === 'string')) {
-      report('VLV0310', node.args[0].span, {}, 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`');
+      report('VLV0310', node.args[0].span, {});
     }
     if (method === 'match' && node.args[0]?.kind === 'literal' && typeof node.args[0].value === 'string') {
       // A string JavaScript refuses as a pattern throws only when the call runs (upstream's
       // `new RegExp`): the file loads, and a check that calls it denies.
       const invalid = jsRegexError(node.args[0].value, '');
       if (invalid) {
-        report('VLV0314', node.args[0].span, { pattern: `\`${print(node.args[0])}\``, detail: invalid }, 'to match such a character itself, escape it: `\\\\[`');
+        report('VLV0314', node.args[0].span, { pattern: `\`${print(node.args[0])}\``, detail: invalid });
         return;
       }
       const t = translateRegex(node.args[0].value, '', ctx.maxRegexSize);

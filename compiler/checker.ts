@@ -14,8 +14,8 @@ import type { Span } from '../grammar/span.js';
 import { methodSpec } from './builtins.js';
 import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';
-import { didYouMean } from './suggest.js';
-import { fixHint, inWords, KIND_WORDS, nonBoolean, resultParts } from './truth.js';
+import { suggest } from './suggest.js';
+import { fixOf, inWords, KIND_WORDS, nonBoolean, resultParts } from './truth.js';
 import * as T from './types.js';
 import type { Type } from './types.js';
 
@@ -116,7 +116,7 @@ export class TypeChecker {
   check(expr: Expr): Type {
     const t = this.type(expr, new Map());
     if (!T.isUnknown(t) && !T.isNever(t) && !T.canBe(t, 'boolean')) {
-      this.say('VLV0401', expr.span, { what: resultKinds(t) }, t.kind === 'union' && T.canBe(t, 'array') && T.canBe(t, 'null') ? 'compare it: `… !== null`' : undefined);
+      this.say('VLV0401', expr.span, { what: resultKinds(t), compareNull: t.kind === 'union' && T.canBe(t, 'array') && T.canBe(t, 'null') });
     } else if (!T.isNever(t)) this.truth(expr);
     return t;
   }
@@ -131,21 +131,21 @@ export class TypeChecker {
     if (parts.some((p) => T.canBeTrue(p.type))) {
       for (const p of parts) {
         const odd = T.truthyPart(nonBoolean(p.type));
-        if (!T.isUnknown(odd) && !T.isNever(odd)) this.say('VLV0410', p.expr.span, { part: shorten(print(p.expr)), what: inWords(odd) }, fixHint(p.expr, p.full));
+        if (!T.isUnknown(odd) && !T.isNever(odd)) this.say('VLV0410', p.expr.span, { part: shorten(print(p.expr)), what: inWords(odd), fix: fixOf(p.expr, p.full) });
       }
       return;
     }
     const blamed = parts.filter((p) => !T.isNever(nonBoolean(p.type)));
-    for (const p of blamed) this.say('VLV0409', p.expr.span, { part: shorten(print(p.expr)), what: inWords(p.type) }, fixHint(p.expr, p.full));
-    if (!blamed.length) this.say('VLV0409', expr.span, {}, 'write `false` if that is the intent');
+    for (const p of blamed) this.say('VLV0409', p.expr.span, { part: shorten(print(p.expr)), what: inWords(p.type), fix: fixOf(p.expr, p.full) });
+    if (!blamed.length) this.say('VLV0409', expr.span, {});
   }
 
   /** Each problem once per place, however often narrowing re-types a node. */
-  private say<C extends Code>(code: C, span: Span, params: MessageParams<C>, hint?: string): void {
+  private say<C extends Code>(code: C, span: Span, params: MessageParams<C>): void {
     const key = `${code}:${span.start}:${span.end}`;
     if (this.said.has(key)) return;
     this.said.add(key);
-    this.report(code, span, params, hint, this.scope.schema || MESSAGES[code].severity !== 'error' ? undefined : 'warning');
+    this.report(code, span, params, this.scope.schema || MESSAGES[code].severity !== 'error' ? undefined : 'warning');
   }
 
   type(e: Expr, facts: Facts): Type {
@@ -241,7 +241,7 @@ export class TypeChecker {
       this.say('VLV0509', e.property.span, { prop: prop ?? '…', what, type: T.show(obj) });
       return T.UNKNOWN;
     }
-    if (nullish.length) this.say('VLV0504', e.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, guardHint(what, nullish));
+    if (nullish.length) this.say('VLV0504', e.object.span, { what, type: nullish.map((n) => n.kind).join(' or '), guard: guardOf(nullish) });
     const out: Type[] = [];
     // Of several possible shapes (e.g. a `_()` name that can select several record schemas), a
     // property one of them has is fine; the others contribute `undefined`.
@@ -259,7 +259,7 @@ export class TypeChecker {
         if (prop === undefined || index) return T.union(m.kind === 'array' ? m.items : T.STRING, T.UNDEFINED);
         if (methodSpec(prop)) {
           // Read, not called (`name.trim.length`): deepstream gives the function, a rule sees own data only (STRICTER 7).
-          if ((methodSpec(prop)?.on as readonly string[] | undefined)?.includes(m.kind)) this.say('VLV0160', e.property.span, { method: prop, what }, `call it: \`${what}.${prop}(…)\``);
+          if ((methodSpec(prop)?.on as readonly string[] | undefined)?.includes(m.kind)) this.say('VLV0160', e.property.span, { method: prop, what });
           return T.UNKNOWN;
         }
         this.say('VLV0509', e.property.span, { prop, what, type: article(m) });
@@ -270,10 +270,10 @@ export class TypeChecker {
         if (p) return p.required ? p.type : T.union(p.type, T.UNDEFINED);
         const known = [...m.properties.keys()];
         if (m.closed) {
-          this.say('VLV0501', e.property.span, { prop, what, known }, didYouMean(prop, known));
+          this.say('VLV0501', e.property.span, { prop, what, known, ...suggest(prop, known) });
           return T.UNKNOWN; // reported: stay quiet about what follows
         }
-        if (known.length && T.isUnknown(m.extra)) this.say('VLV0502', e.property.span, { prop, what, known }, didYouMean(prop, known));
+        if (known.length && T.isUnknown(m.extra)) this.say('VLV0502', e.property.span, { prop, what, known, ...suggest(prop, known) });
         return m.extra;
       }
       case 'number':
@@ -304,7 +304,7 @@ export class TypeChecker {
     const wrong = T.members(recv).filter((m) => m.kind !== 'null' && m.kind !== 'undefined' && !(spec.on as readonly string[]).includes(m.kind));
     const on = spec.on.length > 1 ? 'a string and array' : 'a string';
     if (wrong.length || nullish.length === T.members(recv).length) this.say('VLV0503', callee.property.span, { method, on, what, type: article(recv) });
-    else if (nullish.length) this.say('VLV0504', callee.object.span, { what, type: nullish.map((n) => n.kind).join(' or ') }, guardHint(what, nullish));
+    else if (nullish.length) this.say('VLV0504', callee.object.span, { what, type: nullish.map((n) => n.kind).join(' or '), guard: guardOf(nullish) });
     return ret;
   }
 
@@ -345,7 +345,7 @@ export class TypeChecker {
       case '>':
       case '>=':
         if ((T.onlyOf(l, 'string') && T.onlyOf(r, 'number')) || (T.onlyOf(l, 'number') && T.onlyOf(r, 'string'))) {
-          this.say('VLV0508', e.span, { left: article(l), right: article(r) }, T.onlyOf(l, 'string') ? `make both numbers, e.g. \`+${print(e.left)}\`` : undefined);
+          this.say('VLV0508', e.span, { left: article(l), right: article(r), ...(T.onlyOf(l, 'string') ? { toNumber: print(e.left) } : {}) });
         }
         return T.BOOLEAN;
       case '+': {
@@ -379,8 +379,7 @@ export class TypeChecker {
       const node = lit === 'right' ? e.right : e.left;
       const allowed = (values(setSide) ?? []).map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
       const shown = typeof (node as { value?: unknown }).value === 'string' ? `'${String((node as { value?: unknown }).value)}'` : print(node);
-      const hint = setSide.kind === 'string' ? didYouMean(shown, allowed) : undefined;
-      this.say('VLV0507', node.span, { value: `\`${shown}\``, allowed: allowed.map((a) => `\`${a}\``).join(', ') }, hint);
+      this.say('VLV0507', node.span, { value: `\`${shown}\``, allowed: allowed.map((a) => `\`${a}\``).join(', '), ...(setSide.kind === 'string' ? suggest(shown, allowed) : {}) });
       return;
     }
     this.say('VLV0506', e.span, { left: article(l), right: article(r), op: e.op });
@@ -481,10 +480,9 @@ export class TypeChecker {
 }
 
 /** The guard that removes exactly the nullish kinds a value may have. */
-function guardHint(what: string, nullish: readonly Type[]): string {
+function guardOf(nullish: readonly Type[]): 'null' | 'undefined' | 'both' {
   const kinds = new Set(nullish.map((n) => n.kind));
-  const guard = kinds.size > 1 ? `${what} && …` : kinds.has('null') ? `${what} !== null && …` : `${what} !== undefined && …`;
-  return `guard it first: \`${guard}\``;
+  return kinds.size > 1 ? 'both' : kinds.has('null') ? 'null' : 'undefined';
 }
 
 function with_(facts: Facts, key: string, t: Type): Facts {

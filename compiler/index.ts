@@ -137,10 +137,10 @@ function compileWithin(text: string, options: CompileOptions, file: string, limi
   const rules: CheckedRule[] = [];
   for (const site of sites) {
     const { rule } = site;
-    const report: Reporter = (code, where, params, hint, severity) => sink.report(code, rule.toFileSpan(where), params, hint, severity);
+    const report: Reporter = (code, where, params, severity) => sink.report(code, rule.toFileSpan(where), params, severity);
     let usage = NO_USAGE;
     const deep = rule.expr && tooDeep(rule.expr, limits.maxExpressionDepth);
-    if (deep) sink.report('VLV0705', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth }, 'split the rule into simpler conditions');
+    if (deep) sink.report('VLV0705', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth, inRule: true });
     if (rule.expr && !deep) {
       const before = sink.items.length;
       usage = checkRuleExpr(

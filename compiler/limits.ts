@@ -92,7 +92,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
     if (seen.has(key)) continue; // a rule reused through a YAML alias
     seen.add(key);
     if (value.length > limits.maxRuleLength) {
-      sink.report('VLV0703', whole, { length: value.length, max: limits.maxRuleLength }, 'split the condition over several patterns, or shorten it');
+      sink.report('VLV0703', whole, { length: value.length, max: limits.maxRuleLength });
       continue;
     }
     const { tokens } = ruleLexer.tokenize(value);

@@ -20,7 +20,7 @@ export function lintRule(expr: Expr, text: string, report: Reporter): void {
   });
   const folded = fold(expr);
   if (folded !== NOT_CONSTANT && expr.kind !== 'literal' && typeof folded === 'boolean') {
-    report('VLV0403', expr.span, { value: String(folded) }, folded ? 'write `true` if that is the intent' : 'write `false` if that is the intent');
+    report('VLV0403', expr.span, { value: String(folded) });
   }
 }
 
@@ -117,7 +117,7 @@ function unusedVariables(sites: readonly RuleSite[], sink: DiagnosticSink): void
       const at = ast.text.indexOf(v);
       const quoted = sink.text[ast.keySpan.start] === '"' || sink.text[ast.keySpan.start] === "'" ? 1 : 0;
       const start = ast.keySpan.start + quoted + Math.max(0, at);
-      sink.report('VLV0406', { start, end: start + v.length }, { name: v }, 'use `*` if any single segment will do');
+      sink.report('VLV0406', { start, end: start + v.length }, { name: v });
     }
   }
 }
@@ -152,9 +152,7 @@ function indexKeyTies(sites: readonly RuleSite[], sink: DiagnosticSink): Set<Rul
       const winner = rivals.reduce((a, b) => (b.order > a.order ? b : a));
       if (winner.patternAst.keySpan.start > p.patternAst.keySpan.start) continue;
       const by = winner.pattern!.text;
-      // Against the root `*` no other pattern can take a one-digit name: only the root's own rule can decide it.
-      const hint = by === '*' ? `decide \`${text}\` in the rule of "*" (e.g. \`name === '${text}' ? … : …\`)` : `give the rule to a pattern longer than \`${by}\`, or change \`${by}\` so that it does not match \`${text}\``;
-      sink.report('VLV0119', p.rule.keySpan, { action: p.rule.action, pattern: text, by }, hint);
+      sink.report('VLV0119', p.rule.keySpan, { action: p.rule.action, pattern: text, by });
       flagged.add(p);
     }
   }
@@ -180,7 +178,7 @@ function unreachable(sites: readonly RuleSite[], sink: DiagnosticSink, skip: Rea
   }
   for (const [ast, list] of dead) {
     const defined = sites.filter((s) => s.patternAst === ast && !skip.has(s)).length;
-    if (list.length === defined) sink.report('VLV0405', ast.keySpan, { pattern: ast.text }, 'remove it, or make it more specific than the patterns that win');
+    if (list.length === defined) sink.report('VLV0405', ast.keySpan, { pattern: ast.text });
     else for (const { site, by } of list) sink.report('VLV0404', site.rule.keySpan, { action: site.rule.action, pattern: ast.text, by });
   }
 }
@@ -207,7 +205,7 @@ function permissiveRoot(sites: readonly RuleSite[], sink: DiagnosticSink): void 
   if (!restrictive) return;
   for (const s of record) {
     if (s.pattern!.text === '*' && (s.rule.action === 'write' || s.rule.action === 'delete') && s.rule.node.kind === 'scalar' && s.rule.node.value === true) {
-      sink.report('VLV0408', s.rule.node.span, { action: s.rule.action }, 'deny by default (`false`) and allow on the patterns that need it');
+      sink.report('VLV0408', s.rule.node.span, { action: s.rule.action });
     }
   }
 }

@@ -58,7 +58,7 @@ export function loadSchema(text: string, file: string): { schema?: Schema; diagn
       const orders = propertyOrder(value.entries.map((p) => p.key));
       value.entries.forEach((p, i) => {
         const order = orders[i];
-        const pattern = parsePattern(p.key, (code, where, params, hint) => sink.report(code, shift(p.keySpan, text, where), params, hint));
+        const pattern = parsePattern(p.key, (code, where, params) => sink.report(code, shift(p.keySpan, text, where), params));
         if (pattern) sections[entry.key as SchemaSection].push({ pattern, type: reader.type(p.value), order });
       });
     } else if (!['definitions', '$defs'].includes(entry.key)) {

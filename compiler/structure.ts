@@ -9,7 +9,7 @@ import type { PatternAst, RuleAst, RuleFileAst } from '../grammar/file.js';
 import { propertyOrder } from '../grammar/key-order.js';
 import type { PathPattern } from '../grammar/pattern.js';
 import { actionsOf, isSection, SECTIONS, type Section } from './scope.js';
-import { didYouMean } from './suggest.js';
+import { suggest } from './suggest.js';
 
 /** One rule as found in the file; only sites with `valid` set may be compiled. */
 export interface RuleSite {
@@ -43,13 +43,13 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
   const seen = new Set<string>();
   for (const section of ast.sections) {
     const known = isSection(section.name) ? section.name : undefined;
-    if (!known) sink.report('VLV0102', section.keySpan, { section: section.name, known: SECTIONS }, didYouMean(section.name, SECTIONS));
+    if (!known) sink.report('VLV0102', section.keySpan, { section: section.name, known: SECTIONS, ...suggest(section.name, SECTIONS) });
     else {
       seen.add(known);
-      if (section.isMap && section.patterns.length === 0) sink.report('VLV0103', section.keySpan, { section: known }, 'add `"*":` with the default rules');
+      if (section.isMap && section.patterns.length === 0) sink.report('VLV0103', section.keySpan, { section: known });
       // deepstream wants a truthy root: `"*": null`, `false`, `""` or `0` count as missing.
       else if (section.isMap && !section.patterns.some((p) => p.text === '*' && !(p.node.kind === 'scalar' && !p.node.value))) {
-        sink.report('VLV0104', section.keySpan, { section: known }, 'add `"*":` with the default rules for names no other pattern matches');
+        sink.report('VLV0104', section.keySpan, { section: known });
       }
     }
     const orders = propertyOrder(section.patterns.map((p) => p.text));
@@ -64,7 +64,7 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
     });
   }
   for (const name of SECTIONS) {
-    if (!seen.has(name)) sink.report('VLV0101', { start: ast.span.start, end: ast.span.start }, { section: name }, `add \`${name}:\` with at least \`"*":\``);
+    if (!seen.has(name)) sink.report('VLV0101', { start: ast.span.start, end: ast.span.start }, { section: name });
   }
   return sites;
 }
@@ -72,21 +72,21 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
 function checkAction(section: Section, rule: RuleAst, sink: DiagnosticSink): boolean {
   const known = actionsOf(section);
   if (known.includes(rule.action)) return true;
-  sink.report('VLV0105', rule.keySpan, { action: rule.action, section, known }, didYouMean(rule.action, known));
+  sink.report('VLV0105', rule.keySpan, { action: rule.action, section, known, ...suggest(rule.action, known) });
   return false;
 }
 
 function checkValue(rule: RuleAst, sink: DiagnosticSink): boolean {
   const n = rule.node;
   if (n.kind !== 'scalar' || (typeof n.value !== 'boolean' && typeof n.value !== 'string')) {
-    sink.report('VLV0106', n.kind === 'scalar' && n.value === null ? rule.keySpan : n.span, { found: describeValue(rule) }, 'write `true`, `false` or an expression in quotes');
+    sink.report('VLV0106', n.kind === 'scalar' && n.value === null ? rule.keySpan : n.span, { found: describeValue(rule) });
     return false;
   }
   if (n.value === '') {
-    sink.report('VLV0107', n.span, {}, 'write `false` to deny, `true` to allow');
+    sink.report('VLV0107', n.span, {});
     return false;
   }
   // deepstream accepts a rule of only white space (it yields `undefined`); it denies every request.
-  if (typeof n.value === 'string' && n.value.trim() === '') sink.report('VLV0115', n.span, {}, 'write `false` to deny, `true` to allow');
+  if (typeof n.value === 'string' && n.value.trim() === '') sink.report('VLV0115', n.span, {});
   return true;
 }

@@ -13,9 +13,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= limit ? best : undefined;
 }
 
-export const didYouMean = (word: string, candidates: readonly string[]): string | undefined => {
+/** The catalogue's `suggestion` parameter: the close candidate, or nothing (the catalogue words the hint). */
+export const suggest = (word: string, candidates: readonly string[]): { suggestion?: string } => {
   const c = closest(word, candidates);
-  return c === undefined ? undefined : `did you mean \`${c}\`?`;
+  return c === undefined ? {} : { suggestion: c };
 };
 
 /** Damerau–Levenshtein (optimal string alignment): a swap of two letters costs one. */

@@ -6,6 +6,7 @@
  * truthy non-boolean (where deepstream allows and we deny), each at the part to blame.
  */
 import type { Expr } from '../grammar/ast.js';
+import type { ResultFix } from '../grammar/messages.js';
 import { print } from '../grammar/print.js';
 import * as T from './types.js';
 import type { Type } from './types.js';
@@ -79,11 +80,11 @@ const ALWAYS_TRUTHY = new Set<Type['kind']>(['array', 'object', 'regex']);
  * (truthy allows): `… !== null` when null is its only falsy value (`match`, `_()`), `!!(…)` else,
  * and for a literal the boolean meant.
  */
-export function fixHint(part: Expr, t: Type): string {
-  if (part.kind === 'literal' || part.kind === 'template') return 'only `true` allows: write `true` to allow here (as deepstream does) or `false` to deny';
+export function fixOf(part: Expr, t: Type): ResultFix {
+  if (part.kind === 'literal' || part.kind === 'template') return { kind: 'literal' };
   const text = print(part);
   const values = nonBoolean(t);
   const falsy = T.members(values).filter((m) => !ALWAYS_TRUTHY.has(m.kind));
-  if (falsy.length === 1 && (falsy[0].kind === 'null' || falsy[0].kind === 'undefined')) return `compare it: \`${text} !== ${falsy[0].kind}\``;
-  return `to allow when it is truthy, as deepstream does: \`!!(${text})\``;
+  if (falsy.length === 1 && (falsy[0].kind === 'null' || falsy[0].kind === 'undefined')) return { kind: 'compare', text, to: falsy[0].kind };
+  return { kind: 'truthy', text };
 }

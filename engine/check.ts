@@ -421,11 +421,11 @@ class Evaluation {
   }
 
   private unexpected(e: unknown): Decision {
-    return this.deny('VLV0901', { detail: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+    return this.deny('VLV0915', { detail: e instanceof Error ? e.message : String(e) });
   }
 
   private runUnguarded(): Decision | Promise<Decision> {
-    if (this.limitsError !== undefined) return this.deny('VLV0901', { detail: `invalid limits: ${this.limitsError}` });
+    if (this.limitsError !== undefined) return this.deny('VLV0916', { detail: this.limitsError });
     if (typeof this.user === 'string') return this.deny('VLV0913', { detail: this.user });
     const refused = this.refusedInput(this.user);
     if (refused) return refused;
@@ -462,7 +462,7 @@ class Evaluation {
     const found = inspect(value, this.limits.maxRecordSize);
     const failure = inspectionFailure(what, found, this.limits, stored);
     if (failure) return this.denyWith(failure);
-    if (found.accessor && copied) return this.deny('VLV0901', { detail: `${what} holds a getter, which can not be copied to apply the patch` });
+    if (found.accessor && copied) return this.deny('VLV0917', { what });
     return undefined;
   }
 
@@ -584,12 +584,12 @@ class Evaluation {
       // rule that reads `data` (and then fails, having nothing to set a key on); so do we.
       if (stored !== null && typeof stored !== 'object') {
         if (!this.rule.uses.data) return undefined;
-        return new RuleError(`the record \`${request.name ?? ''}\` is stored as a ${typeof stored}, not an object, so the patch has nothing to apply to (the rule reads \`data\`)`);
+        return new RuleError(MESSAGES.VLV0919.message({ name: request.name ?? '', stored: typeof stored }), 'VLV0919');
       }
       const missing = stored === null;
       const record = applyPatch(missing ? {} : stored, keys, patch.value);
       if (missing && this.rule.uses.data && (request.messageAction ?? 'PATCH') === 'PATCH') {
-        return new RuleError(`the record \`${request.name ?? ''}\` does not exist, so the patch has nothing to apply to (the rule reads \`data\`)`);
+        return new RuleError(MESSAGES.VLV0919.message({ name: request.name ?? '' }), 'VLV0919');
       }
       // e.g. `list[999999999]` makes a sparse array of a billion slots
       const failure = inspectionFailure('the record after the patch', inspect(record, limits.maxRecordSize), limits, true);
@@ -598,7 +598,7 @@ class Evaluation {
     } catch (e) {
       if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: patch.path }), 'VLV0908');
       // e.g. an invalid array length, or a value nested too deeply to copy
-      return new RuleError(`the patch can not be applied: ${e instanceof Error ? e.message : String(e)}`);
+      return new RuleError(MESSAGES.VLV0918.message({ detail: e instanceof Error ? e.message : String(e) }), 'VLV0918');
     }
   }
 

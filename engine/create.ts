@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { hasErrors } from '../grammar/diagnostic.js';
+import { MESSAGES } from '../grammar/messages.js';
 import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './check.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { instantiate, type RuleFactory, type RuntimeRule } from './instantiate.js';
@@ -94,7 +95,7 @@ export function createEngine(options: EngineOptions): Engine {
           action: request.action,
           name: request.name,
           rounds: 0,
-          reason: { code: 'VLV0901', message: `rule failed: internal error: ${e instanceof Error ? e.message : String(e)}` },
+          reason: { code: 'VLV0915', message: MESSAGES.VLV0915.message({ detail: e instanceof Error ? e.message : String(e) }) },
           error: `internal error: ${e instanceof Error ? e.message : String(e)}`,
         };
       }

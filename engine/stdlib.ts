@@ -43,7 +43,7 @@ export class RuleError extends Error {
   /** The catalogue code of the deny this error causes (VLV0901 "rule failed" unless more specific). */
   constructor(
     message: string,
-    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0908' | 'VLV0910' | 'VLV0911' | 'VLV0912' | 'VLV0914' = 'VLV0901',
+    readonly code: 'VLV0901' | 'VLV0904' | 'VLV0905' | 'VLV0908' | 'VLV0910' | 'VLV0911' | 'VLV0912' | 'VLV0914' | 'VLV0918' | 'VLV0919' = 'VLV0901',
   ) {
     super(message);
   }

@@ -10,7 +10,7 @@ import { fromChevrotain, type Span } from './span.js';
 import { print } from './print.js';
 import { decodeEscapes, escapeProblems } from './strings.js';
 
-export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity) => void;
+export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity) => void;
 
 const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
 const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset);
@@ -84,7 +84,7 @@ export class CstToAst {
     const seps = [...((node.children.Comma ?? []) as IToken[]), ...((node.children.Semicolon ?? []) as IToken[])];
     if (seps.length > 0) {
       seps.sort((a, b) => a.startOffset - b.startOffset);
-      this.report('VLV0210', tokenSpan(seps[0]), {}, 'combine conditions with `&&` or `||`');
+      this.report('VLV0210', tokenSpan(seps[0]), {});
       return this.error(span, parts.map((p) => this.expr(p, span)));
     }
     return this.expr(parts[0], span);
@@ -99,8 +99,7 @@ export class CstToAst {
       return this.error(span);
     }
     if (assign) {
-      const strict = assign.image === '=' ? { hint: 'to compare, use `===`' } : {};
-      this.report('VLV0207', tokenSpan(assign), { op: assign.image }, strict.hint);
+      this.report('VLV0207', tokenSpan(assign), { op: assign.image });
       return this.error(span, [this.expr(left, span), this.expr(right, span)]);
     }
     return this.expr(left, span);
@@ -141,7 +140,7 @@ export class CstToAst {
     const nullish = node.children.Nullish as IToken[] | undefined;
     if (!nullish) return;
     const mixed = node.children.Or !== undefined || ((node.children.logicalAnd ?? []) as CstNode[]).some((c) => c.children.And !== undefined);
-    if (mixed) this.report('VLV0201', tokenSpan(nullish[0]), { detail: '`??` can not be mixed with `&&` or `||` without parentheses' }, 'add parentheses to say which comes first');
+    if (mixed) this.report('VLV0201', tokenSpan(nullish[0]), { detail: '`??` can not be mixed with `&&` or `||` without parentheses', parens: 'nullish' });
   }
 
   /** JavaScript refuses `-x ** y` (is it `(-x) ** y` or `-(x ** y)`?); so does deepstream's loader, and so do we. */
@@ -151,7 +150,7 @@ export class CstToAst {
     if (!power || !base?.children.unary) return;
     const op = ordered(base).find(isToken);
     if (!op) return;
-    this.report('VLV0201', tokenSpan(op), { detail: `\`${op.image}\` right before \`**\` is ambiguous` }, `add parentheses: \`(${op.image}x) ** y\` or \`${op.image}(x ** y)\``);
+    this.report('VLV0201', tokenSpan(op), { detail: `\`${op.image}\` right before \`**\` is ambiguous`, parens: { unary: op.image } });
   }
 
   private combine(left: Expr, op: IToken | undefined, right: Expr): Expr {
@@ -181,7 +180,7 @@ export class CstToAst {
       case 'void':
         return { kind: 'unary', op: op.image as UnaryOp, operand, span };
       case '...':
-        this.report('VLV0223', s, {}, 'test each part instead, e.g. `a.includes(x) || b.includes(x)`');
+        this.report('VLV0223', s, { within: 'list' });
         break;
       case 'new':
         // What follows `new` is a constructor call; reporting it as a call too would be an echo.
@@ -262,7 +261,7 @@ export class CstToAst {
     if (c.args) {
       const argsNode = c.args[0] as CstNode;
       const args = ((argsNode.children.assignment ?? []) as CstNode[]).map((a) => this.expr(a, nodeSpan(argsNode)));
-      this.report('VLV0221', { start: (c.OptionalChain[0] as IToken).startOffset, end: span.end }, {}, optionalCallHint(object));
+      this.report('VLV0221', { start: (c.OptionalChain[0] as IToken).startOffset, end: span.end }, optionalCallee(object));
       // `_` and a called name are reported by this code alone; the rest is still checked.
       const parts = object.kind === 'identifier' ? args : [object, ...args];
       return this.error(span, parts);
@@ -288,14 +287,14 @@ export class CstToAst {
         if (/^0[0-9_]/.test(tok.image)) return this.leadingZero(tok.image, s);
         return { kind: 'literal', value: parseNumber(tok.image), span: s };
       case 'BadNumber':
-        if (BIGINT.test(tok.image)) this.report('VLV0222', s, { text: tok.image }, `write the number \`${tok.image.slice(0, -1)}\``);
+        if (BIGINT.test(tok.image)) this.report('VLV0222', s, { text: tok.image });
         else this.report('VLV0215', s, { text: tok.image });
         return this.error(s);
       case 'StringLiteral':
         if (this.badEscapes(tok.image.slice(1, -1), tok.startOffset + 1)) return this.error(s);
         return { kind: 'literal', value: decodeEscapes(tok.image.slice(1, -1)), span: s };
       case 'UnterminatedString':
-        this.report('VLV0202', s, {}, `close it with ${tok.image[0]}`);
+        this.report('VLV0202', s, { quote: tok.image[0] });
         return this.error(s);
       case 'Kw_true':
         return { kind: 'literal', value: true, span: s };
@@ -309,7 +308,7 @@ export class CstToAst {
         this.report('VLV0208', s, {});
         return this.error(s);
       case 'UnterminatedRegex':
-        this.report('VLV0214', s, {}, 'close it with `/`');
+        this.report('VLV0214', s, { open: 'regex' });
         return this.error(s);
       case 'RegexLiteral': {
         const close = tok.image.lastIndexOf('/');
@@ -378,7 +377,7 @@ export class CstToAst {
     const span = nodeSpan(node);
     const values = ((c.assignment ?? []) as CstNode[]).map((a) => this.expr(a, span));
     if (c.Ellipsis) {
-      this.report('VLV0223', tokenSpan(c.Ellipsis[0] as IToken), {}, 'read the properties you need instead');
+      this.report('VLV0223', tokenSpan(c.Ellipsis[0] as IToken), { within: 'object' });
       return { kind: 'refused', parts: values };
     }
     if (c.functionBody) {
@@ -444,7 +443,7 @@ export class CstToAst {
   /** Reports every escape JavaScript refuses in a string or template body starting at `offset`. */
   private badEscapes(body: string, offset: number): boolean {
     const problems = escapeProblems(body);
-    for (const p of problems) this.report(p.code, { start: offset + p.start, end: offset + p.end }, { text: p.text }, p.hint);
+    for (const p of problems) this.report(p.code, { start: offset + p.start, end: offset + p.end }, { text: p.text });
     return problems.length > 0;
   }
 
@@ -453,12 +452,7 @@ export class CstToAst {
    * and the others as decimal; strict mode refuses all of them, and so do we (spec section 7).
    */
   private leadingZero(image: string, s: Span): Expr {
-    const digits = image.replace(/_/g, '');
-    const decimal = digits.replace(/^0+(?=[0-9])/, '');
-    const hint = /^0[0-7]+$/.test(digits)
-      ? `write \`0o${decimal}\` for the octal number ${parseInt(digits, 8)} (how sloppy JavaScript reads it), or \`${decimal}\``
-      : `write \`${decimal}\``;
-    this.report('VLV0219', s, { text: image }, hint);
+    this.report('VLV0219', s, { text: image });
     return this.error(s);
   }
 
@@ -469,7 +463,7 @@ export class CstToAst {
       // Underline from the opening backtick, not just the unclosed tail.
       const head = c.TemplateHead?.[0] as IToken | undefined;
       const at = tokenSpan(open);
-      this.report('VLV0214', head ? { start: head.startOffset, end: at.end } : at, {}, 'close it with `');
+      this.report('VLV0214', head ? { start: head.startOffset, end: at.end } : at, { open: 'template' });
       return this.error(span);
     }
     if (c.TemplateFull) {
@@ -483,7 +477,7 @@ export class CstToAst {
     const exprs = ((c.sequence ?? []) as CstNode[]).map((e) => this.expr(e, span));
     const head = c.TemplateHead?.[0] as IToken | undefined;
     if (head && !c.TemplateTail) {
-      this.report('VLV0214', { start: head.startOffset, end: Math.max((head.endOffset ?? head.startOffset) + 1, span.end) }, {}, 'close it with `}` and a backtick');
+      this.report('VLV0214', { start: head.startOffset, end: Math.max((head.endOffset ?? head.startOffset) + 1, span.end) }, { open: 'substitution' });
       return this.error(span, exprs);
     }
     const bodies = pieces.map((t) => {
@@ -499,11 +493,11 @@ export class CstToAst {
 }
 
 /** `x.trim?.()` → `x?.trim()`: the `?.` that skips a method call goes before the method. */
-function optionalCallHint(callee: Expr): string | undefined {
-  if (callee.kind === 'identifier' && callee.name === '_') return 'a record reference is called directly: `_(name)`';
-  if (callee.kind !== 'member' || callee.computed || callee.property.kind !== 'literal') return undefined;
-  const receiver = print(callee.object);
-  return `allowed methods always exist; to skip the call when \`${receiver}\` is null or undefined, write \`${receiver}?.${String(callee.property.value)}(…)\``;
+/** What the hint of an optional call speaks about: `_`, a method of a printed receiver, or nothing. */
+function optionalCallee(callee: Expr): MessageParams<'VLV0221'> {
+  if (callee.kind === 'identifier' && callee.name === '_') return { callee: 'record' };
+  if (callee.kind !== 'member' || callee.computed || callee.property.kind !== 'literal') return {};
+  return { callee: { receiver: print(callee.object), method: String(callee.property.value) } };
 }
 
 function parseNumber(image: string): number {

@@ -1,4 +1,4 @@
-import { type Code, MESSAGES, type MessageParams } from './messages.js';
+import { type Code, type Entry, MESSAGES, type MessageParams } from './messages.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -25,13 +25,19 @@ export class DiagnosticSink {
     readonly text: string,
   ) {}
 
-  /** `severity` overrides the catalogue's default (the type checker reports errors as warnings without a schema). */
-  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity): Diagnostic {
-    const entry = MESSAGES[code];
+  /**
+   * Message and hint both come from the catalogue entry and `params`: a call site gives no text of
+   * its own. `severity` overrides the catalogue's default (the type checker reports errors as
+   * warnings without a schema).
+   */
+  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity): Diagnostic {
+    // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
+    const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
+    const hint = entry.hint?.(params);
     const d: Diagnostic = {
       code,
       severity: severity ?? entry.severity,
-      message: (entry.message as (p: MessageParams<C>) => string)(params),
+      message: entry.message(params),
       file: this.file,
       start: (this.lines ??= new LineIndex(this.text)).position(where.start),
       end: this.lines.position(Math.max(where.start, where.end)),

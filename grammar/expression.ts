@@ -11,7 +11,7 @@ export function parseExpression(text: string, report: Reporter): Expr {
   const lexed = ruleLexer.tokenize(text);
   for (const e of lexed.errors) {
     const char = text.slice(e.offset, e.offset + Math.max(1, e.length));
-    report('VLV0203', { start: e.offset, end: e.offset + Math.max(1, e.length) }, { char: [...char][0] ?? char }, unexpectedCharHint(char));
+    report('VLV0203', { start: e.offset, end: e.offset + Math.max(1, e.length) }, { char: [...char][0] ?? char });
   }
   ruleParser.input = lexed.tokens;
   const cst = ruleParser.sequence();
@@ -23,9 +23,9 @@ export function parseExpression(text: string, report: Reporter): Expr {
   // Meaning first: once a statement or a function is recognised, the parser's complaints about
   // what follows it are echoes of that one mistake.
   let constructAt = Infinity;
-  const ast = new CstToAst((code, where, params, hint) => {
+  const ast = new CstToAst((code, where, params) => {
     if (CONSTRUCTS.has(code)) constructAt = Math.min(constructAt, where.start);
-    report(code, where, params, hint);
+    report(code, where, params);
   }).expr(cst, { start: 0, end: text.length });
   for (const e of parseErrors) if (e.span.start < constructAt) report('VLV0201', e.span, { detail: e.detail });
   return ast;
@@ -33,8 +33,3 @@ export function parseExpression(text: string, report: Reporter): Expr {
 
 /** Codes for constructs whose text the parser only half understands (statements, functions). */
 const CONSTRUCTS = new Set(['VLV0206', 'VLV0216', 'VLV0214']);
-
-function unexpectedCharHint(char: string): string | undefined {
-  if (char.startsWith('\\')) return 'escapes such as `\\u0061` are only allowed inside strings';
-  return undefined;
-}

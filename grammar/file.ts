@@ -86,7 +86,7 @@ function substitutePattern(key: string, keySpan: Span, text: string, env: Enviro
       return value;
     }
     const where = exact ? { start: base + at, end: base + at + whole.length } : keySpan;
-    sink.report('VLV0117', where, { name }, `set \`${name}\` in the server's environment, or write the pattern out`);
+    sink.report('VLV0117', where, { name });
     complete = false;
     return whole;
   });
@@ -115,7 +115,7 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
   if (!root || loaded.diagnostics.some((d) => d.code === 'VLV0001' || d.code === 'VLV0003')) return { diagnostics: loaded.diagnostics };
   if (root.kind !== 'map') {
-    sink.report('VLV0111', root.span, { what: 'the permissions file', found: describe(root) }, 'start with `record:`, `event:`, `rpc:` and `presence:`');
+    sink.report('VLV0111', root.span, { what: 'the permissions file', found: describe(root), expected: 'sections' });
     return { diagnostics: [...loaded.diagnostics, ...sink.items] };
   }
   const sections: SectionAst[] = root.entries.map((entry) => {
@@ -137,7 +137,7 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
 }
 
 function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Reporter {
-  return (code, where, params, hint) => sink.report(code, toFileSpan(where), params, hint);
+  return (code, where, params) => sink.report(code, toFileSpan(where), params);
 }
 
 /**
@@ -162,8 +162,8 @@ function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: strin
     // "0", an unknown action (an error there too); anything else defines nothing (a warning).
     const iterable = (value.kind === 'scalar' && typeof value.value === 'string' && value.value !== '') || (value.kind === 'seq' && value.items.length > 0);
     const at = value.kind === 'scalar' && value.value === null ? keySpan : value.span;
-    if (iterable) sink.report('VLV0111', at, { what: `the rules of pattern \`${key}\``, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
-    else sink.report('VLV0114', at, { pattern: key, found: describe(value) }, 'map each action to a rule, e.g. `read: true`');
+    if (iterable) sink.report('VLV0111', at, { what: `the rules of pattern \`${key}\``, found: describe(value), expected: 'actions' });
+    else sink.report('VLV0114', at, { pattern: key, found: describe(value) });
     return { text: key, keySpan, pattern, rules, isMap: false, node: value };
   }
   for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));

@@ -304,12 +304,3 @@ export function scanRegexSyntax(text: string): RegexScan {
   if (!/[.+?^()[\]{}|\\]/.test(text)) return { syntax: [], dots: [], literals: [] };
   return new Scanner(text).run();
 }
-
-/** The hint for a pattern with regex syntax: its Valve form when one follows, else the piece's own advice. */
-export function regexHint(forms: readonly string[] | undefined, piece: RegexSyntax): string {
-  // `.*` → `*`: say what the Valve `*` is, since it looks like the same thing written shorter.
-  const star = piece.text.startsWith('.') && forms?.some((f) => f.includes('*')) ? ' (a Valve `*` matches any run of characters)' : '';
-  if (forms && forms.length === 1) return `write \`${forms[0]}\`${star}`;
-  if (forms && forms.length > 1) return `write these patterns instead, each with the same rules: ${forms.map((f) => `\`${f}\``).join(', ')}${star}`;
-  return piece.advice;
-}

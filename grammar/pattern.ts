@@ -1,6 +1,6 @@
 /** Path patterns: `*` (any run of characters), `$name` (one segment), everything else literal. */
 import type { Reporter } from './cst-to-ast.js';
-import { regexHint, scanRegexSyntax } from './pattern-regex.js';
+import { scanRegexSyntax } from './pattern-regex.js';
 
 export type PatternPart =
   | { readonly kind: 'literal'; readonly text: string }
@@ -24,7 +24,7 @@ export function parsePattern(text: string, report: Reporter, written?: string): 
     return undefined;
   }
   if (text.startsWith('/')) {
-    report('VLV0108', { start: 0, end: 1 }, { reason: 'a pattern can not start with `/`' }, `write \`${text.replace(/^\/+/, '')}\``);
+    report('VLV0108', { start: 0, end: 1 }, { reason: 'a pattern can not start with `/`', rewrite: text.replace(/^\/+/, '') });
     return undefined;
   }
   const parts: PatternPart[] = [];
@@ -46,19 +46,19 @@ export function parsePattern(text: string, report: Reporter, written?: string): 
         // deepstream's pattern is a regular expression, where a final `$` is the end anchor: it
         // matches nothing more.
         // Alone it leaves `^$`: only the empty name, which no client sends.
-        report('VLV0116', { start: i, end: i + 1 }, {}, i === 0 ? 'the pattern `$` matches only the empty name, which no client sends: remove the entry, or write `*` for every name' : undefined);
+        report('VLV0116', { start: i, end: i + 1 }, i === 0 ? { whole: true } : {});
         continue;
       }
       if (!m) {
         const env = /^\$\{[^}]*\}/.exec(text.slice(i));
-        if (env) report('VLV0109', { start: i, end: i + env[0].length }, { text: env[0] }, 'an environment variable is substituted only when substitution is on: `--substitute-env` (valve check, test, eval, compile, serve), the plugin option `substituteEnv: true`, or `env` in the API');
+        if (env) report('VLV0109', { start: i, end: i + env[0].length }, { text: env[0], substitution: true });
         else report('VLV0109', { start: i, end: Math.min(text.length, i + 2) }, { text: text.slice(i, i + 2) });
         ok = false;
         continue;
       }
       const name = `$${m[0]}`;
       if (variables.includes(name)) {
-        report('VLV0110', { start: i, end: i + name.length }, { name }, 'give each variable its own name');
+        report('VLV0110', { start: i, end: i + name.length }, { name });
         ok = false;
       }
       flush();
@@ -74,13 +74,13 @@ export function parsePattern(text: string, report: Reporter, written?: string): 
   if (scan.syntax.length > 0) {
     const suggested = written === undefined ? scan.forms : scanRegexSyntax(written).forms;
     const forms = suggested?.every(isValidPattern) ? suggested : undefined;
-    for (const s of scan.syntax) report('VLV0118', { start: s.start, end: s.end }, { text: s.text, meaning: s.meaning }, regexHint(forms, s));
+    for (const s of scan.syntax) report('VLV0118', { start: s.start, end: s.end }, { text: s.text, meaning: s.meaning, advice: s.advice, ...(forms ? { forms } : {}) });
     ok = false;
   }
   // Literal to deepstream too (same decisions), but it looks like syntax: `users/{id}` is a slip for `$id`.
-  for (const l of scan.literals) report('VLV0120', { start: l.start, end: l.end }, { text: l.text }, l.advice ?? 'nothing to change if the name holds it; a Valve pattern has only `*` and `$name`');
+  for (const l of scan.literals) report('VLV0120', { start: l.start, end: l.end }, { text: l.text, ...(l.advice === undefined ? {} : { advice: l.advice }) });
   if (scan.syntax.length === 0 && scan.dots.length > 0) {
-    report('VLV0112', { start: scan.dots[0], end: scan.dots[0] + 1 }, { chars: '`.`', count: 1 }, 'here `.` matches only a dot, as in `config.json`; deepstream matched any character there: for other names use `*` or `$name`, or list them as patterns');
+    report('VLV0112', { start: scan.dots[0], end: scan.dots[0] + 1 }, { chars: '`.`', count: 1 });
   }
   return ok ? { text, parts, variables } : undefined;
 }

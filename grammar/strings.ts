@@ -41,11 +41,9 @@ export interface EscapeProblem {
   readonly start: number;
   readonly end: number;
   readonly text: string;
-  readonly hint?: string;
 }
 
 const HEX = /[0-9a-fA-F]/;
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 /**
  * The escapes in a string or template body that JavaScript refuses: `\x4`, `\u12`, `\u{}`,
@@ -63,7 +61,7 @@ export function escapeProblems(body: string): EscapeProblem[] {
     if (n === 'x') {
       let j = i + 1;
       while (j < i + 3 && HEX.test(body[j] ?? '')) j++;
-      if (j < i + 3) out.push({ code: 'VLV0217', start, end: j, text: body.slice(start, j), hint: '`\\x` takes two hexadecimal digits, as in `\\x41`; write `\\\\` for a backslash' });
+      if (j < i + 3) out.push({ code: 'VLV0217', start, end: j, text: body.slice(start, j) });
       else i = j - 1;
     } else if (n === 'u' && body[i + 1] === '{') {
       let j = i + 2;
@@ -72,7 +70,7 @@ export function escapeProblems(body: string): EscapeProblem[] {
         // Underline through the closing brace when there is one close by: `\u{41zz}`.
         const close = body.indexOf('}', j);
         const end = close >= 0 && close - j < 8 ? close + 1 : Math.min(body.length, j + 1);
-        out.push({ code: 'VLV0217', start, end, text: body.slice(start, end), hint: '`\\u{…}` takes one to six hexadecimal digits, as in `\\u{1F600}`' });
+        out.push({ code: 'VLV0217', start, end, text: body.slice(start, end) });
         i = end - 1;
       } else {
         if (parseInt(body.slice(i + 2, j), 16) > 0x10ffff) out.push({ code: 'VLV0218', start, end: j + 1, text: body.slice(start, j + 1) });
@@ -81,17 +79,16 @@ export function escapeProblems(body: string): EscapeProblem[] {
     } else if (n === 'u') {
       let j = i + 1;
       while (j < i + 5 && HEX.test(body[j] ?? '')) j++;
-      if (j < i + 5) out.push({ code: 'VLV0217', start, end: j, text: body.slice(start, j), hint: '`\\u` takes four hexadecimal digits, or one to six in braces: `\\u0041`, `\\u{41}`' });
+      if (j < i + 5) out.push({ code: 'VLV0217', start, end: j, text: body.slice(start, j) });
       else i = j - 1;
     } else if (n === '8' || n === '9') {
-      out.push({ code: 'VLV0220', start, end: i + 1, text: body.slice(start, i + 1), hint: `write \`${n}\`: the backslash adds nothing` });
+      out.push({ code: 'VLV0220', start, end: i + 1, text: body.slice(start, i + 1) });
     } else if (/[0-7]/.test(n) && !(n === '0' && !/[0-9]/.test(body[i + 1] ?? ''))) {
       // JavaScript's LegacyOctalEscapeSequence: up to three digits, the first 0-3 for three.
       let j = i + 1;
       const most = /[0-3]/.test(n) ? 3 : 2;
       while (j < i + most && /[0-7]/.test(body[j] ?? '')) j++;
-      const code = parseInt(body.slice(i, j), 8);
-      out.push({ code: 'VLV0220', start, end: j, text: body.slice(start, j), hint: `write \`\\x${hex2(code)}\` for the character it stands for in sloppy mode (U+${code.toString(16).toUpperCase().padStart(4, '0')})` });
+      out.push({ code: 'VLV0220', start, end: j, text: body.slice(start, j) });
       i = j - 1;
     }
   }

@@ -190,7 +190,7 @@ describe('oldData, data and patches', () => {
     expect(missing.allowed).toBe(true);
     const readsData = engineFor(`  "*":\n    write: "data === undefined"`);
     const m2 = await readsData.check({ type: 'record', action: 'write', name: 'zz', patch: { path: 'a', value: 1 } });
-    expect(m2).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(m2).toMatchObject({ allowed: false, reason: { code: 'VLV0919' } });
     expect(m2.error).toMatch(/`zz` does not exist, so the patch has nothing to apply to/);
     const setData = await readsData.check({ type: 'record', action: 'write', name: 'zz', messageAction: 'UPDATE', patch: { path: 'a', value: 1 } });
     expect(setData.allowed).toBe(true);
@@ -213,6 +213,15 @@ describe('fail closed', () => {
     expect(d.allowed).toBe(false);
     expect(d.reason.code).toBe('VLV0901');
     expect(d.location).toBe('rules.yml:3:11');
+  });
+  it('a failure outside the rule set (an overrides object that throws when read) denies with VLV0915, not a rule failure', () => {
+    const overrides = {
+      get loadRecord(): never {
+        throw new Error('boom');
+      },
+    };
+    const d = engineFor(`  "*":\n    read: true`).check(read('x'), overrides) as Decision;
+    expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0915', message: 'rule failed: internal error: boom' }, error: 'internal error: boom' });
   });
   it('refuses to build an engine from rules with errors, listing them', () => {
     expect(() => engineFor(`  "*":\n    read: "process.exit(1)"`)).toThrow(RulesError);

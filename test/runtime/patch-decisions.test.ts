@@ -48,14 +48,14 @@ describe('a patch', () => {
 
   it('a patch that can not be applied says why', async () => {
     const d = await decide('true', patch('a', nested(200_000)));
-    expect(d.reason.code).toBe('VLV0901');
+    expect(d.reason.code).toBe('VLV0918');
     expect(d.reason.message).toMatch(/^the patch can not be applied: /);
   });
 
   it('of a record that does not exist: a rule reading `data` is denied and told why; one that does not is run', async () => {
     const loadRecord = (): unknown => null;
     const missing = patch('a', 1, { oldData: undefined });
-    expect((await decide('data !== null', missing, { loadRecord })).reason).toEqual({ code: 'VLV0901', message: 'the record `doc/1` does not exist, so the patch has nothing to apply to (the rule reads `data`)' });
+    expect((await decide('data !== null', missing, { loadRecord })).reason).toEqual({ code: 'VLV0919', message: 'the record `doc/1` does not exist, so the patch has nothing to apply to (the rule reads `data`)' });
     expect((await decide("user.id === 'u'", missing, { loadRecord })).allowed).toBe(true);
     // Sent as an update (create-and-patch, setData): the rule runs with `data` undefined.
     expect((await decide('data === undefined', { ...missing, messageAction: 'UPDATE' }, { loadRecord })).allowed).toBe(true);

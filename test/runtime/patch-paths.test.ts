@@ -116,7 +116,7 @@ describe('the engine decides patches at these paths', () => {
     const d = await module.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: 'a', value: 1 } });
     expect(d).toMatchObject({ allowed: true });
     const reads = await merged.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: 'a', value: 1 } });
-    expect(reads).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(reads).toMatchObject({ allowed: false, reason: { code: 'VLV0919' } });
     expect(reads.error).toContain(`the record \`r\` is stored as a ${typeof oldData}, not an object, so the patch has nothing to apply to`);
     // the path is still checked: an invalid one denies whatever the rule
     const bad = await module.check({ type: 'record', action: 'write', name: 'r', user: { id: 'alice' }, oldData, patch: { path: '__proto__.x', value: 1 } });

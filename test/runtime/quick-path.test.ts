@@ -156,8 +156,8 @@ describe('the full path decides the rest, and says why', () => {
     expect(await decide('true', publish({}, { user: { id: 5 } as never }))).toMatchObject({ quick: true, d: { allowed: true } });
     expect(await decide('true', write(undefined, { user: { id: 5 } as never, patch: { path: 'a', value: 1 } }))).toMatchObject({ quick: false, d: { allowed: true } });
     expect(await decide('data !== null', publish({}, { user: { id: 5 } as never }))).toMatchObject({ quick: false, d: { allowed: false, reason: { code: 'VLV0913' } } });
-    expect(await decide('data !== null', publish({}), { limits: { maxDepth: 0 } })).toMatchObject({ quick: false, d: { allowed: false, reason: { code: 'VLV0901', message: 'rule failed: invalid limits: the limit `maxDepth` must be a whole number of at least 1, not 0' } } });
-    expect(await decide('true', write({}), { limits: { maxDepth: 0 } })).toMatchObject({ quick: false, d: { allowed: false, reason: { code: 'VLV0901' } } });
+    expect(await decide('data !== null', publish({}), { limits: { maxDepth: 0 } })).toMatchObject({ quick: false, d: { allowed: false, reason: { code: 'VLV0916', message: 'rule failed: invalid limits: the limit `maxDepth` must be a whole number of at least 1, not 0' } } });
+    expect(await decide('true', write({}), { limits: { maxDepth: 0 } })).toMatchObject({ quick: false, d: { allowed: false, reason: { code: 'VLV0916' } } });
   });
 
   it('every check of a RuleSet made with `quick: false`', async () => {

@@ -113,9 +113,9 @@ describe('an input that can not be read or copied', () => {
 
   it('a patch value or a stored record given with a getter can not be copied into the patched record', async () => {
     const value = getter({ a: 1 }, 'g');
-    expect((await decide('true', write({ data: undefined, patch: { path: 'a', value } }))).reason).toEqual({ code: 'VLV0901', message: 'rule failed: the patch value holds a getter, which can not be copied to apply the patch' });
+    expect((await decide('true', write({ data: undefined, patch: { path: 'a', value } }))).reason).toEqual({ code: 'VLV0917', message: 'rule failed: the patch value holds a getter, which can not be copied to apply the patch' });
     const oldData = getter({ a: 1 }, 'g');
-    expect((await decide('true', write({ data: undefined, oldData, patch: { path: 'a', value: 2 } }))).reason).toEqual({ code: 'VLV0901', message: 'rule failed: the stored record (`oldData`) holds a getter, which can not be copied to apply the patch' });
+    expect((await decide('true', write({ data: undefined, oldData, patch: { path: 'a', value: 2 } }))).reason).toEqual({ code: 'VLV0917', message: 'rule failed: the stored record (`oldData`) holds a getter, which can not be copied to apply the patch' });
   });
 
   it('a loaded stored record with a getter can not be patched', async () => {

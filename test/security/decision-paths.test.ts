@@ -110,7 +110,7 @@ describe('failures deny', () => {
       const pending = set.check(write(), options);
       expect(pending, path).toBeInstanceOf(Promise);
       const d = await pending;
-      expect(d, path).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+      expect(d, path).toMatchObject({ allowed: false, reason: { code: 'VLV0915' } });
       expect(d.error, path).toContain('internal error: boom');
     }
   });

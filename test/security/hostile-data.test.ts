@@ -190,8 +190,8 @@ describe('patches against hostile paths and records', () => {
 
   it('a stored record or a patch value with a getter is not copied (the copy would call it)', async () => {
     const withGetter = getter({ a: 1 }, 'g');
-    expect(await check(m, { name: 'p/x', oldData: withGetter, patch: { path: 'a', value: 2 } })).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
-    expect(await check(m, { name: 'p/x', oldData: stored, patch: { path: 'a', value: getter({}, 'g') } })).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(await check(m, { name: 'p/x', oldData: withGetter, patch: { path: 'a', value: 2 } })).toMatchObject({ allowed: false, reason: { code: 'VLV0917' } });
+    expect(await check(m, { name: 'p/x', oldData: stored, patch: { path: 'a', value: getter({}, 'g') } })).toMatchObject({ allowed: false, reason: { code: 'VLV0917' } });
     const loaded = await check(m, { name: 'p/x', oldData: undefined, patch: { path: 'a', value: 2 } }, { loadRecord: () => getter({ a: 1 }, 'g') });
     expect(loaded).toMatchObject({ allowed: false, reason: { code: 'VLV0904' } });
   });

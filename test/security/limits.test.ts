@@ -199,7 +199,7 @@ describe('run-time limits', () => {
     expect(() => engine('true', { maxRecordSiz: 1 } as never)).toThrow(/unknown limit `maxRecordSiz`/);
     const { module } = compile(permissionsFile('data.x === 1'));
     const d = (await module!.check(write({ x: 1 }), { limits: { maxDepth: Number.NaN } })) as Decision;
-    expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(d).toMatchObject({ allowed: false, reason: { code: 'VLV0916' } });
     expect(d.error).toContain('invalid limits');
   });
 });

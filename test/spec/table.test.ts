@@ -511,7 +511,7 @@ describe('§7 FIXED: a path write merges into the stored record', () => {
   it('a patch of a record that does not exist denies when the rule reads data, and otherwise runs the rule', async () => {
     const reads = load(file({ record: '  "*":\n    write: "data === undefined && user.id === \'a\'"\n' }));
     const patch = { type: 'record', action: 'write', name: 'r', user: { id: 'a' }, patch: { path: 'a', value: 1 } } as const;
-    expect(await check(reads, patch, { loadRecord: () => null })).toMatchObject({ allowed: false, reason: { code: 'VLV0901' } });
+    expect(await check(reads, patch, { loadRecord: () => null })).toMatchObject({ allowed: false, reason: { code: 'VLV0919' } });
     expect((await check(reads, { ...patch, messageAction: 'UPDATE' }, { loadRecord: () => null })).allowed).toBe(true);
     const ignores = load(file({ record: '  "*":\n    write: "user.id === \'a\'"\n' }));
     expect((await check(ignores, patch, { loadRecord: () => null })).allowed).toBe(true);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES, METHODS } from '../../compiler/builtins.js';
+import { DiagnosticSink } from '../../grammar/diagnostic.js';
 import { CODES, MESSAGES } from '../../grammar/messages.js';
 import { methods } from '../../engine/stdlib.js';
 
@@ -35,6 +36,20 @@ describe('diagnostic catalogue', () => {
       .join('\n');
     const unused = CODES.filter((c) => !text.includes(`'${c}'`) && !text.includes(`MESSAGES.${c}`));
     expect(unused).toEqual([]);
+  });
+
+  it('words every hint in the catalogue: a call site gives parameters, never hint text', () => {
+    const sink = new DiagnosticSink('f.yml', '$a/$a');
+    // @ts-expect-error the fourth argument is a severity; a free-text hint no longer type-checks
+    const d = sink.report('VLV0110', { start: 3, end: 5 }, { name: '$a' }, 'free text');
+    expect(d.hint).toBe('give each variable its own name');
+    expect(sink.report('VLV0110', { start: 3, end: 5 }, { name: '$a' }, 'info')).toMatchObject({ severity: 'info', hint: 'give each variable its own name' });
+    // No `hint: '…'` (or a template) in the toolchain's sources outside the catalogue.
+    const literal = /\bhint\s*:\s*['"`]/;
+    const offenders = ['grammar', 'compiler', 'engine', 'tooling', 'adapters', 'cli']
+      .flatMap(sources)
+      .filter((f) => !f.endsWith('messages.ts') && literal.test(readFileSync(join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 
   it('documents every code in the README with its summary', () => {
