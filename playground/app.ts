@@ -4,6 +4,7 @@
  */
 import { client, exampleState, firstState } from './boot.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
+import { plural } from '../grammar/text.js';
 import { byId, h, shown } from './dom.js';
 import { EXAMPLES, exampleById } from './examples.js';
 import { explainDecorations } from './explain-view.js';
@@ -85,7 +86,7 @@ function showDiagnostics(list: readonly Diagnostic[], inSchema: readonly Diagnos
   const warnings = all.filter((d) => d.severity === 'warning').length;
   const status = byId('status');
   status.className = `status ${errors ? 'bad' : warnings ? 'warn' : 'ok'}`;
-  status.textContent = errors || warnings ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'No problems';
+  status.textContent = errors || warnings ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : 'No problems';
   byId('problems-summary').textContent = `Problems (${all.length})`;
   byId('problems').replaceChildren(...list.map((d) => problemItem(d, false)), ...inSchema.map((d) => problemItem(d, true)));
   byId('schema-problems').replaceChildren(...inSchema.map((d) => problemItem(d, true)));

@@ -3,6 +3,7 @@
  * answers completion and hover questions, decides simulator requests with an explanation, and
  * runs test files. Everything here is the same code the CLI runs; the page only shows results.
  */
+import { noun, plural } from '../grammar/text.js';
 import { compile, type CompileResult } from '../runtime/rules-module.js';
 import { explain } from '../runtime/explain.js';
 import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
@@ -22,7 +23,7 @@ function compiled(text: string, file: string, schema: string): CompileResult {
 const notCompiled = (result: CompileResult): string => {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const where = errors.every((d) => d.file === SCHEMA_FILE) ? 'The schema has' : 'The rules have';
-  return `${where} ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to run requests.`;
+  return `${where} ${plural(errors.length, 'error')}; fix ${noun(errors.length, 'it', 'them')} to run requests.`;
 };
 
 async function simulate({ text, file, schema, request, records }: Requests['simulate']['args']): Promise<SimulateReply> {

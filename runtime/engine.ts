@@ -10,6 +10,7 @@ import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
 import { compile, type RulesModule } from './rules-module.js';
 import { checkEngineOptions, checkRulesInput } from './engine-options.js';
 import type { Environment } from '../grammar/file.js';
+import { plural } from '../grammar/text.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
 export class RulesError extends Error {
@@ -18,7 +19,7 @@ export class RulesError extends Error {
     file: string,
   ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the permission rules; first: ${errors[0] ? `${errors[0].start.line}:${errors[0].start.column} ${errors[0].code} ${errors[0].message}` : 'none'}`);
+    super(`${file}: ${plural(errors.length, 'error')} in the permission rules; first: ${errors[0] ? `${errors[0].start.line}:${errors[0].start.column} ${errors[0].code} ${errors[0].message}` : 'none'}`);
     this.name = 'RulesError';
   }
 }

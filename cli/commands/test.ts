@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
+import { plural } from '../../grammar/text.js';
 import { CoverageCollector, type CoverageReport } from '../../runtime/coverage.js';
 import { compile, type RulesModule } from '../../runtime/rules-module.js';
 import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../runtime/test-file.js';
@@ -88,7 +89,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     }
     if (!rules.module) {
       const n = rules.diagnostics.filter((d) => d.severity === 'error').length;
-      problems.push({ error: { file, ...suite.permissionsAt, message: `the rules file ${path} has ${n} error${n === 1 ? '' : 's'} (\`valve check ${path}\` lists them)` }, source });
+      problems.push({ error: { file, ...suite.permissionsAt, message: `the rules file ${path} has ${plural(n, 'error')} (\`valve check ${path}\` lists them)` }, source });
       continue;
     }
     loaded.push({ file, source, suite, rules });
@@ -103,7 +104,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
       for (const p of problems) io.err(`${formatProblem(p.error, p.source, { color: io.errColor })}\n`);
     }
     const n = problems.length;
-    io.err(`valve: ${n} problem${n === 1 ? '' : 's'} in test files; no test was run\n`);
+    io.err(`valve: ${plural(n, 'problem')} in test files; no test was run\n`);
     return 2;
   }
 
