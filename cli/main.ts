@@ -4,6 +4,7 @@ import { runCheck } from './commands/check.js';
 import { runCompile } from './commands/compile.js';
 import { runExplain } from './commands/explain.js';
 import { UsageError } from './io.js';
+import { errorText } from '../grammar/text.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -164,7 +165,7 @@ Examples:
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {
-        process.stderr.write(`valve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
         process.exit(70);
       });
   });
@@ -195,7 +196,7 @@ try {
     process.stderr.write(`valve: ${e.message}\n`);
     exitCode = 2;
   } else {
-    process.stderr.write(`valve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
     exitCode = 70;
   }
 }

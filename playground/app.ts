@@ -4,7 +4,7 @@
  */
 import { client, exampleState, firstState } from './boot.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
-import { plural } from '../grammar/text.js';
+import { errorText, plural } from '../grammar/text.js';
 import { byId, h, shown } from './dom.js';
 import { EXAMPLES, exampleById } from './examples.js';
 import { explainDecorations } from './explain-view.js';
@@ -167,7 +167,7 @@ recordsText.addEventListener('input', () => {
     const v: unknown = recordsText.value.trim() === '' ? {} : JSON.parse(recordsText.value);
     byId('records-error').textContent = v !== null && typeof v === 'object' && !Array.isArray(v) ? '' : 'Expected a JSON object mapping record names to their data.';
   } catch (e) {
-    byId('records-error').textContent = shown(e instanceof Error ? e.message : String(e));
+    byId('records-error').textContent = shown(errorText(e));
   }
 });
 

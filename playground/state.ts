@@ -4,6 +4,7 @@
  */
 import { actionsOf, isSection, type Section } from '../compiler/scope.js';
 import type { CheckRequest } from '../runtime/evaluate.js';
+import { errorText } from '../grammar/text.js';
 
 export interface RequestForm {
   readonly userId: string;
@@ -96,7 +97,7 @@ export function parseJson(text: string, field: string, empty: unknown): Parsed<u
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { ok: false, field, error: `${field}: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, field, error: `${field}: ${errorText(e)}` };
   }
 }
 

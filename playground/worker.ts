@@ -3,7 +3,7 @@
  * answers completion and hover questions, decides simulator requests with an explanation, and
  * runs test files. Everything here is the same code the CLI runs; the page only shows results.
  */
-import { noun, plural } from '../grammar/text.js';
+import { namedErrorText, noun, plural } from '../grammar/text.js';
 import { compile, type CompileResult } from '../runtime/rules-module.js';
 import { explain } from '../runtime/explain.js';
 import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
@@ -107,7 +107,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     reply = { id, ok: true, value: await handler(args) };
   } catch (err) {
     // An internal bug, not a rule problem: the page shows it instead of hanging.
-    reply = { id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    reply = { id, ok: false, error: namedErrorText(err) };
   }
   (self as unknown as Worker).postMessage(reply);
 };

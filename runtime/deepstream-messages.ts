@@ -5,6 +5,7 @@
  * hundreds of nanoseconds, for `{ ...base, more }` (issue #9).
  */
 import type { CheckRequest, RequestUser } from './evaluate.js';
+import { asError } from '../grammar/text.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the server hands a permission plugin (only the parts used here).
@@ -111,7 +112,7 @@ function payload(message: DeepstreamMessage, socket: DeepstreamSocket | null): u
   try {
     result = typeof socket?.parseData === 'function' ? socket.parseData(message) : ((message.parsedData = JSON.parse(String(message.data))), true);
   } catch (e) {
-    result = e instanceof Error ? e : new Error(String(e));
+    result = asError(e);
   }
   if (result instanceof Error) throw new DataError(`the message data is not valid JSON (${result.message})`);
   return message.parsedData;

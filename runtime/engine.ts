@@ -10,7 +10,7 @@ import { instantiate, type RuleFactory, type RuntimeRule } from './module.js';
 import { compile, type RulesModule } from './rules-module.js';
 import { checkEngineOptions, checkRulesInput } from './engine-options.js';
 import type { Environment } from '../grammar/file.js';
-import { plural } from '../grammar/text.js';
+import { errorText, plural } from '../grammar/text.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
 export class RulesError extends Error {
@@ -95,8 +95,8 @@ export function createEngine(options: EngineOptions): Engine {
           action: request.action,
           name: request.name,
           rounds: 0,
-          reason: { code: 'VLV0901', message: `rule failed: internal error: ${e instanceof Error ? e.message : String(e)}` },
-          error: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+          reason: { code: 'VLV0901', message: `rule failed: internal error: ${errorText(e)}` },
+          error: `internal error: ${errorText(e)}`,
         };
       }
     },

@@ -5,6 +5,7 @@
  */
 import { constants, fstatSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { errorText } from '../grammar/text.js';
 
 export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
@@ -39,7 +40,7 @@ function refuse(s: Stats): SourceReadError | undefined {
 function failure(e: unknown): SourceReadError {
   if (e instanceof SourceReadError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : errorText(e);
   return new SourceReadError(why, code);
 }
 

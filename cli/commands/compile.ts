@@ -4,6 +4,7 @@ import { compileProgram } from '../../compiler/index.js';
 import type { Environment } from '../../grammar/file.js';
 import { readRules, UsageError, useColor } from '../io.js';
 import { formatText, summary } from '../report.js';
+import { errorText } from '../../grammar/text.js';
 
 export function runCompile(file: string, options: { readonly out?: string; readonly env?: Environment }): number {
   const { text: source, tooLarge } = readRules(file);
@@ -20,7 +21,7 @@ export function runCompile(file: string, options: { readonly out?: string; reado
   try {
     writeFileSync(options.out, result.moduleSource);
   } catch (e) {
-    throw new UsageError(`cannot write ${options.out}: ${(e as Error).message}`);
+    throw new UsageError(`cannot write ${options.out}: ${errorText(e)}`);
   }
   return 0;
 }

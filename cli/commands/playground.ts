@@ -12,6 +12,7 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { visible } from '../../grammar/visible.js';
 import { readRules, readSource, UsageError } from '../io.js';
+import { errorText } from '../../grammar/text.js';
 
 export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
@@ -185,7 +186,7 @@ export async function serveStatic(options: ServeOptions): Promise<StaticServer> 
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' || first === 0 || attempt + 1 >= PORT_ATTEMPTS) {
-        throw new UsageError(code === 'EADDRINUSE' ? `ports ${first}–${first + PORT_ATTEMPTS - 1} are all in use; try --port N` : `cannot listen on ${HOST}:${port}: ${(e as Error).message}`);
+        throw new UsageError(code === 'EADDRINUSE' ? `ports ${first}–${first + PORT_ATTEMPTS - 1} are all in use; try --port N` : `cannot listen on ${HOST}:${port}: ${errorText(e)}`);
       }
     }
   }

@@ -15,6 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../runtime/deepstream.js';
 import type { ReloadMode } from '../../runtime/deepstream.js';
 import { readSource, UsageError, useColor } from '../io.js';
+import { errorText } from '../../grammar/text.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -114,7 +115,7 @@ export function readUsers(file: string): Users {
   try {
     users = parseYaml(text);
   } catch (e) {
-    throw new UsageError(`${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${file} is not YAML or JSON: ${errorText(e).split('\n')[0]}`);
   }
   if (users === null || typeof users !== 'object' || Array.isArray(users) || Object.keys(users).length === 0) {
     throw new UsageError(`${file} must map user names to { password, serverData?, clientData? }`);
@@ -194,7 +195,7 @@ async function loadDeepstream(): Promise<new (config: Record<string, unknown>) =
     const mod = (await import('@deepstream/server')) as unknown as { Deepstream: new (config: Record<string, unknown>) => DeepstreamServer };
     return mod.Deepstream;
   } catch (e) {
-    throw new UsageError(`valve serve needs @deepstream/server 7 (npm install @deepstream/server): ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`valve serve needs @deepstream/server 7 (npm install @deepstream/server): ${errorText(e).split('\n')[0]}`);
   }
 }
 
@@ -253,7 +254,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   try {
     running = await startServer(options);
   } catch (e) {
-    process.stderr.write(`valve: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`valve: ${errorText(e)}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
   const watching = options.watch ?? true;

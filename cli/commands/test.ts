@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
-import { plural } from '../../grammar/text.js';
+import { errorText, plural } from '../../grammar/text.js';
 import { CoverageCollector, type CoverageReport } from '../../runtime/coverage.js';
 import { compile, type RulesModule } from '../../runtime/rules-module.js';
 import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../runtime/test-file.js';
@@ -66,7 +66,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
       try {
         ({ text, tooLarge } = readRules(path));
       } catch (e) {
-        problems.push({ error: { file, ...suite.permissionsAt, message: (e as Error).message }, source });
+        problems.push({ error: { file, ...suite.permissionsAt, message: errorText(e) }, source });
         continue;
       }
       if (schemaPath !== undefined) {
@@ -75,7 +75,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
           if (read.tooLarge) throw new Error(`cannot read ${schemaPath}: ${read.tooLarge.message}`);
           schema = { text: read.text, file: schemaPath };
         } catch (e) {
-          problems.push({ error: { file, ...suite.schemaAt!, message: (e as Error).message }, source });
+          problems.push({ error: { file, ...suite.schemaAt!, message: errorText(e) }, source });
           continue;
         }
       }

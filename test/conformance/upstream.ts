@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { findFlow, type Flow, type Step } from './flows.js';
 import type { Section } from '../../compiler/scope.js';
 import type { RowId } from './rows.js';
+import { namedErrorText } from '../../grammar/text.js';
 
 const require = createRequire(import.meta.url);
 const DIST = '@deepstream/server/dist/src';
@@ -453,7 +454,7 @@ export class UpstreamServer {
             try {
               callback(s, m, p, error, strict ? error === null && result === true : result);
             } catch (e) {
-              this.currentThrown.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+              this.currentThrown.push(namedErrorText(e));
             }
           },
           passItOn,
@@ -532,14 +533,13 @@ export class UpstreamServer {
     const crashed: string[] = [];
     const restorePrototypes = guardPrototypes();
     let polluted: string[] = [];
-    const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     const originalRun = RuleApplication.prototype.run;
     // Bound in the constructor, so every rule run (the first and those after record loads) goes through here.
     RuleApplication.prototype.run = function (this: Any): unknown {
       try {
         return originalRun.call(this);
       } catch (e) {
-        crashed.push(describeError(e));
+        crashed.push(namedErrorText(e));
         return undefined;
       }
     };
@@ -574,7 +574,7 @@ export class UpstreamServer {
       try {
         runStep(0);
       } catch (e) {
-        crashed.push(describeError(e));
+        crashed.push(namedErrorText(e));
       }
       // Wait for the last step to answer (every path of the plugin answers within a few turns
       // of the event loop: the cache answers on nextTick), then a few turns more for second answers.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noun, plural } from '../../grammar/text.js';
+import { asError, errorText, namedErrorText, noun, plural } from '../../grammar/text.js';
 import { written } from './sources.js';
 
 describe('plural', () => {
@@ -11,5 +11,22 @@ describe('plural', () => {
 
   it('is the one place that picks the plural of a count', () => {
     expect(written(/=== 1 \? '' : 's'|!== 1 \? 's' : ''/, ['grammar/text.ts', 'grammar/messages.ts'])).toEqual([]);
+  });
+});
+
+describe('errorText', () => {
+  it('says what a thrown value says', () => {
+    expect(errorText(new TypeError('bad'))).toBe('bad');
+    expect(errorText('plain')).toBe('plain');
+    expect(errorText(42)).toBe('42');
+    expect(namedErrorText(new TypeError('bad'))).toBe('TypeError: bad');
+    expect(namedErrorText(undefined)).toBe('undefined');
+    const e = new RangeError('x');
+    expect(asError(e)).toBe(e);
+    expect(asError('y')).toEqual(new Error('y'));
+  });
+
+  it('is the one place that turns a thrown value into text', () => {
+    expect(written(/instanceof Error \?/, ['grammar/text.ts'])).toEqual([]);
   });
 });
