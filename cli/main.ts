@@ -5,6 +5,7 @@ import { runCompile } from './commands/compile.js';
 import { runExplain } from './commands/explain.js';
 import { UsageError } from './io.js';
 import { errorText } from '../grammar/text.js';
+import { EXIT } from './exit.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -15,7 +16,7 @@ const count = (v: string): number => {
 /** `--substitute-env`: the process environment as it is now, for the compiler's `env`. */
 const withEnv = (o: { substituteEnv?: boolean }): { env?: Readonly<Record<string, string | undefined>> } => (o.substituteEnv === true ? { env: { ...process.env } } : {});
 
-let exitCode = 0;
+let exitCode: number = EXIT.ok;
 const program = new Command()
   .name('valve')
   .description('Check, compile and run Valve permission rules (permissions.yml) for deepstream')
@@ -166,7 +167,7 @@ Examples:
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {
         process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
-        process.exit(70);
+        process.exit(EXIT.internal);
       });
   });
 // ---- end of `valve serve` ---------------------------------------------------------------------
@@ -191,13 +192,13 @@ Examples:
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? 0 : 2;
+  if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   else if (e instanceof UsageError) {
     process.stderr.write(`valve: ${e.message}\n`);
-    exitCode = 2;
+    exitCode = EXIT.usage;
   } else {
     process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
-    exitCode = 70;
+    exitCode = EXIT.internal;
   }
 }
 process.exitCode = exitCode;

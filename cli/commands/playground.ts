@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { visible } from '../../grammar/visible.js';
 import { readRules, readSource, UsageError } from '../io.js';
 import { errorText } from '../../grammar/text.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
@@ -44,7 +45,7 @@ function newestMtime(path: string): number {
   try {
     st = statSync(path);
   } catch {
-    return 0;
+    return 0; // a missing path is older than any build
   }
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
@@ -216,7 +217,7 @@ export function playgroundInitial(file: string | undefined): InitialFile | undef
 }
 
 /** The command: build if needed, serve, print the address, run until Ctrl-C. Returns the exit code. */
-export async function runPlayground(file: string | undefined, options: PlaygroundOptions = {}): Promise<number> {
+export async function runPlayground(file: string | undefined, options: PlaygroundOptions = {}): Promise<ExitCode> {
   const initial = playgroundInitial(file);
   const log = (line: string): void => void process.stdout.write(`valve playground: ${line}\n`);
   const dist = ensureBuilt(packageRoot(), { force: options.rebuild, log });
@@ -229,5 +230,5 @@ export async function runPlayground(file: string | undefined, options: Playgroun
   });
   process.stdout.write('valve playground: stopping\n');
   await server.close();
-  return 0;
+  return EXIT.ok;
 }

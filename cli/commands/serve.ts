@@ -16,6 +16,7 @@ import * as plugin from '../../runtime/deepstream.js';
 import type { ReloadMode } from '../../runtime/deepstream.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -249,13 +250,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 }
 
 /** The command: start, print where to connect, run until SIGINT/SIGTERM. Returns the exit code. */
-export async function runServe(options: ServeOptions = {}): Promise<number> {
+export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
   let running: RunningServer;
   try {
     running = await startServer(options);
   } catch (e) {
     process.stderr.write(`valve: ${errorText(e)}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    return e instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
   const watching = options.watch ?? true;
   process.stdout.write(
@@ -273,5 +274,5 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
   });
   process.stdout.write('valve serve: stopping\n');
   await running.stop();
-  return 0;
+  return EXIT.ok;
 }

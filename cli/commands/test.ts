@@ -15,6 +15,7 @@ import { formatCoverage } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';
 import { formatJson, formatProblem, formatText, paint } from '../report.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export interface TestOptions {
   readonly format: 'text' | 'json';
@@ -43,7 +44,7 @@ interface Loaded {
 /** `permissions:` is relative to the test file. */
 const permissionsPath = (testFile: string, rel: string): string => (isAbsolute(rel) ? rel : join(dirname(testFile), rel));
 
-export async function runTest(files: readonly string[], options: TestOptions, io: Output = processOutput()): Promise<number> {
+export async function runTest(files: readonly string[], options: TestOptions, io: Output = processOutput()): Promise<ExitCode> {
   const withCoverage = options.coverage === true || options.coverageThreshold !== undefined;
   const rulesByPath = new Map<string, Rules>();
   const problems: { error: TestFileError; source?: string }[] = [];
@@ -105,7 +106,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     }
     const n = problems.length;
     io.err(`valve: ${plural(n, 'problem')} in test files; no test was run\n`);
-    return 2;
+    return EXIT.usage;
   }
 
   const results: { file: string; permissions: string; results: TestResult[] }[] = [];
@@ -171,5 +172,5 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     }
     io.out(`${passed} passed, ${failed} failed\n`);
   }
-  return failed > 0 || belowThreshold ? 1 : 0;
+  return failed > 0 || belowThreshold ? EXIT.failed : EXIT.ok;
 }

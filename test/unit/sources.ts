@@ -14,8 +14,8 @@ function sources(path: string): string[] {
   return readdirSync(join(root, path)).flatMap((f) => (SKIP.has(f) || f.startsWith('.') ? [] : sources(join(path, f))));
 }
 
-export function written(pattern: RegExp, allowed: readonly string[] = []): string[] {
-  return FOLDERS.flatMap(sources)
+export function written(pattern: RegExp, allowed: readonly string[] = [], folders: readonly string[] = FOLDERS): string[] {
+  return folders.flatMap(sources)
     .filter((f) => !allowed.includes(f))
     .flatMap((f) =>
       readFileSync(join(root, f), 'utf8')
