@@ -4,6 +4,7 @@ import { runCheck } from './commands/check.js';
 import { runCompile } from './commands/compile.js';
 import { runExplain } from './commands/explain.js';
 import { UsageError } from './io.js';
+import { packageVersion } from './package.js';
 import { errorText } from '../grammar/text.js';
 import { EXIT } from './exit.js';
 
@@ -20,7 +21,7 @@ let exitCode: number = EXIT.ok;
 const program = new Command()
   .name('valve')
   .description('Check, compile and run Valve permission rules (permissions.yml) for deepstream')
-  .version('0.1.0')
+  .version(packageVersion())
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
 

@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { visible } from '../../grammar/visible.js';
 import { readRules, readSource, UsageError } from '../io.js';
+import { packageRoot } from '../package.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, type ExitCode } from '../exit.js';
 
@@ -19,21 +19,6 @@ export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
 /** Ports tried after the first one before giving up. */
 const PORT_ATTEMPTS = 20;
-
-/** The repository (or installed package) root: the nearest folder up with our package.json. */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'valve-toolchain') return dir;
-      } catch {
-        // Not ours; keep looking.
-      }
-    }
-    if (dirname(dir) === dir) throw new UsageError('cannot find the valve-toolchain package root');
-  }
-}
 
 export const distDir = (root: string): string => join(root, 'playground', 'dist');
 

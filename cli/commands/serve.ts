@@ -9,14 +9,14 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../runtime/deepstream.js';
 import type { ReloadMode } from '../../runtime/deepstream.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, type ExitCode } from '../exit.js';
+import { findPackage } from '../package.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -73,11 +73,11 @@ export const DEFAULT_HOST = '127.0.0.1';
 const LOG_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, OFF: 100 };
 const FATAL_EXCEPTION = 'FATAL_EXCEPTION';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** First existing path among candidates relative to this file (source: cli/commands, build: dist/cli/commands). */
+/** A file of this package, when it exists. */
 function packageFile(relativePath: string): string | undefined {
-  return [join(here, '..', '..', relativePath), join(here, '..', '..', '..', relativePath)].find((p) => existsSync(p));
+  const root = findPackage()?.root;
+  const path = root === undefined ? undefined : join(root, relativePath);
+  return path !== undefined && existsSync(path) ? path : undefined;
 }
 
 /** Where runtime/deepstream-plugin.cjs looks for a Valve plugin module the process already loaded. */

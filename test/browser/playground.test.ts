@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, packageRoot, readInitial, serveStatic, type StaticServer } from '../../cli/commands/playground.js';
+import { ensureBuilt, readInitial, serveStatic, type StaticServer } from '../../cli/commands/playground.js';
+import { packageRoot } from '../../cli/package.js';
 
 /** Debian's Chromium; VALVE_CHROMIUM points elsewhere (another distribution, or to try the skip path). */
 const CHROMIUM = process.env.VALVE_CHROMIUM ?? '/usr/bin/chromium';
