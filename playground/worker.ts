@@ -5,7 +5,7 @@
  */
 import { namedErrorText, noun, plural } from '../grammar/text.js';
 import { compile, type CompileResult } from '../runtime/rules-module.js';
-import { explain } from '../runtime/explain.js';
+import { decidingRule, explain } from '../runtime/explain.js';
 import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
 import { complete, hover } from './assist.js';
 import { SCHEMA_FILE, type CompileReply, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -42,7 +42,7 @@ async function simulate({ text, file, schema, request, records }: Requests['simu
   };
   const explanation = await explain(result.module.program, text, request, { loadRecord });
   const d = explanation.decision;
-  const rule = result.module.program.rules.find((r) => r.section === d.section && r.action === d.action && r.pattern === d.pattern);
+  const rule = decidingRule(result.module.program, d);
   return {
     kind: 'decided',
     decision: d,

@@ -8,7 +8,7 @@ import type { RuleProgram } from '../../compiler/program.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
 import type { Decision } from '../../runtime/evaluate.js';
-import { explain, type Explanation } from '../../runtime/explain.js';
+import { decidingRule, explain, type Explanation } from '../../runtime/explain.js';
 import { compile } from '../../runtime/rules-module.js';
 import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../runtime/test-file.js';
 import { oneLine } from '../formats/coverage.js';
@@ -86,7 +86,7 @@ export const orderedDecision = (d: Decision): Decision => {
 /** The deciding rule as written: its expression, or `true` / `false`. */
 function ruleText(d: Decision, e: Explanation, program: RuleProgram): string {
   if (e.ruleText !== undefined) return e.ruleText;
-  const rule = program.rules.find((r) => r.section === d.section && r.pattern === d.pattern && r.action === d.action);
+  const rule = decidingRule(program, d);
   return rule ? (rule.body.kind === 'expression' ? rule.body.text : String(rule.body.value)) : '';
 }
 
