@@ -101,13 +101,6 @@ export function parseJson(text: string, field: string, empty: unknown): Parsed<u
   }
 }
 
-export function parseRecords(text: string): Parsed<Record<string, unknown>> {
-  const r = parseJson(text, 'records', {});
-  if (!r.ok) return r;
-  if (r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) return { ok: false, field: 'records', error: 'records: expected a JSON object mapping record names to data' };
-  return { ok: true, value: r.value as Record<string, unknown> };
-}
-
 /** The simulator form as a request for the engine. */
 export function toCheckRequest(f: RequestForm): Parsed<CheckRequest> {
   const userData = parseJson(f.userData, 'user data', undefined);

@@ -12,7 +12,7 @@ import { EXIT, type ExitCode } from '../exit.js';
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-export interface CheckOptions {
+export interface CheckCommandOptions {
   readonly format: CheckFormat;
   readonly maxWarnings?: number;
   readonly denyWarnings?: boolean;
@@ -25,7 +25,7 @@ export interface CheckOptions {
 /** Problems that mean the file is not a YAML/JSON document at all (exit 2, not 1). */
 const UNREADABLE = new Set(['VLV0001', 'VLV0005', 'VLV0006']);
 
-export function runCheck(files: readonly string[], options: CheckOptions, io: Output = processOutput()): ExitCode {
+export function runCheck(files: readonly string[], options: CheckCommandOptions, io: Output = processOutput()): ExitCode {
   const all: Diagnostic[] = [];
   let unreadable = false;
   const schemaFile = options.schema;

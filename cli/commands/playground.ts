@@ -119,7 +119,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export interface ServeOptions {
+export interface StaticServeOptions {
   readonly dist: string;
   readonly initial?: InitialFile;
   /** First port to try; 0 picks a free one. Default 5173. */
@@ -154,7 +154,7 @@ function handler(dist: string, initial: InitialFile | undefined, port: () => num
 }
 
 /** Serves the built playground on 127.0.0.1, on the first free port from `port`. */
-export async function serveStatic(options: ServeOptions): Promise<StaticServer> {
+export async function serveStatic(options: StaticServeOptions): Promise<StaticServer> {
   const first = options.port ?? DEFAULT_PORT;
   let bound = 0;
   const server = createServer(handler(options.dist, options.initial, () => bound));

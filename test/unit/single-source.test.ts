@@ -19,4 +19,17 @@ describe('declared once', () => {
     expect(written(/process\.exit\(\d|exitCode = \d|return (?:[^;]*\? )?\d+(?: : \d+)?;$/, ['cli/exit.ts'], ['cli'])).toEqual([]);
     for (const code of Object.values(EXIT)) expect(readme).toContain(`\`${code}\``);
   });
+
+  it('each of these names means one thing: one declaration', () => {
+    // RuleContext: the run-time context (runtime/stdlib.ts); CheckOptions: a check's options
+    // (runtime/evaluate.ts); describe: how a value is named in a rule's error (runtime/stdlib.ts);
+    // parseRecords: --records and the playground's records (runtime/test-file.ts); ServeOptions: valve serve.
+    for (const name of ['RuleContext', 'CheckOptions', 'describe', 'parseRecords', 'ServeOptions']) {
+      expect(written(new RegExp(`^\\s*(?:export )?(?:interface|type|function|const|class) ${name}\\b`)), name).toHaveLength(1);
+    }
+  });
+
+  it('a YAML node is named in messages by nodeKind (grammar/yaml.ts) alone', () => {
+    expect(written(/'a mapping' :/, ['grammar/yaml.ts'])).toEqual([]);
+  });
 });
