@@ -5,7 +5,7 @@
  */
 import { walk, type Call, type Expr } from '../grammar/ast.js';
 import { print } from '../grammar/print.js';
-import type { Reporter } from '../grammar/cst-to-ast.js';
+import type { Reporter } from '../grammar/diagnostic.js';
 import { METHOD_NAMES, methodSpec } from './builtins.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';

@@ -4,13 +4,10 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { BinaryOp, Expr, LogicalOp, Property, UnaryOp } from './ast.js';
-import type { Severity } from './diagnostic.js';
-import type { Code, MessageParams } from './messages.js';
+import type { Reporter } from './diagnostic.js';
 import { fromChevrotain, type Span } from './span.js';
 import { print } from './print.js';
 import { decodeEscapes, escapeProblems } from './strings.js';
-
-export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, hint?: string, severity?: Severity) => void;
 
 const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
 const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset);

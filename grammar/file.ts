@@ -4,8 +4,7 @@
  * are the compiler's business); only the shape of the file and the syntax of each piece are.
  */
 import type { Expr } from './ast.js';
-import type { Reporter } from './cst-to-ast.js';
-import { DiagnosticSink, type Diagnostic } from './diagnostic.js';
+import { DiagnosticSink, type Diagnostic, type Reporter } from './diagnostic.js';
 import { parseExpression } from './expression.js';
 import { parsePattern, type PathPattern } from './pattern.js';
 import type { Span } from './span.js';

@@ -32,4 +32,9 @@ describe('declared once', () => {
   it('a YAML node is named in messages by nodeKind (grammar/yaml.ts) alone', () => {
     expect(written(/'a mapping' :/, ['grammar/yaml.ts'])).toEqual([]);
   });
+
+  it('Reporter is declared beside Diagnostic (grammar/diagnostic.ts) and imported from there', () => {
+    expect(written(/^export type Reporter\b/).map((at) => at.split(':')[0])).toEqual(['grammar/diagnostic.ts']);
+    expect(written(/\bReporter\b.*from '[./]+(?:grammar\/)?(?!diagnostic\.js')[\w-]+\.js'/)).toEqual([]);
+  });
 });
