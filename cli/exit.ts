@@ -11,3 +11,14 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** How a long-running command (serve, playground) ends: at Ctrl-C or SIGTERM it says so, stops, and exits ok. */
+export async function untilSignalled(command: string, stop: () => Promise<void>): Promise<ExitCode> {
+  await new Promise<void>((signalled) => {
+    process.once('SIGINT', () => signalled());
+    process.once('SIGTERM', () => signalled());
+  });
+  process.stdout.write(`valve ${command}: stopping\n`);
+  await stop();
+  return EXIT.ok;
+}

@@ -13,7 +13,7 @@ import { visible } from '../../grammar/visible.js';
 import { readRules, readSource, UsageError } from '../io.js';
 import { packageRoot } from '../package.js';
 import { errorText } from '../../grammar/text.js';
-import { EXIT, type ExitCode } from '../exit.js';
+import { untilSignalled, type ExitCode } from '../exit.js';
 
 export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
@@ -209,11 +209,5 @@ export async function runPlayground(file: string | undefined, options: Playgroun
   const server = await serveStatic({ dist, initial, port: options.port });
   log(`${initial ? `${file ?? 'examples/permissions.yml'} at ` : ''}${server.url}`);
   process.stdout.write('  open it in a browser; press Ctrl-C to stop\n');
-  await new Promise<void>((signalled) => {
-    process.once('SIGINT', () => signalled());
-    process.once('SIGTERM', () => signalled());
-  });
-  process.stdout.write('valve playground: stopping\n');
-  await server.close();
-  return EXIT.ok;
+  return untilSignalled('playground', () => server.close());
 }

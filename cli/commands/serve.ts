@@ -15,7 +15,7 @@ import * as plugin from '../../runtime/deepstream.js';
 import type { ReloadMode } from '../../runtime/deepstream.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
-import { EXIT, type ExitCode } from '../exit.js';
+import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
 
 export interface ServeOptions {
@@ -268,11 +268,5 @@ export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
       '',
     ].join('\n'),
   );
-  await new Promise<void>((signalled) => {
-    process.once('SIGINT', () => signalled());
-    process.once('SIGTERM', () => signalled());
-  });
-  process.stdout.write('valve serve: stopping\n');
-  await running.stop();
-  return EXIT.ok;
+  return untilSignalled('serve', () => running.stop());
 }
