@@ -16,31 +16,11 @@
  *
  * Every answer the plugin gives is recorded (it may answer twice, or never).
  */
-import { createRequire } from 'node:module';
 import { findFlow, type Flow, type Step } from './flows.js';
 import type { Section } from '../../compiler/scope.js';
 import type { RowId } from './rows.js';
 import { namedErrorText } from '../../grammar/text.js';
-
-const require = createRequire(import.meta.url);
-const DIST = '@deepstream/server/dist/src';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
-
-const C: Any = require(`${DIST}/constants`);
-const { ConfigPermission }: Any = require(`${DIST}/services/permission/valve/config-permission`);
-const MessageProcessor: Any = require(`${DIST}/utils/message-processor`).default;
-const RecordHandler: Any = require(`${DIST}/handlers/record/record-handler`).default;
-const { LocalCache }: Any = require(`${DIST}/services/cache/local-cache`);
-const { NoopStorage }: Any = require(`${DIST}/services/storage/noop-storage`);
-const { WSBinarySocketWrapper }: Any = require(`${DIST}/connection-endpoint/websocket/binary/socket-wrapper-factory`);
-const messageBuilder: Any = require('@deepstream/protobuf/dist/src/message-builder');
-const messageParser: Any = require('@deepstream/protobuf/dist/src/message-parser');
-const jsYaml: Any = require('js-yaml');
-const pathParser: Any = require(`${DIST}/services/permission/valve/path-parser`);
-const ruleParser: Any = require(`${DIST}/services/permission/valve/rule-parser`);
-const RuleApplication: Any = require(`${DIST}/services/permission/valve/rule-application`).default;
+import { C, ConfigPermission, jsYaml, LocalCache, MessageProcessor, messageBuilder, messageParser, NoopStorage, pathParser, RecordHandler, RuleApplication, ruleParser, WSBinarySocketWrapper, type Any } from '../../bench/lib/deepstream-internals.js';
 
 /**
  * Counterfactual upstream: deepstream with the behaviour of some section 7 rows changed to ours.
