@@ -11,7 +11,7 @@ import { explainDecorations } from './explain-view.js';
 import { LANGUAGE_ID, registerLanguage, THEME } from './language.js';
 import { MARKER_OWNER, setDiagnostics } from './markers.js';
 import * as monaco from './monaco.js';
-import type { RuleRange, TestOutcome } from './protocol.js';
+import { recordsMessage, type RuleRange, type TestOutcome } from './protocol.js';
 import { registerProviders } from './providers.js';
 import { decodeState, shareUrl } from './share.js';
 import { Simulator } from './simulator.js';
@@ -162,13 +162,13 @@ byId('sim-form').addEventListener('submit', (e) => {
 
 // ---- records and schema ------------------------------------------------------------------------
 
+// Checked by the worker with the simulator's own reader, so the tab and Run never disagree.
 recordsText.addEventListener('input', () => {
-  try {
-    const v: unknown = recordsText.value.trim() === '' ? {} : JSON.parse(recordsText.value);
-    byId('records-error').textContent = v !== null && typeof v === 'object' && !Array.isArray(v) ? '' : 'Expected a JSON object mapping record names to their data.';
-  } catch (e) {
-    byId('records-error').textContent = shown(errorText(e));
-  }
+  const box = byId('records-error');
+  client.call('records', { records: recordsText.value }).then(
+    (problem) => void (box.textContent = problem ? shown(recordsMessage(problem)) : ''),
+    (e: unknown) => void (box.textContent = shown(errorText(e))),
+  );
 });
 
 schemaText.addEventListener('input', changed);

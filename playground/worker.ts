@@ -8,7 +8,7 @@ import { compile, type CompileResult } from '../runtime/rules-module.js';
 import { decidingRule, explain } from '../runtime/explain.js';
 import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../runtime/test-file.js';
 import { complete, hover } from './assist.js';
-import { SCHEMA_FILE, type CompileReply, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { recordsMessage, SCHEMA_FILE, type CompileReply, type RecordsProblem, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 /** The last compilation, reused while the rules and the schema do not change. */
 let cached: { text: string; file: string; schema: string; result: CompileResult } | undefined;
@@ -26,16 +26,21 @@ const notCompiled = (result: CompileResult): string => {
   return `${where} ${plural(errors.length, 'error')}; fix ${noun(errors.length, 'it', 'them')} to run requests.`;
 };
 
+/** The Records tab's text (empty: no records) as the simulator reads it, or its first problem. */
+function readRecords(text: string): { records: Map<string, unknown> } | { problem: RecordsProblem } {
+  const parsed = parseRecords(text.trim() === '' ? '{}' : text, 'records');
+  if (parsed.records) return { records: parsed.records };
+  const e = parsed.errors[0];
+  return { problem: { line: e.start.line, column: e.start.column, message: e.message } };
+}
+
 async function simulate({ text, file, schema, request, records }: Requests['simulate']['args']): Promise<SimulateReply> {
   const result = compiled(text, file, schema);
   if (!result.module) return { kind: 'invalid', message: notCompiled(result) };
-  const parsed = parseRecords(records.trim() === '' ? '{}' : records, 'records');
-  if (!parsed.records) {
-    const e = parsed.errors[0];
-    return { kind: 'invalid', message: `Records ${e.start.line}:${e.start.column}: ${e.message}` };
-  }
+  const read = readRecords(records);
+  if ('problem' in read) return { kind: 'invalid', message: recordsMessage(read.problem) };
   const loaded: string[] = [];
-  const load = recordLoader(parsed.records);
+  const load = recordLoader(read.records);
   const loadRecord = (name: string): unknown => {
     loaded.push(name);
     return load(name);
@@ -91,6 +96,10 @@ const handlers: { [K in RequestKind]: (args: Requests[K]['args']) => Requests[K]
   hover: ({ text, offset, schema }) => hover(text, offset, schema),
   simulate,
   tests,
+  records: ({ records }) => {
+    const read = readRecords(records);
+    return 'problem' in read ? read.problem : undefined;
+  },
   testFileInfo: ({ tests: testText }) => {
     const { suite } = parseTestFile(testText, 'rules.test.yml');
     if (!suite) return undefined;

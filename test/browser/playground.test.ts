@@ -291,6 +291,20 @@ tests:
     expect(problems).toEqual([]);
   });
 
+  it('checks the Records tab as you type, reading it as the simulator does', async () => {
+    const { page, problems } = await open();
+    await page.click('#tab-records');
+    await page.fill('#records-text', '[1, 2]');
+    await expect.poll(() => page.textContent('#records-error')).toBe('Records 1:1: records must be an object mapping record names to their data, not a list');
+    await page.fill('#records-text', 'chat/dev: { members: [alice] }'); // YAML, which Run accepts too
+    await expect.poll(() => page.textContent('#records-error')).toBe('');
+    await page.fill('#records-text', '{"chat/dev": ');
+    await expect.poll(() => page.textContent('#records-error')).toMatch(/^Records 1:\d+: /);
+    await page.fill('#records-text', '');
+    await expect.poll(() => page.textContent('#records-error')).toBe('');
+    expect(problems).toEqual([]);
+  });
+
   it('completes names available in the rule and shows types on hover', async () => {
     const { page, problems } = await open();
     await loadRules(page, RULES, RECORDS);
