@@ -19,6 +19,7 @@ import { engineRequest, EXAMPLES_MIX, GENERATED_MIX, TRAFFIC, trafficMix } from 
 import { ROOT } from './lib/paths.js';
 import { deepName, generated100, scalingPattern } from './lib/rules.js';
 import { parsePattern } from '../grammar/pattern.js';
+import { runMain } from './lib/main.js';
 
 const [beforeDir, afterDir] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const quick = process.argv.includes('--quick');
@@ -109,7 +110,4 @@ async function main(): Promise<void> {
   process.stdout.write(`  after/before: 10 patterns ${fmtRatio(pairedRatio(r.get('after|10')!, r.get('before|10')!))}, 10,000 patterns ${fmtRatio(pairedRatio(r.get('after|10000')!, r.get('before|10000')!))}\n`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { freePort, serveConfig, startServer, type DeepstreamServer } from '../cli/commands/serve.js';
+import { runMain } from './lib/main.js';
 
 const [who, permissions] = process.argv.slice(2);
 const HOST = '127.0.0.1';
@@ -45,7 +46,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

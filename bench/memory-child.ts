@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createEngine } from '../index.js';
 import { ROOT } from './lib/paths.js';
 import { makeServices, oursPlugin, serverMessage, serverSocket, upstreamPlugin, type Plugin } from './lib/deepstream.js';
+import { runMain } from './lib/main.js';
 
 const [who, countArg] = process.argv.slice(2);
 const count = Number(countArg);
@@ -61,7 +62,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ who, count, allowed, baseline, points, seconds })}\n`);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

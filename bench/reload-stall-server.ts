@@ -23,6 +23,8 @@ import { hasErrors } from '../grammar/diagnostic.js';
 import type { Engine } from '../engine/create.js';
 import type { ReloadTiming } from '../adapters/deepstream/plugin.js';
 import { compile } from '../engine/rules-module.js';
+import { errorText } from '../grammar/text.js';
+import { runMain } from './lib/main.js';
 
 const [permissions] = process.argv.slice(2);
 
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
       });
       if (m[1] === 'worker' && (plugin.workerCompiles !== before + 1 || r.result?.compiledOn !== 'worker')) throw new Error('the reload was not compiled in the worker thread');
       process.stdout.write(`RESULT ${JSON.stringify({ reloadMs: r.ms, longestGapsMs: r.longestGapsMs, longestOnCpuMs: r.longestOnCpuMs, delayMaxMs: r.delayMaxMs, timing: r.result })}\n`);
-    })().catch((e: unknown) => process.stdout.write(`FAILED ${e instanceof Error ? e.message : String(e)}\n`));
+    })().catch((e: unknown) => process.stdout.write(`FAILED ${errorText(e)}\n`));
   });
   const stop = async (): Promise<void> => {
     const timer = setTimeout(() => process.exit(0), 3000);
@@ -143,7 +145,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -26,6 +26,7 @@ import { benchMemory } from './memory.js';
 import { benchReloadStall } from './reload-stall.js';
 import { benchScaling } from './scaling.js';
 import { benchThroughput } from './throughput.js';
+import { runMain } from './lib/main.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -229,7 +230,4 @@ function readmeSection(report: Report, date: Date, cpu: string, cores: number): 
   return lines.join('\n');
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main, 'bench failed: ');

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { parse as celParse } from '@marcbachmann/cel-js';
+import { ANONYMOUS_ID } from '../compiler/scope.js';
 import { createEngine, type CheckRequest, type Engine } from '../index.js';
 import type { BenchContext } from './lib/context.js';
 import { requestFor } from '../adapters/deepstream/plugin.js';
@@ -33,7 +34,7 @@ function prepare(mix: readonly MixEntry[], services: unknown, engine: Engine): P
   const sockets = new Map<string, ReturnType<typeof serverSocket>>();
   const socketFor = (u: MixEntry['user']): ReturnType<typeof serverSocket> => {
     let s = sockets.get(u.id);
-    if (!s) sockets.set(u.id, (s = serverSocket(services, u.id === 'open' ? undefined : u.id, u.data)));
+    if (!s) sockets.set(u.id, (s = serverSocket(services, u.id === ANONYMOUS_ID ? undefined : u.id, u.data)));
     return s;
   };
   const requests = mix.map(engineRequest);
@@ -144,7 +145,7 @@ function cedarDecider(): (r: CheckRequest) => boolean {
   const parsed = cedar.preparsePolicySet('valve-bench', { staticPolicies: CEDAR_POLICY });
   if (parsed.type !== 'success') throw new Error(`cedar refused the policy: ${JSON.stringify(parsed)}`);
   return (r) => {
-    const user = r.user ?? { id: 'open', data: null };
+    const user = r.user ?? { id: ANONYMOUS_ID, data: null };
     const name = r.name ?? '';
     const answer = cedar.statefulIsAuthorized({
       principal: { type: 'User', id: user.id },
@@ -169,7 +170,7 @@ function celDecider(): (r: CheckRequest) => boolean {
   return (r) => {
     if (r.type !== 'event' || r.action !== 'publish') return false;
     try {
-      return expr({ name: r.name ?? '', user: { id: r.user?.id ?? 'open', data: r.user?.data ?? null }, data: r.data ?? null }) === true;
+      return expr({ name: r.name ?? '', user: { id: r.user?.id ?? ANONYMOUS_ID, data: r.user?.data ?? null }, data: r.data ?? null }) === true;
     } catch {
       return false;
     }

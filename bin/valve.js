@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('valve: not built yet; run `npm install` (or `npm run build`) in the repository first\n');
-  process.exit(2);
+  process.exit(2); // EXIT.usage (cli/exit.ts): this launcher runs before anything is built
 }
 // Load chevrotain as its single-file build (see chevrotain-bundle.js); `register` needs Node 20.6+.
 if (typeof nodeModule.register === 'function') nodeModule.register('./chevrotain-bundle.js', import.meta.url);

@@ -7,6 +7,7 @@ import { COMPILE_LIMITS } from '../compiler/limits.js';
 import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
 import { visible } from '../grammar/visible.js';
 import { readSourceSync, utf8BytesFor, type SourceText } from '../adapters/node/read-source.js';
+import { errorText } from '../grammar/text.js';
 
 export class UsageError extends Error {}
 
@@ -21,7 +22,7 @@ function read(file: string, maxBytes: number): SourceText {
     return readSourceSync(file, maxBytes);
   } catch (e) {
     // readSourceSync throws SourceReadError only, with a short reason ("no such file", "is a FIFO, …").
-    throw new UsageError(`cannot read ${visible(file)}: ${(e as Error).message}`);
+    throw new UsageError(`cannot read ${visible(file)}: ${errorText(e)}`);
   }
 }
 

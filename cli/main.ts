@@ -4,6 +4,9 @@ import { runCheck } from './commands/check.js';
 import { runCompile } from './commands/compile.js';
 import { runExplain } from './commands/explain.js';
 import { UsageError } from './io.js';
+import { packageVersion } from './package.js';
+import { errorText } from '../grammar/text.js';
+import { EXIT } from './exit.js';
 
 const count = (v: string): number => {
   const n = Number(v);
@@ -14,11 +17,11 @@ const count = (v: string): number => {
 /** `--substitute-env`: the process environment as it is now, for the compiler's `env`. */
 const withEnv = (o: { substituteEnv?: boolean }): { env?: Readonly<Record<string, string | undefined>> } => (o.substituteEnv === true ? { env: { ...process.env } } : {});
 
-let exitCode = 0;
+let exitCode: number = EXIT.ok;
 const program = new Command()
   .name('valve')
   .description('Check, compile and run Valve permission rules (permissions.yml) for deepstream')
-  .version('0.1.0')
+  .version(packageVersion())
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
 
@@ -164,8 +167,8 @@ Examples:
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {
-        process.stderr.write(`valve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(70);
+        process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
+        process.exit(EXIT.internal);
       });
   });
 // ---- end of `valve serve` ---------------------------------------------------------------------
@@ -190,13 +193,13 @@ Examples:
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? 0 : 2;
+  if (e instanceof CommanderError) exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   else if (e instanceof UsageError) {
     process.stderr.write(`valve: ${e.message}\n`);
-    exitCode = 2;
+    exitCode = EXIT.usage;
   } else {
-    process.stderr.write(`valve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    exitCode = 70;
+    process.stderr.write(`valve: internal error: ${errorText(e)}\n`);
+    exitCode = EXIT.internal;
   }
 }
 process.exitCode = exitCode;

@@ -5,7 +5,7 @@
  */
 import { walk, type Call, type Expr } from '../grammar/ast.js';
 import { print } from '../grammar/print.js';
-import type { Reporter } from '../grammar/cst-to-ast.js';
+import type { Reporter } from '../grammar/diagnostic.js';
 import { METHOD_NAMES, methodSpec } from './builtins.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';
@@ -27,7 +27,8 @@ export interface RuleUsage {
   readonly now?: boolean;
 }
 
-export interface RuleContext {
+/** Where a rule stands, as checking its expression needs it (not the run-time RuleContext of engine/stdlib.ts). */
+export interface RuleCheckContext {
   /** Undefined when the section or action is unknown: data/oldData availability is not judged. */
   readonly section?: Section;
   readonly action?: string;
@@ -40,7 +41,7 @@ export interface RuleContext {
 
 const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
 
-export function checkRuleExpr(expr: Expr, ctx: RuleContext, report: Reporter): RuleUsage {
+export function checkRuleExpr(expr: Expr, ctx: RuleCheckContext, report: Reporter): RuleUsage {
   const info = ctx.section && ctx.action ? actionInfo(ctx.section, ctx.action) : undefined;
   const usage = { data: false, oldData: false, refs: false, userData: false, now: false };
   walk(expr, (node, parent) => {
@@ -84,7 +85,7 @@ function checkIdentifier(
   name: string,
   span: Expr['span'],
   parent: Expr | undefined,
-  ctx: RuleContext,
+  ctx: RuleCheckContext,
   report: Reporter,
   usage: { data: boolean; oldData: boolean; refs: boolean; userData: boolean; now: boolean },
   info: ReturnType<typeof actionInfo>,
@@ -128,12 +129,12 @@ function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
 }
 
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
-function checkRegexSize(t: { programSize: number; atLeast?: true }, span: Expr['span'], ctx: RuleContext, report: Reporter): void {
+function checkRegexSize(t: { programSize: number; atLeast?: true }, span: Expr['span'], ctx: RuleCheckContext, report: Reporter): void {
   if (ctx.maxRegexSize === undefined) return;
   if (t.programSize > ctx.maxRegexSize) report('VLV0706', span, { size: t.programSize, max: ctx.maxRegexSize, ...(t.atLeast ? { atLeast: true } : {}) });
 }
 
-function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleContext): void {
+function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleCheckContext): void {
   const callee = node.callee;
   if (callee.kind === 'identifier' && callee.name === '_') {
     usage.refs = true;

@@ -6,7 +6,7 @@
  * never produces a diagnostic.
  */
 import { optionalObjects, type Chain, type Expr } from '../grammar/ast.js';
-import type { Reporter } from '../grammar/cst-to-ast.js';
+import type { Reporter } from '../grammar/diagnostic.js';
 import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
 import type { PathPattern } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';

@@ -3,8 +3,7 @@
  * source. Pure: no I/O and no Node-only APIs, so it runs in the browser too.
  */
 import { walk, type Expr } from '../grammar/ast.js';
-import type { Reporter } from '../grammar/cst-to-ast.js';
-import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic } from '../grammar/diagnostic.js';
+import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic, type Reporter } from '../grammar/diagnostic.js';
 import { parseRuleFile, type Environment } from '../grammar/file.js';
 import { LineIndex, type Span } from '../grammar/span.js';
 import { loadYaml } from '../grammar/yaml.js';

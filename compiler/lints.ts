@@ -1,7 +1,6 @@
 /** Warnings about rules and patterns that parse and resolve but probably do not mean what they say. */
 import { isOptionalLink, linkObject, walk, type Expr } from '../grammar/ast.js';
-import type { Reporter } from '../grammar/cst-to-ast.js';
-import type { DiagnosticSink } from '../grammar/diagnostic.js';
+import type { DiagnosticSink, Reporter } from '../grammar/diagnostic.js';
 import { isArrayIndex } from '../grammar/key-order.js';
 import { planOf } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';

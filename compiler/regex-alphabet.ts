@@ -57,6 +57,18 @@ export interface Loop {
   readonly parts: readonly { readonly iteration: number; readonly inner: readonly number[] }[];
 }
 
+/** The index of the last of the ascending `sorted` that is at most `c` (0 when none is; sorted[0] is 0 where this is used). */
+export function lastAtMost(sorted: readonly number[], c: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= c) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 function collect(node: RegexNode, sets: Ranges[], asserts: Set<string>): void {
   switch (node.kind) {
     case 'char':
@@ -136,16 +148,7 @@ export function buildProgram(root: RegexNode, f: RegexFlags): AlphabetProgram {
   for (const s of sets) for (let i = 0; i < s.length; i += 2) if (s[i] <= max) cutSet.add(s[i]).add(s[i + 1] + 1);
   const cuts = [...cutSet].filter((c) => c <= max).sort((a, b) => a - b);
   const signature: number[][] = cuts.map(() => []);
-  const intervalOf = (c: number): number => {
-    let lo = 0;
-    let hi = cuts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (cuts[mid] <= c) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const intervalOf = (c: number): number => lastAtMost(cuts, c);
   sets.forEach((s, k) => {
     for (let i = 0; i < s.length; i += 2) {
       if (s[i] > max) break;
@@ -284,15 +287,7 @@ export class InputMapper {
   }
 
   private lookup(c: number): number {
-    const s = this.a.starts;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= c) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.a.ids[lo];
+    return this.a.ids[lastAtMost(this.a.starts, c)];
   }
 
   map(input: string): MappedInput {

@@ -13,6 +13,7 @@ import { programSizeFloor } from './regex-floor.js';
 import { jsRegexError } from './regex-js.js';
 import { parseRegex, Unsupported } from './regex-parse.js';
 import { estimateProgramSize } from './regex-size.js';
+import { errorText } from '../grammar/text.js';
 
 /** Everything the runtime needs to run one regex (serialized into compiled modules as JSON). */
 export interface Re2Source {
@@ -41,13 +42,16 @@ export type RegexTranslation = { readonly ok: true; readonly re2: Re2Source; rea
 const fail = (error: string, unsupported?: string): RegexTranslation => ({ ok: false, error, ...(unsupported ? { unsupported } : {}) });
 
 /** Why JavaScript refuses `pattern`, in RE2's words where RE2 refuses it too (as diagnostics always said). */
+/** re2js's message without its `error parsing regexp: ` prefix. */
+const re2Error = (e: unknown): string => errorText(e).replace(/^error parsing regexp: /, '');
+
 function invalidReason(pattern: string, flags: string): string | undefined {
   const js = jsRegexError(pattern, flags);
   if (js === undefined) return undefined;
   try {
     RE2JS.compile(pattern);
   } catch (e) {
-    if (e instanceof Error && !/[vu]/.test(flags)) return e.message.replace(/^error parsing regexp: /, '');
+    if (e instanceof Error && !/[vu]/.test(flags)) return re2Error(e);
   }
   return js;
 }
@@ -81,7 +85,7 @@ export function translateRegex(pattern: string, flags: string, maxProgramSize = 
   } catch (e) {
     if (e instanceof Unsupported) return fail(e.short, e.feature);
     if (e instanceof TooManySets) return fail('a pattern that tells apart this many sets of characters', 'a pattern that tells apart this many sets of characters');
-    return fail(e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e));
+    return fail(re2Error(e));
   }
 }
 
@@ -97,6 +101,6 @@ function sized(re2: Re2Source, maxProgramSize: number): RegexTranslation {
     if (size > maxProgramSize) return { ok: true, re2, programSize: size };
     return { ok: true, re2, programSize: RE2JS.compile(out, re2Flags).programSize() };
   } catch (e) {
-    return fail(e instanceof Error ? e.message.replace(/^error parsing regexp: /, '') : String(e));
+    return fail(re2Error(e));
   }
 }

@@ -11,6 +11,7 @@ import { PatternList } from './matcher.js';
 import type { RuleFn, RuntimeRule } from './instantiate.js';
 import { applyPatch, parsePath, PatchError } from './patch.js';
 import { describe, evaluate, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
+import { errorText, namedErrorText } from '../grammar/text.js';
 
 export interface RequestUser {
   readonly id: string;
@@ -406,7 +407,7 @@ class Evaluation {
       this.limits = limitsOf(options.limits);
     } catch (e) {
       this.limits = LIMITS;
-      this.limitsError = e instanceof Error ? e.message : String(e);
+      this.limitsError = errorText(e);
     }
   }
 
@@ -421,7 +422,7 @@ class Evaluation {
   }
 
   private unexpected(e: unknown): Decision {
-    return this.deny('VLV0915', { detail: e instanceof Error ? e.message : String(e) });
+    return this.deny('VLV0915', { detail: errorText(e) });
   }
 
   private runUnguarded(): Decision | Promise<Decision> {
@@ -538,7 +539,7 @@ class Evaluation {
       });
       return this.sized(n, loaded.value);
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+      return { error: errorText(e) };
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }
@@ -598,7 +599,7 @@ class Evaluation {
     } catch (e) {
       if (e instanceof PatchError) return new RuleError(MESSAGES.VLV0908.message({ path: patch.path }), 'VLV0908');
       // e.g. an invalid array length, or a value nested too deeply to copy
-      return new RuleError(MESSAGES.VLV0918.message({ detail: e instanceof Error ? e.message : String(e) }), 'VLV0918');
+      return new RuleError(MESSAGES.VLV0918.message({ detail: errorText(e) }), 'VLV0918');
     }
   }
 
@@ -614,7 +615,7 @@ class Evaluation {
     } catch (e) {
       if (e instanceof NeedRecord) return e;
       if (e instanceof RuleError && e.code !== 'VLV0901') return this.denyWith({ code: e.code, message: e.message });
-      const detail = e instanceof RuleError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const detail = e instanceof RuleError ? e.message : namedErrorText(e);
       return this.deny('VLV0901', { detail });
     }
   }

@@ -11,6 +11,7 @@ import { instantiate, type RuleFactory, type RuntimeRule } from './instantiate.j
 import { compile, type RulesModule } from './rules-module.js';
 import { checkEngineOptions, checkRulesInput } from './options.js';
 import type { Environment } from '../grammar/file.js';
+import { errorText, plural } from '../grammar/text.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
 export class RulesError extends Error {
@@ -19,7 +20,7 @@ export class RulesError extends Error {
     file: string,
   ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the permission rules; first: ${errors[0] ? `${errors[0].start.line}:${errors[0].start.column} ${errors[0].code} ${errors[0].message}` : 'none'}`);
+    super(`${file}: ${plural(errors.length, 'error')} in the permission rules; first: ${errors[0] ? `${errors[0].start.line}:${errors[0].start.column} ${errors[0].code} ${errors[0].message}` : 'none'}`);
     this.name = 'RulesError';
   }
 }
@@ -95,8 +96,8 @@ export function createEngine(options: EngineOptions): Engine {
           action: request.action,
           name: request.name,
           rounds: 0,
-          reason: { code: 'VLV0915', message: MESSAGES.VLV0915.message({ detail: e instanceof Error ? e.message : String(e) }) },
-          error: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+          reason: { code: 'VLV0915', message: MESSAGES.VLV0915.message({ detail: errorText(e) }) },
+          error: `internal error: ${errorText(e)}`,
         };
       }
     },

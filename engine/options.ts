@@ -7,7 +7,8 @@ const OPTIONS = ['rules', 'loadRecord', 'maxRuleIterations', 'loadTimeoutMs', 'l
 
 const RULES_SHAPES = 'the rules text, `{ text, file? }`, a module from `compile()`, or a module written by `valve compile`';
 
-function describe(value: unknown): string {
+/** How a wrong option value is named in the TypeError (values as a caller wrote them: `null`, `a string`). */
+function describeOption(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return value.length > 40 ? 'a string' : `the string ${JSON.stringify(value)}`;
@@ -16,7 +17,7 @@ function describe(value: unknown): string {
 }
 
 const fail = (option: string, must: string, value: unknown, caller = 'createEngine'): never => {
-  throw new TypeError(`${caller}: ${caller === 'createEngine' ? 'option ' : ''}\`${option}\` must be ${must}, got ${describe(value)}`);
+  throw new TypeError(`${caller}: ${caller === 'createEngine' ? 'option ' : ''}\`${option}\` must be ${must}, got ${describeOption(value)}`);
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,7 +39,7 @@ export function checkRulesInput(rules: unknown, caller = 'createEngine'): void {
 
 /** Throws a TypeError for the first invalid option; `limits` values are checked by resolveLimits. */
 export function checkEngineOptions(options: unknown): void {
-  if (!isObject(options)) throw new TypeError(`createEngine: options must be an object such as \`{ rules }\`, got ${describe(options)}`);
+  if (!isObject(options)) throw new TypeError(`createEngine: options must be an object such as \`{ rules }\`, got ${describeOption(options)}`);
   for (const key of Object.keys(options)) {
     if (!(OPTIONS as readonly string[]).includes(key)) throw new TypeError(`createEngine: unknown option \`${key}\`; the options are ${OPTIONS.join(', ')}`);
   }

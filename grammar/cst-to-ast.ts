@@ -4,13 +4,11 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { BinaryOp, Expr, LogicalOp, Property, UnaryOp } from './ast.js';
-import type { Severity } from './diagnostic.js';
-import type { Code, MessageParams } from './messages.js';
+import type { Reporter } from './diagnostic.js';
+import type { MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
 import { print } from './print.js';
 import { decodeEscapes, escapeProblems } from './strings.js';
-
-export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity) => void;
 
 const isToken = (e: CstElement): e is IToken => (e as IToken).image !== undefined;
 const tokenSpan = (t: IToken): Span => fromChevrotain(t.startOffset, t.endOffset);
@@ -492,7 +490,6 @@ export class CstToAst {
   }
 }
 
-/** `x.trim?.()` → `x?.trim()`: the `?.` that skips a method call goes before the method. */
 /** What the hint of an optional call speaks about: `_`, a method of a printed receiver, or nothing. */
 function optionalCallee(callee: Expr): MessageParams<'VLV0221'> {
   if (callee.kind === 'identifier' && callee.name === '_') return { callee: 'record' };

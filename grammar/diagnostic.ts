@@ -14,6 +14,9 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
+/** How a stage reports a problem: a catalogue code, where, the message's parameters (DiagnosticSink.report's shape). */
+export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity) => void;
+
 /** Collects diagnostics for one source text, turning file offsets into line:column. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];

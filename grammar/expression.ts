@@ -1,11 +1,10 @@
 /** Text of one rule → expression AST, with every lexing and parsing problem reported. */
 import type { Expr } from './ast.js';
-import { CstToAst, type Reporter } from './cst-to-ast.js';
+import { CstToAst } from './cst-to-ast.js';
+import type { Reporter } from './diagnostic.js';
 import { ruleLexer } from './lexer.js';
 import { ruleParser } from './parser.js';
 import { fromChevrotain } from './span.js';
-
-export type { Reporter } from './cst-to-ast.js';
 
 export function parseExpression(text: string, report: Reporter): Expr {
   const lexed = ruleLexer.tokenize(text);

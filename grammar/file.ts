@@ -4,12 +4,11 @@
  * are the compiler's business); only the shape of the file and the syntax of each piece are.
  */
 import type { Expr } from './ast.js';
-import type { Reporter } from './cst-to-ast.js';
-import { DiagnosticSink, type Diagnostic } from './diagnostic.js';
+import { DiagnosticSink, type Diagnostic, type Reporter } from './diagnostic.js';
 import { parseExpression } from './expression.js';
 import { parsePattern, type PathPattern } from './pattern.js';
 import type { Span } from './span.js';
-import { loadYaml, type YNode, type YScalar } from './yaml.js';
+import { loadYaml, nodeKind, type YNode, type YScalar } from './yaml.js';
 
 export interface RuleAst {
   readonly action: string;
@@ -50,9 +49,6 @@ export interface RuleFileAst {
   readonly span: Span;
   readonly sections: readonly SectionAst[];
 }
-
-const describe = (n: YNode): string =>
-  n.kind === 'map' ? 'a mapping' : n.kind === 'seq' ? 'a list' : n.value === null ? 'empty' : `the ${typeof n.value} \`${String(n.value)}\``;
 
 /** Key spans include any quotes; the pattern's own characters start one in when quoted. */
 function keyContentStart(text: string, keySpan: Span): number {
@@ -115,14 +111,14 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
   if (!root || loaded.diagnostics.some((d) => d.code === 'VLV0001' || d.code === 'VLV0003')) return { diagnostics: loaded.diagnostics };
   if (root.kind !== 'map') {
-    sink.report('VLV0111', root.span, { what: 'the permissions file', found: describe(root), expected: 'sections' });
+    sink.report('VLV0111', root.span, { what: 'the permissions file', found: nodeKind(root), expected: 'sections' });
     return { diagnostics: [...loaded.diagnostics, ...sink.items] };
   }
   const sections: SectionAst[] = root.entries.map((entry) => {
     const patterns: PatternAst[] = [];
     if (entry.value.kind !== 'map') {
       if (!(entry.value.kind === 'scalar' && entry.value.value === null)) {
-        sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: describe(entry.value) });
+        sink.report('VLV0111', entry.value.span, { what: `section \`${entry.key}\``, found: nodeKind(entry.value) });
       }
     } else {
       for (const p of entry.value.entries) {
@@ -162,8 +158,8 @@ function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: strin
     // "0", an unknown action (an error there too); anything else defines nothing (a warning).
     const iterable = (value.kind === 'scalar' && typeof value.value === 'string' && value.value !== '') || (value.kind === 'seq' && value.items.length > 0);
     const at = value.kind === 'scalar' && value.value === null ? keySpan : value.span;
-    if (iterable) sink.report('VLV0111', at, { what: `the rules of pattern \`${key}\``, found: describe(value), expected: 'actions' });
-    else sink.report('VLV0114', at, { pattern: key, found: describe(value) });
+    if (iterable) sink.report('VLV0111', at, { what: `the rules of pattern \`${key}\``, found: nodeKind(value), expected: 'actions' });
+    else sink.report('VLV0114', at, { pattern: key, found: nodeKind(value) });
     return { text: key, keySpan, pattern, rules, isMap: false, node: value };
   }
   for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));

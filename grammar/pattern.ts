@@ -1,5 +1,5 @@
 /** Path patterns: `*` (any run of characters), `$name` (one segment), everything else literal. */
-import type { Reporter } from './cst-to-ast.js';
+import type { Reporter } from './diagnostic.js';
 import { scanRegexSyntax } from './pattern-regex.js';
 
 export type PatternPart =

@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from './diagnostic.js';
 import { LineIndex, type Position } from './span.js';
+import { plural } from './text.js';
 import { hasUnsafe, visible } from './visible.js';
 
 export interface TextStyle {
@@ -79,7 +80,6 @@ export function formatProblem(p: { readonly file: string; readonly start: Positi
 export function summary(diagnostics: readonly Diagnostic[], files: number): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
 }
 

@@ -55,6 +55,10 @@ export interface YScalar {
   toFileSpan?: (s: Span) => Span;
 }
 
+/** A node as messages name it: `a mapping`, `a list`, `empty`, or its scalar value. */
+export const nodeKind = (n: YNode): string =>
+  n.kind === 'map' ? 'a mapping' : n.kind === 'seq' ? 'a list' : n.value === null ? 'empty' : `the ${typeof n.value} \`${String(n.value)}\``;
+
 /** Alias dereferences allowed in the fully expanded tree (yaml's own default maxAliasCount). */
 export const MAX_ALIAS_EXPANSIONS = 100;
 

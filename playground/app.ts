@@ -4,13 +4,14 @@
  */
 import { client, exampleState, firstState } from './boot.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
+import { errorText, plural } from '../grammar/text.js';
 import { byId, h, shown } from './dom.js';
 import { EXAMPLES, exampleById } from './examples.js';
 import { explainDecorations } from './explain-view.js';
 import { LANGUAGE_ID, registerLanguage, THEME } from './language.js';
 import { MARKER_OWNER, setDiagnostics } from './markers.js';
 import * as monaco from './monaco.js';
-import type { RuleRange, TestOutcome } from './protocol.js';
+import { recordsMessage, type RuleRange, type TestOutcome } from './protocol.js';
 import { registerProviders } from './providers.js';
 import { decodeState, shareUrl } from './share.js';
 import { Simulator } from './simulator.js';
@@ -85,7 +86,7 @@ function showDiagnostics(list: readonly Diagnostic[], inSchema: readonly Diagnos
   const warnings = all.filter((d) => d.severity === 'warning').length;
   const status = byId('status');
   status.className = `status ${errors ? 'bad' : warnings ? 'warn' : 'ok'}`;
-  status.textContent = errors || warnings ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : 'No problems';
+  status.textContent = errors || warnings ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : 'No problems';
   byId('problems-summary').textContent = `Problems (${all.length})`;
   byId('problems').replaceChildren(...list.map((d) => problemItem(d, false)), ...inSchema.map((d) => problemItem(d, true)));
   byId('schema-problems').replaceChildren(...inSchema.map((d) => problemItem(d, true)));
@@ -161,13 +162,13 @@ byId('sim-form').addEventListener('submit', (e) => {
 
 // ---- records and schema ------------------------------------------------------------------------
 
+// Checked by the worker with the simulator's own reader, so the tab and Run never disagree.
 recordsText.addEventListener('input', () => {
-  try {
-    const v: unknown = recordsText.value.trim() === '' ? {} : JSON.parse(recordsText.value);
-    byId('records-error').textContent = v !== null && typeof v === 'object' && !Array.isArray(v) ? '' : 'Expected a JSON object mapping record names to their data.';
-  } catch (e) {
-    byId('records-error').textContent = shown(e instanceof Error ? e.message : String(e));
-  }
+  const box = byId('records-error');
+  client.call('records', { records: recordsText.value }).then(
+    (problem) => void (box.textContent = problem ? shown(recordsMessage(problem)) : ''),
+    (e: unknown) => void (box.textContent = shown(errorText(e))),
+  );
 });
 
 schemaText.addEventListener('input', changed);

@@ -52,11 +52,15 @@ export type TestsReply =
   | { readonly kind: 'invalid'; readonly problems: readonly { readonly line: number; readonly column: number; readonly message: string }[] }
   | { readonly kind: 'ran'; readonly results: readonly TestOutcome[]; readonly records: Readonly<Record<string, unknown>> };
 
+/** The first problem of the Records tab's text, as the simulator reads it (tooling/test-file.ts parseRecords). */
 export interface RecordsProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
 }
+
+/** How a records problem reads, in the simulator's result and under the Records tab alike. */
+export const recordsMessage = (p: RecordsProblem): string => `Records ${p.line}:${p.column}: ${p.message}`;
 
 export interface Requests {
   compile: { args: { text: string; file: string; schema: string }; reply: CompileReply };
@@ -64,6 +68,8 @@ export interface Requests {
   hover: { args: { text: string; offset: number; schema: string }; reply: HoverInfo | undefined };
   simulate: { args: { text: string; file: string; schema: string; request: CheckRequest; records: string }; reply: SimulateReply };
   tests: { args: { text: string; file: string; schema: string; tests: string }; reply: TestsReply };
+  /** Whether the Records tab's text is records (undefined) or what is wrong with it, checked as you type. */
+  records: { args: { records: string }; reply: RecordsProblem | undefined };
   /** A test file's `records:` as JSON text (for the Records tab) and its first test's request. */
   testFileInfo: { args: { tests: string }; reply: { records: string; first?: CheckRequest } | undefined };
 }

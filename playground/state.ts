@@ -2,8 +2,9 @@
  * Everything a playground session holds — rules, schema, records, tests and the simulator's
  * request — as one plain object: what Share puts in the URL and what the page restores.
  */
-import { actionsOf, isSection, type Section } from '../compiler/scope.js';
+import { actionsOf, ANONYMOUS_ID, isSection, type Section } from '../compiler/scope.js';
 import type { CheckRequest } from '../engine/check.js';
+import { errorText } from '../grammar/text.js';
 
 export interface RequestForm {
   readonly userId: string;
@@ -96,23 +97,16 @@ export function parseJson(text: string, field: string, empty: unknown): Parsed<u
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    return { ok: false, field, error: `${field}: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, field, error: `${field}: ${errorText(e)}` };
   }
-}
-
-export function parseRecords(text: string): Parsed<Record<string, unknown>> {
-  const r = parseJson(text, 'records', {});
-  if (!r.ok) return r;
-  if (r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) return { ok: false, field: 'records', error: 'records: expected a JSON object mapping record names to data' };
-  return { ok: true, value: r.value as Record<string, unknown> };
 }
 
 /** The simulator form as a request for the engine. */
 export function toCheckRequest(f: RequestForm): Parsed<CheckRequest> {
   const userData = parseJson(f.userData, 'user data', undefined);
   if (!userData.ok) return userData;
-  const id = f.authenticated ? f.userId : 'open';
-  const user = { id, isAuthenticated: f.authenticated && id !== 'open', ...(userData.value !== undefined ? { data: userData.value } : {}) };
+  const id = f.authenticated ? f.userId : ANONYMOUS_ID;
+  const user = { id, isAuthenticated: f.authenticated && id !== ANONYMOUS_ID, ...(userData.value !== undefined ? { data: userData.value } : {}) };
   let now: number | undefined;
   if (f.now.trim() !== '') {
     now = Number(f.now);
@@ -132,8 +126,8 @@ export function toCheckRequest(f: RequestForm): Parsed<CheckRequest> {
 /** A request (e.g. a test's) as the simulator form shows it. */
 export function formFromRequest(r: CheckRequest): RequestForm {
   return toRequestForm({
-    userId: r.user?.id ?? 'open',
-    authenticated: r.user !== undefined && r.user.id !== 'open' && r.user.isAuthenticated !== false,
+    userId: r.user?.id ?? ANONYMOUS_ID,
+    authenticated: r.user !== undefined && r.user.id !== ANONYMOUS_ID && r.user.isAuthenticated !== false,
     userData: r.user?.data !== undefined ? JSON.stringify(r.user.data) : '',
     type: r.type,
     action: r.action,

@@ -3,11 +3,12 @@
  * answers completion and hover questions, decides simulator requests with an explanation, and
  * runs test files. Everything here is the same code the CLI runs; the page only shows results.
  */
+import { namedErrorText, noun, plural } from '../grammar/text.js';
 import { compile, type CompileResult } from '../engine/rules-module.js';
-import { explain } from '../tooling/explain.js';
+import { decidingRule, explain } from '../tooling/explain.js';
 import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../tooling/test-file.js';
 import { complete, hover } from './assist.js';
-import { SCHEMA_FILE, type CompileReply, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { recordsMessage, SCHEMA_FILE, type CompileReply, type RecordsProblem, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 /** The last compilation, reused while the rules and the schema do not change. */
 let cached: { text: string; file: string; schema: string; result: CompileResult } | undefined;
@@ -22,26 +23,31 @@ function compiled(text: string, file: string, schema: string): CompileResult {
 const notCompiled = (result: CompileResult): string => {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const where = errors.every((d) => d.file === SCHEMA_FILE) ? 'The schema has' : 'The rules have';
-  return `${where} ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to run requests.`;
+  return `${where} ${plural(errors.length, 'error')}; fix ${noun(errors.length, 'it', 'them')} to run requests.`;
 };
+
+/** The Records tab's text (empty: no records) as the simulator reads it, or its first problem. */
+function readRecords(text: string): { records: Map<string, unknown> } | { problem: RecordsProblem } {
+  const parsed = parseRecords(text.trim() === '' ? '{}' : text, 'records');
+  if (parsed.records) return { records: parsed.records };
+  const e = parsed.errors[0];
+  return { problem: { line: e.start.line, column: e.start.column, message: e.message } };
+}
 
 async function simulate({ text, file, schema, request, records }: Requests['simulate']['args']): Promise<SimulateReply> {
   const result = compiled(text, file, schema);
   if (!result.module) return { kind: 'invalid', message: notCompiled(result) };
-  const parsed = parseRecords(records.trim() === '' ? '{}' : records, 'records');
-  if (!parsed.records) {
-    const e = parsed.errors[0];
-    return { kind: 'invalid', message: `Records ${e.start.line}:${e.start.column}: ${e.message}` };
-  }
+  const read = readRecords(records);
+  if ('problem' in read) return { kind: 'invalid', message: recordsMessage(read.problem) };
   const loaded: string[] = [];
-  const load = recordLoader(parsed.records);
+  const load = recordLoader(read.records);
   const loadRecord = (name: string): unknown => {
     loaded.push(name);
     return load(name);
   };
   const explanation = await explain(result.module.program, text, request, { loadRecord });
   const d = explanation.decision;
-  const rule = result.module.program.rules.find((r) => r.section === d.section && r.action === d.action && r.pattern === d.pattern);
+  const rule = decidingRule(result.module.program, d);
   return {
     kind: 'decided',
     decision: d,
@@ -90,6 +96,10 @@ const handlers: { [K in RequestKind]: (args: Requests[K]['args']) => Requests[K]
   hover: ({ text, offset, schema }) => hover(text, offset, schema),
   simulate,
   tests,
+  records: ({ records }) => {
+    const read = readRecords(records);
+    return 'problem' in read ? read.problem : undefined;
+  },
   testFileInfo: ({ tests: testText }) => {
     const { suite } = parseTestFile(testText, 'rules.test.yml');
     if (!suite) return undefined;
@@ -106,7 +116,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
     reply = { id, ok: true, value: await handler(args) };
   } catch (err) {
     // An internal bug, not a rule problem: the page shows it instead of hanging.
-    reply = { id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    reply = { id, ok: false, error: namedErrorText(err) };
   }
   (self as unknown as Worker).postMessage(reply);
 };

@@ -43,11 +43,16 @@ export function showValue(v: unknown): string {
   }
 }
 
+/** The rule that decided: the one at the decision's section, action and pattern; undefined when no pattern matched. */
+export function decidingRule(program: RuleProgram, d: Pick<Decision, 'section' | 'action' | 'pattern'>): CheckedRule | undefined {
+  return d.pattern === undefined ? undefined : program.rules.find((r) => r.section === d.section && r.action === d.action && r.pattern === d.pattern);
+}
+
 export async function explain(program: RuleProgram, source: string, request: CheckRequest, options: CheckOptions = {}): Promise<Explanation> {
   let lastTrace: TraceEntry[] = [];
   const traced = interpretedRules(program.rules, (t) => (lastTrace = t));
   const decision = await new RuleSet(program.file, traced).check(request, options);
-  const rule = program.rules.find((r) => r.section === decision.section && r.action === decision.action && r.pattern === decision.pattern);
+  const rule = decidingRule(program, decision);
   if (!rule || rule.body.kind !== 'expression') return { decision, steps: [] };
   return { decision, ruleText: rule.body.text, steps: steps(rule, rule.body.expr, lastTrace, new LineIndex(source), source) };
 }

@@ -9,6 +9,7 @@ import { translateRegex } from '../compiler/regex.js';
 import { jsRegexError } from '../compiler/regex-js.js';
 import type { RuntimeRule } from '../engine/instantiate.js';
 import * as S from '../engine/stdlib.js';
+import { errorText } from '../grammar/text.js';
 
 /** One evaluated sub-expression: its value, or the error it raised. */
 export type TraceEntry = { readonly node: Expr; readonly value: unknown } | { readonly node: Expr; readonly error: string };
@@ -49,7 +50,7 @@ function traced(e: Expr, trace: TraceEntry[], run: () => unknown): unknown {
     if (value !== SHORT) trace.push({ node: e, value });
     return value;
   } catch (err) {
-    if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: err instanceof Error ? err.message : String(err) });
+    if (!(err instanceof S.NeedRecord)) trace.push({ node: e, error: errorText(err) });
     throw err;
   }
 }

@@ -23,7 +23,7 @@ import { actionInfo, actionsOf, isSection, SECTIONS, type Section } from '../com
 import { closest } from '../compiler/suggest.js';
 import type { Diagnostic } from '../grammar/diagnostic.js';
 import { LineIndex, type Position, type Span } from '../grammar/span.js';
-import { loadYaml, type YEntry, type YMap, type YNode } from '../grammar/yaml.js';
+import { loadYaml, nodeKind, type YEntry, type YMap, type YNode } from '../grammar/yaml.js';
 import type { CheckRequest, Decision, RequestUser } from '../engine/check.js';
 import { explain, showValue, type Explanation } from './explain.js';
 import type { RulesModule } from '../engine/rules-module.js';
@@ -81,9 +81,6 @@ export function toValue(n: YNode): unknown {
   return Object.fromEntries(n.entries.map((e) => [e.key, toValue(e.value)]));
 }
 
-const kindOf = (n: YNode): string =>
-  n.kind === 'map' ? 'a mapping' : n.kind === 'seq' ? 'a list' : n.value === null ? 'empty' : `the ${typeof n.value} \`${String(n.value)}\``;
-
 /** Collects problems for one text, as positions. */
 class Problems {
   private readonly list: TestFileError[] = [];
@@ -123,6 +120,33 @@ class Problems {
   }
 }
 
+/**
+ * The text's top-level mapping, or why there is none: its YAML problems, or a root of another
+ * kind (`mustBe` says what it must be). `p` holds the problems for the rest of the parse.
+ */
+function rootMap(text: string, file: string, mustBe: string): { p: Problems; root?: YMap } {
+  const p = new Problems(file, text);
+  const { root, diagnostics } = loadYaml(text, file);
+  p.yaml(diagnostics);
+  if (!root || p.count > 0) return { p };
+  if (root.kind !== 'map') {
+    p.at(root.span, `${mustBe}, not ${nodeKind(root)}`);
+    return { p };
+  }
+  return { p, root };
+}
+
+/** Records as a mapping gives them: name → data, and the entry that gives each name. */
+function recordsOf(map: YMap): { records: Map<string, unknown>; entries: Map<string, YEntry> } {
+  const records = new Map<string, unknown>();
+  const entries = new Map<string, YEntry>();
+  for (const e of map.entries) {
+    records.set(e.key, toValue(e.value));
+    entries.set(e.key, e);
+  }
+  return { records, entries };
+}
+
 /** Unknown keys are errors; returns the entries by key. */
 function entries(map: YMap, allowed: readonly string[], what: string, p: Problems): Map<string, YEntry> {
   const out = new Map<string, YEntry>();
@@ -147,7 +171,7 @@ function timeOf(e: YEntry, p: Problems): number | undefined {
     const t = Date.parse(n.value);
     if (!Number.isNaN(t)) return t;
   }
-  p.at(n.span, `\`now\` must be milliseconds since the epoch or an ISO date such as 2024-06-01T12:00:00Z, not ${kindOf(n)}`);
+  p.at(n.span, `\`now\` must be milliseconds since the epoch or an ISO date such as 2024-06-01T12:00:00Z, not ${nodeKind(n)}`);
   return undefined;
 }
 
@@ -156,16 +180,16 @@ function userOf(n: YNode, p: Problems, users: ReadonlyMap<string, RequestUser> =
   const id = stringOf(n);
   if (id !== undefined) return users.get(id) ?? { id };
   if (n.kind !== 'map') {
-    p.at(n.span, `\`user\` must be a mapping such as { id: alice, data: { role: admin } } (or a user id), not ${kindOf(n)}`);
+    p.at(n.span, `\`user\` must be a mapping such as { id: alice, data: { role: admin } } (or a user id), not ${nodeKind(n)}`);
     return undefined;
   }
   const keys = entries(n, USER_KEYS, '`user`', p);
   const idEntry = keys.get('id');
   const userId = idEntry ? stringOf(idEntry.value) : defaultId;
   if (!idEntry && defaultId === undefined) p.at(n.span, '`user` needs an `id` (omit `user` for an unauthenticated connection)');
-  else if (userId === undefined && idEntry) p.at(idEntry.value.span, `\`user.id\` must be a string, not ${kindOf(idEntry.value)}`);
+  else if (userId === undefined && idEntry) p.at(idEntry.value.span, `\`user.id\` must be a string, not ${nodeKind(idEntry.value)}`);
   const auth = keys.get('isAuthenticated');
-  if (auth && !(auth.value.kind === 'scalar' && typeof auth.value.value === 'boolean')) p.at(auth.value.span, `\`user.isAuthenticated\` must be true or false, not ${kindOf(auth.value)}`);
+  if (auth && !(auth.value.kind === 'scalar' && typeof auth.value.value === 'boolean')) p.at(auth.value.span, `\`user.isAuthenticated\` must be true or false, not ${nodeKind(auth.value)}`);
   if (userId === undefined) return undefined;
   const data = keys.get('data');
   return {
@@ -197,7 +221,7 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
     const nameEntry = keys.get('name');
     if (nameEntry && nameEntry.value.kind === 'scalar' && nameEntry.value.value !== null) {
       name = stringOf(nameEntry.value);
-      if (name === undefined) p.at(nameEntry.value.span, `\`name\` must be a string, not ${kindOf(nameEntry.value)}`);
+      if (name === undefined) p.at(nameEntry.value.span, `\`name\` must be a string, not ${nodeKind(nameEntry.value)}`);
     } else if (section !== 'presence') p.at(nameEntry?.value.span ?? map.span, `${what} of type \`${t}\` needs a \`name\``);
   } else if (mode === 'request' && keys.has('name')) {
     p.at((keys.get('name') as YEntry).keySpan, `\`name\` goes with \`type\`; with ${list(TARGET_KEYS)} the name is that key's value`);
@@ -212,7 +236,7 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
     if (section === 'presence' && e.value.kind === 'scalar' && e.value.value === null) name = undefined; // a query of all users
     else {
       name = stringOf(e.value);
-      if (name === undefined) p.at(e.value.span, `\`${section}\` must be the ${section === 'presence' ? 'user name (or empty for a query of all users)' : `${section} name`}, not ${kindOf(e.value)}`);
+      if (name === undefined) p.at(e.value.span, `\`${section}\` must be the ${section === 'presence' ? 'user name (or empty for a query of all users)' : `${section} name`}, not ${nodeKind(e.value)}`);
     }
   }
 
@@ -227,7 +251,7 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
     } else {
       const a = stringOf(actionEntry.value);
       const near = a === undefined ? undefined : closest(a, known);
-      if (a === undefined || !known.includes(a)) p.at(actionEntry.value.span, `\`${a ?? kindOf(actionEntry.value)}\` is not an action of \`${section}\`; its actions are ${list(known)}${near ? ` (did you mean \`${near}\`?)` : ''}`);
+      if (a === undefined || !known.includes(a)) p.at(actionEntry.value.span, `\`${a ?? nodeKind(actionEntry.value)}\` is not an action of \`${section}\`; its actions are ${list(known)}${near ? ` (did you mean \`${near}\`?)` : ''}`);
       else action = a;
     }
   }
@@ -241,14 +265,14 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
   if (patchEntry) {
     if (dataEntry) p.at(patchEntry.keySpan, 'give either `data` (the whole new record) or `patch` (one path), not both');
     else if (section && action && !(section === 'record' && action === 'write')) p.at(patchEntry.keySpan, '`patch` is only for record `write`');
-    if (patchEntry.value.kind !== 'map') p.at(patchEntry.value.span, `\`patch\` must be a mapping { path: a.b, value: … }, not ${kindOf(patchEntry.value)}`);
+    if (patchEntry.value.kind !== 'map') p.at(patchEntry.value.span, `\`patch\` must be a mapping { path: a.b, value: … }, not ${nodeKind(patchEntry.value)}`);
     else {
       const pk = entries(patchEntry.value, PATCH_KEYS, '`patch`', p);
       const path = pk.get('path');
       const value = pk.get('value');
       const pathText = path ? stringOf(path.value) : undefined;
       if (!path) p.at(patchEntry.value.span, '`patch` needs a `path`');
-      else if (pathText === undefined) p.at(path.value.span, `\`patch.path\` must be a string, not ${kindOf(path.value)}`);
+      else if (pathText === undefined) p.at(path.value.span, `\`patch.path\` must be a string, not ${nodeKind(path.value)}`);
       if (!value) p.at(patchEntry.value.span, '`patch` needs a `value`');
       if (pathText !== undefined && value) patch = { path: pathText, value: toValue(value.value) };
     }
@@ -261,7 +285,7 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
   const now = nowEntry ? timeOf(nowEntry, p) : defaults.now;
   const messageEntry = keys.get('messageAction');
   const messageAction = messageEntry ? stringOf(messageEntry.value) : undefined;
-  if (messageEntry && messageAction === undefined) p.at(messageEntry.value.span, `\`messageAction\` must be the server message's action name such as HEAD, not ${kindOf(messageEntry.value)}`);
+  if (messageEntry && messageAction === undefined) p.at(messageEntry.value.span, `\`messageAction\` must be the server message's action name such as HEAD, not ${nodeKind(messageEntry.value)}`);
 
   let expect: Expectation | undefined;
   let testName: string | undefined;
@@ -269,12 +293,12 @@ function requestOf(map: YMap, mode: 'test' | 'request', defaults: { now?: number
     const e = keys.get('expect');
     const v = e ? stringOf(e.value) : undefined;
     if (!e) p.at(map.span.start === map.span.end ? map.span : { start: map.span.start, end: map.span.start + 1 }, 'a test needs `expect: allow` or `expect: deny`');
-    else if (v !== 'allow' && v !== 'deny') p.at(e.value.span, `\`expect\` must be \`allow\` or \`deny\`, not ${kindOf(e.value)}`);
+    else if (v !== 'allow' && v !== 'deny') p.at(e.value.span, `\`expect\` must be \`allow\` or \`deny\`, not ${nodeKind(e.value)}`);
     else expect = v;
     const n = keys.get('name');
     if (n) {
       testName = stringOf(n.value);
-      if (testName === undefined) p.at(n.value.span, `\`name\` must be a string, not ${kindOf(n.value)}`);
+      if (testName === undefined) p.at(n.value.span, `\`name\` must be a string, not ${nodeKind(n.value)}`);
     }
   }
 
@@ -320,36 +344,22 @@ function sameData(a: unknown, b: unknown): boolean {
 
 /** Parses a `*.test.yml` text; `suite` is present only when there is no error. */
 export function parseTestFile(text: string, file: string): { suite?: TestSuite; errors: TestFileError[] } {
-  const p = new Problems(file, text);
-  const { root, diagnostics } = loadYaml(text, file);
-  p.yaml(diagnostics);
-  if (!root || p.count > 0) return { errors: p.items };
-  if (root.kind !== 'map') {
-    p.at(root.span, `a test file must be a mapping with ${list(['permissions', 'tests'])}, not ${kindOf(root)}`);
-    return { errors: p.items };
-  }
+  const { p, root } = rootMap(text, file, `a test file must be a mapping with ${list(['permissions', 'tests'])}`);
+  if (!root) return { errors: p.items };
   const keys = entries(root, TOP_KEYS, 'a test file', p);
   const perm = keys.get('permissions');
   const permissions = perm ? stringOf(perm.value) : undefined;
   if (!perm) p.at({ start: root.span.start, end: root.span.start + 1 }, 'a test file needs `permissions:`, the rules file to test (relative to the test file)');
-  else if (permissions === undefined || permissions === '') p.at(perm.value.span, `\`permissions\` must be the path of a rules file, not ${kindOf(perm.value)}`);
+  else if (permissions === undefined || permissions === '') p.at(perm.value.span, `\`permissions\` must be the path of a rules file, not ${nodeKind(perm.value)}`);
 
   const schemaEntry = keys.get('schema');
   const schema = schemaEntry ? stringOf(schemaEntry.value) : undefined;
-  if (schemaEntry && (schema === undefined || schema === '')) p.at(schemaEntry.value.span, `\`schema\` must be the path of a schema file, not ${kindOf(schemaEntry.value)}`);
+  if (schemaEntry && (schema === undefined || schema === '')) p.at(schemaEntry.value.span, `\`schema\` must be the path of a schema file, not ${nodeKind(schemaEntry.value)}`);
 
-  const records = new Map<string, unknown>();
-  const recordEntries = new Map<string, YEntry>();
   const recordsEntry = keys.get('records');
-  if (recordsEntry) {
-    const r = recordsEntry.value;
-    if (r.kind === 'map')
-      for (const e of r.entries) {
-        records.set(e.key, toValue(e.value));
-        recordEntries.set(e.key, e);
-      }
-    else if (!(r.kind === 'scalar' && r.value === null)) p.at(r.span, `\`records\` must map record names to their data, not ${kindOf(r)}`);
-  }
+  const r = recordsEntry?.value;
+  const { records, entries: recordEntries } = r?.kind === 'map' ? recordsOf(r) : { records: new Map<string, unknown>(), entries: new Map<string, YEntry>() };
+  if (r && r.kind !== 'map' && !(r.kind === 'scalar' && r.value === null)) p.at(r.span, `\`records\` must map record names to their data, not ${nodeKind(r)}`);
   const nowEntry = keys.get('now');
   const now = nowEntry ? timeOf(nowEntry, p) : undefined;
   const users = new Map<string, RequestUser>();
@@ -361,18 +371,18 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
         const user = userOf(e.value, p, new Map(), e.key);
         if (user) users.set(e.key, user);
       }
-    else if (!(u.kind === 'scalar' && u.value === null)) p.at(u.span, `\`users\` must map names to users such as { id: alice, data: { role: admin } }, not ${kindOf(u)}`);
+    else if (!(u.kind === 'scalar' && u.value === null)) p.at(u.span, `\`users\` must map names to users such as { id: alice, data: { role: admin } }, not ${nodeKind(u)}`);
   }
 
   const tests: TestCase[] = [];
   const testsEntry = keys.get('tests');
   if (!testsEntry) p.at({ start: root.span.start, end: root.span.start + 1 }, 'a test file needs `tests:`, a list of tests');
-  else if (testsEntry.value.kind !== 'seq') p.at(testsEntry.value.span, `\`tests\` must be a list of tests, not ${kindOf(testsEntry.value)}`);
+  else if (testsEntry.value.kind !== 'seq') p.at(testsEntry.value.span, `\`tests\` must be a list of tests, not ${nodeKind(testsEntry.value)}`);
   else if (testsEntry.value.items.length === 0) p.at(testsEntry.value.span, '`tests` is empty');
   else
     testsEntry.value.items.forEach((item, index) => {
       if (item.kind !== 'map') {
-        p.at(item.span, `a test must be a mapping, not ${kindOf(item)}`);
+        p.at(item.span, `a test must be a mapping, not ${nodeKind(item)}`);
         return;
       }
       const { request, expect, name } = requestOf(item, 'test', { now, users }, p);
@@ -396,30 +406,19 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
 
 /** A request given as JSON (or YAML) text, as `valve eval --request` takes it. */
 export function parseRequest(text: string, file: string): { request?: CheckRequest; errors: TestFileError[] } {
-  const p = new Problems(file, text);
-  const { root, diagnostics } = loadYaml(text, file);
-  p.yaml(diagnostics);
-  if (!root || p.count > 0) return { errors: p.items };
-  if (root.kind !== 'map') {
-    p.at(root.span, `a request must be an object such as {"record": "profile/alice", "action": "read", "user": {"id": "alice"}}, not ${kindOf(root)}`);
-    return { errors: p.items };
-  }
+  const { p, root } = rootMap(text, file, 'a request must be an object such as {"record": "profile/alice", "action": "read", "user": {"id": "alice"}}');
+  if (!root) return { errors: p.items };
   const { request } = requestOf(root, 'request', {}, p);
   return request && p.count === 0 ? { request, errors: [] } : { errors: p.items };
 }
 
 /** Records given as JSON (or YAML) text: an object mapping record names to their data (`keys`: where each name is written). */
 export function parseRecords(text: string, file: string): { records?: Map<string, unknown>; keys?: Map<string, TestFileError>; errors: TestFileError[] } {
-  const p = new Problems(file, text);
-  const { root, diagnostics } = loadYaml(text, file);
-  p.yaml(diagnostics);
-  if (!root || p.count > 0) return { errors: p.items };
-  if (root.kind !== 'map') {
-    p.at(root.span, `records must be an object mapping record names to their data, not ${kindOf(root)}`);
-    return { errors: p.items };
-  }
-  const keys = new Map(root.entries.map((e) => [e.key, { file, start: p.pos(e.keySpan.start), end: p.pos(e.keySpan.end), message: '' }]));
-  return { records: new Map(root.entries.map((e) => [e.key, toValue(e.value)])), keys, errors: [] };
+  const { p, root } = rootMap(text, file, 'records must be an object mapping record names to their data');
+  if (!root) return { errors: p.items };
+  const { records, entries } = recordsOf(root);
+  const keys = new Map([...entries].map(([name, e]) => [name, { file, start: p.pos(e.keySpan.start), end: p.pos(e.keySpan.end), message: '' }]));
+  return { records, keys, errors: [] };
 }
 
 /** A record store over `records`: each load gets its own copy. */

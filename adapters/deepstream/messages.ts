@@ -4,7 +4,9 @@
  * request is built as an object literal of a fixed shape: V8 (Node 20) takes a slow path,
  * hundreds of nanoseconds, for `{ ...base, more }` (issue #9).
  */
+import { ANONYMOUS_ID } from '../../compiler/scope.js';
 import type { CheckRequest, RequestUser } from '../../engine/check.js';
+import { asError } from '../../grammar/text.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the server hands a permission plugin (only the parts used here).
@@ -103,25 +105,23 @@ export const ruleFor = (message: DeepstreamMessage): MessageRule | undefined => 
 /** A message whose payload is not JSON: denied with this message as the error. */
 export class DataError extends Error {}
 
-const OPEN = 'open';
-
 function payload(message: DeepstreamMessage, socket: DeepstreamSocket | null): unknown {
   if (message.parsedData !== undefined || message.data === undefined || message.data === null) return message.parsedData;
   let result: true | Error;
   try {
     result = typeof socket?.parseData === 'function' ? socket.parseData(message) : ((message.parsedData = JSON.parse(String(message.data))), true);
   } catch (e) {
-    result = e instanceof Error ? e : new Error(String(e));
+    result = asError(e);
   }
   if (result instanceof Error) throw new DataError(`the message data is not valid JSON (${result.message})`);
   return message.parsedData;
 }
 
-/** The user a connection authenticated as; "open" when it did not. */
+/** The user a connection authenticated as; ANONYMOUS_ID when it did not. */
 function userOf(socket: DeepstreamSocket | null): RequestUser {
   const given = socket?.userId;
-  const id = typeof given === 'string' && given !== '' ? given : OPEN;
-  return { id, isAuthenticated: id !== OPEN, data: socket?.serverData ?? null };
+  const id = typeof given === 'string' && given !== '' ? given : ANONYMOUS_ID;
+  return { id, isAuthenticated: id !== ANONYMOUS_ID, data: socket?.serverData ?? null };
 }
 
 /** The check request for a message under `rule`. Throws DataError when its data is not JSON. */

@@ -32,6 +32,7 @@ import { readSource, utf8BytesFor } from '../node/read-source.js';
 import { compile } from '../../engine/rules-module.js';
 import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
+import { errorText } from '../../grammar/text.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
 
@@ -135,7 +136,6 @@ function logText(d: Diagnostic, source: string | undefined): string {
 }
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 
 /** Longest wait for a record's in-flight update to reach the cache before reading it anyway. */
@@ -208,7 +208,7 @@ export class ValvePermission {
       try {
         resolveLimits(options.limits);
       } catch (e) {
-        this.configError = `the option \`limits\`: ${message(e)}`;
+        this.configError = `the option \`limits\`: ${errorText(e)}`;
       }
     }
     this.reloadMode = options?.reload === 'rename' ? 'rename' : 'change';
@@ -238,7 +238,7 @@ export class ValvePermission {
         ...(this.options.limits !== undefined ? { limits: this.options.limits } : {}),
       });
     } catch (e) {
-      return this.refuseToStart(`${this.file} can not be used: ${message(e)}`);
+      return this.refuseToStart(`${this.file} can not be used: ${errorText(e)}`);
     }
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
     this.logger.info('INFO', `rules loaded from ${this.file}`);
@@ -346,7 +346,7 @@ export class ValvePermission {
 
   /** Logs a check that could not be made; the error to answer with. */
   private failure(msg: DeepstreamMessage, e: unknown): string {
-    const why = e instanceof DataError ? e.message : `internal error: ${message(e)}`;
+    const why = e instanceof DataError ? e.message : `internal error: ${errorText(e)}`;
     this.logger.warn('MESSAGE_PERMISSION_ERROR', visible(`denied "${msg.name ?? ''}" (topic ${msg.topic}, action ${msg.action}): ${why}`));
     return why;
   }
@@ -356,7 +356,7 @@ export class ValvePermission {
     try {
       callback(socket, msg, passItOn, error, allowed);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', visible(`the server failed while handling a permission answer for "${msg.name ?? ''}": ${message(e)}`));
+      this.logger.error('PLUGIN_ERROR', visible(`the server failed while handling a permission answer for "${msg.name ?? ''}": ${errorText(e)}`));
     }
   }
 
@@ -439,7 +439,7 @@ export class ValvePermission {
       answer = await (this.compiler ??= new CompilerThread()).compile(source, this.file, this.env);
     } catch (e) {
       if (this.closed) return undefined;
-      this.logger.warn('PLUGIN_ERROR', visible(`the compile worker failed (${message(e)}); compiling ${this.file} on the main thread instead`));
+      this.logger.warn('PLUGIN_ERROR', visible(`the compile worker failed (${errorText(e)}); compiling ${this.file} on the main thread instead`));
       return this.compileHere(source);
     }
     const compileMs = performance.now() - t0;
@@ -465,7 +465,7 @@ export class ValvePermission {
     try {
       return { input: await loadRules(this.path), diagnostics: [] };
     } catch (e) {
-      return { failed: `${this.file} can not be loaded: ${message(e)}`, diagnostics: [] };
+      return { failed: `${this.file} can not be loaded: ${errorText(e)}`, diagnostics: [] };
     }
   }
 
@@ -474,7 +474,7 @@ export class ValvePermission {
     try {
       return { source: (await readSource(this.path, maxBytes)).text };
     } catch (e) {
-      return { failed: `can not read ${this.file}: ${message(e)}`, diagnostics: [] };
+      return { failed: `can not read ${this.file}: ${errorText(e)}`, diagnostics: [] };
     }
   }
 
@@ -496,7 +496,7 @@ export class ValvePermission {
     this.reloads = this.reloads
       .then(() => this.reloadNow(watched))
       .catch((e: unknown) => {
-        if (!this.closed) this.logger.error('PLUGIN_ERROR', visible(`reloading ${this.file} failed: ${message(e)}`));
+        if (!this.closed) this.logger.error('PLUGIN_ERROR', visible(`reloading ${this.file} failed: ${errorText(e)}`));
       });
   }
 
@@ -526,7 +526,7 @@ export class ValvePermission {
     try {
       this.engine.replace(loaded.input);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${message(e)}; the rules loaded before stay in force`));
+      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${errorText(e)}; the rules loaded before stay in force`));
       return;
     }
     const swapMs = performance.now() - t0;

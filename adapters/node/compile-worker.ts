@@ -12,6 +12,7 @@ import { emitFactory } from '../../compiler/emit.js';
 import { compileProgram } from '../../compiler/index.js';
 import type { CheckedRule } from '../../compiler/program.js';
 import { packSlices, type CompileJob, type CompileAnswer } from './compiler-thread.js';
+import { errorText } from '../../grammar/text.js';
 
 /**
  * A slice's size, counted in characters of rule text and patterns (the generated code is about
@@ -47,7 +48,7 @@ export function compileJob(job: CompileJob): CompileAnswer {
     return { id: job.id, diagnostics: [...diagnostics], slices: packSlices(emitSlices(program.file, program.rules)), rules: program.rules.length };
   } catch (e) {
     // INVARIANT: compileProgram does not throw; a bug is reported, never a dead worker.
-    return { id: job.id, diagnostics: [], error: e instanceof Error ? e.message : String(e) };
+    return { id: job.id, diagnostics: [], error: errorText(e) };
   }
 }
 

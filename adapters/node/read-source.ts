@@ -5,6 +5,7 @@
  */
 import { constants, fstatSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { errorText } from '../../grammar/text.js';
 
 export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
@@ -39,30 +40,43 @@ function refuse(s: Stats): SourceReadError | undefined {
 function failure(e: unknown): SourceReadError {
   if (e instanceof SourceReadError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : errorText(e);
   return new SourceReadError(why, code);
 }
 
 // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever before fstat can refuse it.
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/**
+ * What both readers do with an open file: refuse anything but a regular file, then read at most
+ * `maxBytes`. It yields each read it needs (buffer, offset, length) and is sent the bytes read,
+ * so the sync and the async reader share every step but the I/O call itself.
+ */
+function* reading(stats: Stats, maxBytes: number): Generator<readonly [Buffer, number, number], SourceText, number> {
+  const refused = refuse(stats);
+  if (refused) throw refused;
+  const want = Math.min(stats.size, maxBytes);
+  const buffer = Buffer.alloc(want);
+  let got = 0;
+  while (got < want) {
+    const n = yield [buffer, got, want - got];
+    if (n === 0) break;
+    got += n;
+  }
+  return { text: buffer.toString('utf8', 0, got), bytes: stats.size, truncated: stats.size > maxBytes };
+}
+
 /** Reads `path` as UTF-8; throws SourceReadError (never another error) when it can not. */
 export function readSourceSync(path: string, maxBytes: number): SourceText {
   let fd: number | undefined;
   try {
     fd = openSync(path, FLAGS);
-    const stats = fstatSync(fd);
-    const refused = refuse(stats);
-    if (refused) throw refused;
-    const want = Math.min(stats.size, maxBytes);
-    const buffer = Buffer.alloc(want);
-    let got = 0;
-    while (got < want) {
-      const n = readSync(fd, buffer, got, want - got, got);
-      if (n === 0) break;
-      got += n;
+    const steps = reading(fstatSync(fd), maxBytes);
+    for (let step = steps.next(); ; ) {
+      if (step.done) return step.value;
+      const [buffer, offset, length] = step.value;
+      step = steps.next(readSync(fd, buffer, offset, length, offset));
     }
-    return { text: buffer.toString('utf8', 0, got), bytes: stats.size, truncated: stats.size > maxBytes };
   } catch (e) {
     throw failure(e);
   } finally {
@@ -75,18 +89,12 @@ export async function readSource(path: string, maxBytes: number): Promise<Source
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, FLAGS);
-    const stats = await handle.stat();
-    const refused = refuse(stats);
-    if (refused) throw refused;
-    const want = Math.min(stats.size, maxBytes);
-    const buffer = Buffer.alloc(want);
-    let got = 0;
-    while (got < want) {
-      const { bytesRead } = await handle.read(buffer, got, want - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
+    const steps = reading(await handle.stat(), maxBytes);
+    for (let step = steps.next(); ; ) {
+      if (step.done) return step.value;
+      const [buffer, offset, length] = step.value;
+      step = steps.next((await handle.read(buffer, offset, length, offset)).bytesRead);
     }
-    return { text: buffer.toString('utf8', 0, got), bytes: stats.size, truncated: stats.size > maxBytes };
   } catch (e) {
     throw failure(e);
   } finally {

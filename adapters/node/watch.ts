@@ -8,6 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { asError } from '../../grammar/text.js';
 
 export interface FileWatcher {
   /** Stops watching; a pending debounced call is dropped. Safe to call twice. */
@@ -79,7 +80,7 @@ export function watchFile(file: string, onChange: (version: FileVersion | undefi
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      void settle(mine).catch((e: unknown) => options.onError?.(e instanceof Error ? e : new Error(String(e))));
+      void settle(mine).catch((e: unknown) => options.onError?.(asError(e)));
     }, debounceMs);
   };
 
@@ -91,7 +92,7 @@ export function watchFile(file: string, onChange: (version: FileVersion | undefi
     });
     watcher.on('error', (e) => options.onError?.(e));
   } catch (e) {
-    options.onError?.(e instanceof Error ? e : new Error(String(e)));
+    options.onError?.(asError(e));
   }
 
   return {

@@ -12,24 +12,8 @@
  *   same record handler when records are read.
  * Written for the benchmarks (nothing here is imported from test/).
  */
-import { createRequire } from 'node:module';
 import { ValvePermission, type DeepstreamMessage, type DeepstreamSocket, type PermissionCallback } from '../../adapters/deepstream/plugin.js';
-
-const require = createRequire(import.meta.url);
-const DIST = '@deepstream/server/dist/src';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
-
-const C: Any = require(`${DIST}/constants`);
-const { ConfigPermission }: Any = require(`${DIST}/services/permission/valve/config-permission`);
-const RecordHandler: Any = require(`${DIST}/handlers/record/record-handler`).default;
-const { LocalCache }: Any = require(`${DIST}/services/cache/local-cache`);
-const { NoopStorage }: Any = require(`${DIST}/services/storage/noop-storage`);
-const { WSBinarySocketWrapper }: Any = require(`${DIST}/connection-endpoint/websocket/binary/socket-wrapper-factory`);
-const messageBuilder: Any = require('@deepstream/protobuf/dist/src/message-builder');
-const messageParser: Any = require('@deepstream/protobuf/dist/src/message-parser');
-const jsYaml: Any = require('js-yaml');
+import { C, ConfigPermission, jsYaml, LocalCache, messageBuilder, messageParser, NoopStorage, RecordHandler, WSBinarySocketWrapper, type Any } from './deepstream-internals.js';
 
 export type Section = 'record' | 'event' | 'rpc' | 'presence';
 const TOPICS: Record<Section, number> = { record: C.TOPIC.RECORD, event: C.TOPIC.EVENT, rpc: C.TOPIC.RPC, presence: C.TOPIC.PRESENCE };
@@ -144,4 +128,4 @@ export async function oursPlugin(path: string, services: Any, options: { maxRule
 }
 
 /** Upstream `RuleApplication` (to count rule runs in the cross-reference benchmark). */
-export const RuleApplication: Any = require(`${DIST}/services/permission/valve/rule-application`).default;
+export { RuleApplication } from './deepstream-internals.js';

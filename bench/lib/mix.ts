@@ -3,6 +3,7 @@
  * denied, on rules that read no records. Each entry is the client message (for the plugins) and
  * the engine API request it becomes (for ours and the floor): one source, so they can not drift.
  */
+import { ANONYMOUS_ID } from '../../compiler/scope.js';
 import type { CheckRequest } from '../../index.js';
 import type { WireSpec } from './deepstream.js';
 
@@ -16,7 +17,7 @@ export const USERS = {
   bob: { id: 'bob', data: { role: 'member' } },
   root: { id: 'root', data: { role: 'admin' } },
   svc: { id: 'svc-exporter', data: { role: 'service' } },
-  open: { id: 'open', data: null },
+  open: { id: ANONYMOUS_ID, data: null },
 } satisfies Record<string, BenchUser>;
 
 export interface MixEntry {
@@ -33,7 +34,7 @@ export function engineRequest(e: MixEntry): CheckRequest {
     type: wire.section,
     action,
     name: wire.name,
-    user: { id: user.id, isAuthenticated: user.id !== 'open', data: user.data },
+    user: { id: user.id, isAuthenticated: user.id !== ANONYMOUS_ID, data: user.data },
     messageAction: wire.action,
     ...(wire.data !== undefined ? { data: structuredClone(wire.data) } : {}),
   };

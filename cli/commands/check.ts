@@ -7,11 +7,12 @@ import { processOutput, type Output } from '../formats/output.js';
 import { writeSarif } from '../formats/sarif.js';
 import { readRules, UsageError } from '../io.js';
 import { formatText, summary, writeJson } from '../report.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-export interface CheckOptions {
+export interface CheckCommandOptions {
   readonly format: CheckFormat;
   readonly maxWarnings?: number;
   readonly denyWarnings?: boolean;
@@ -24,7 +25,7 @@ export interface CheckOptions {
 /** Problems that mean the file is not a YAML/JSON document at all (exit 2, not 1). */
 const UNREADABLE = new Set(['VLV0001', 'VLV0005', 'VLV0006']);
 
-export function runCheck(files: readonly string[], options: CheckOptions, io: Output = processOutput()): number {
+export function runCheck(files: readonly string[], options: CheckCommandOptions, io: Output = processOutput()): ExitCode {
   const all: Diagnostic[] = [];
   let unreadable = false;
   const schemaFile = options.schema;
@@ -55,11 +56,11 @@ export function runCheck(files: readonly string[], options: CheckOptions, io: Ou
   io.out('\n');
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
-  if (unreadable) return 2;
-  if (errors > 0) return 1;
-  if (options.denyWarnings && warnings > 0) return 1;
-  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) return 1;
-  return 0;
+  if (unreadable) return EXIT.usage;
+  if (errors > 0) return EXIT.failed;
+  if (options.denyWarnings && warnings > 0) return EXIT.failed;
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) return EXIT.failed;
+  return EXIT.ok;
 }
 
 export { UsageError };

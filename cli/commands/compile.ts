@@ -4,23 +4,25 @@ import { compileProgram } from '../../compiler/index.js';
 import type { Environment } from '../../grammar/file.js';
 import { readRules, UsageError, useColor } from '../io.js';
 import { formatText, summary } from '../report.js';
+import { errorText } from '../../grammar/text.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
-export function runCompile(file: string, options: { readonly out?: string; readonly env?: Environment }): number {
+export function runCompile(file: string, options: { readonly out?: string; readonly env?: Environment }): ExitCode {
   const { text: source, tooLarge } = readRules(file);
   const result = tooLarge ? { diagnostics: [tooLarge], moduleSource: undefined } : compileProgram(source, { file, ...(options.env ? { env: options.env } : {}) });
   for (const d of result.diagnostics) process.stderr.write(`${formatText(d, source, { color: useColor(process.stderr) })}\n`);
   if (result.moduleSource === undefined) {
     process.stderr.write(`${summary(result.diagnostics, 1)}\n`);
-    return 1;
+    return EXIT.failed;
   }
   if (!options.out) {
     process.stdout.write(result.moduleSource);
-    return 0;
+    return EXIT.ok;
   }
   try {
     writeFileSync(options.out, result.moduleSource);
   } catch (e) {
-    throw new UsageError(`cannot write ${options.out}: ${(e as Error).message}`);
+    throw new UsageError(`cannot write ${options.out}: ${errorText(e)}`);
   }
-  return 0;
+  return EXIT.ok;
 }

@@ -8,13 +8,14 @@ import type { RuleProgram } from '../../compiler/program.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
 import type { Decision } from '../../engine/check.js';
-import { explain, type Explanation } from '../../tooling/explain.js';
+import { decidingRule, explain, type Explanation } from '../../tooling/explain.js';
 import { compile } from '../../engine/rules-module.js';
 import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../tooling/test-file.js';
 import { oneLine } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';
 import { formatProblem, formatText, paint } from '../report.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export interface EvalOptions {
   readonly permissions: string;
@@ -32,12 +33,12 @@ function argument(value: string, option: string): { text: string; file: string }
   return value.startsWith('@') ? { text: readSource(value.slice(1)), file: value.slice(1) } : { text: value, file: option };
 }
 
-function problems(errors: readonly TestFileError[], source: string, io: Output): number {
+function problems(errors: readonly TestFileError[], source: string, io: Output): ExitCode {
   for (const e of errors) io.err(`${formatProblem(e, source, { color: io.errColor })}\n`);
-  return 2;
+  return EXIT.usage;
 }
 
-export async function runEval(options: EvalOptions, io: Output = processOutput()): Promise<number> {
+export async function runEval(options: EvalOptions, io: Output = processOutput()): Promise<ExitCode> {
   const req = argument(options.request, '--request');
   const parsed = parseRequest(req.text, req.file);
   if (!parsed.request) return problems(parsed.errors, req.text, io);
@@ -59,19 +60,19 @@ export async function runEval(options: EvalOptions, io: Output = processOutput()
   if (!module || hasErrors(diagnostics)) {
     for (const d of diagnostics) if (d.severity === 'error') io.err(`${formatText(d, source, { color: io.errColor })}\n`);
     io.err(`valve: ${options.permissions} has errors; nothing was evaluated\n`);
-    return 2;
+    return EXIT.usage;
   }
   const checkOptions = { loadRecord: storedLoader(parsed.request, records) };
   const decision = await module.check(parsed.request, checkOptions);
   const format = options.format ?? (options.explain ? 'text' : 'json');
   if (!options.explain) {
     io.out(format === 'json' ? `${JSON.stringify(orderedDecision(decision), null, 2)}\n` : `${decisionLine(decision, io.color)}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const explanation = await explain(module.program, source, parsed.request, checkOptions);
   if (format === 'json') io.out(`${JSON.stringify(explainJson(decision, explanation, module.program), null, 2)}\n`);
   else io.out(`${formatExplanation(decision, explanation, module.program, io.color)}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
 const isLiteral = (text: string): boolean => /^(?:'[^'\\]*'|"[^"\\]*"|-?\d+(?:\.\d+)?|true|false|null|undefined)$/.test(text.trim());
@@ -85,7 +86,7 @@ export const orderedDecision = (d: Decision): Decision => {
 /** The deciding rule as written: its expression, or `true` / `false`. */
 function ruleText(d: Decision, e: Explanation, program: RuleProgram): string {
   if (e.ruleText !== undefined) return e.ruleText;
-  const rule = program.rules.find((r) => r.section === d.section && r.pattern === d.pattern && r.action === d.action);
+  const rule = decidingRule(program, d);
   return rule ? (rule.body.kind === 'expression' ? rule.body.text : String(rule.body.value)) : '';
 }
 

@@ -8,30 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, resolve, sep } from 'node:path';
 import { visible } from '../../grammar/visible.js';
 import { readRules, readSource, UsageError } from '../io.js';
+import { packageRoot } from '../package.js';
+import { errorText } from '../../grammar/text.js';
+import { untilSignalled, type ExitCode } from '../exit.js';
 
 export const DEFAULT_PORT = 5173;
 export const HOST = '127.0.0.1';
 /** Ports tried after the first one before giving up. */
 const PORT_ATTEMPTS = 20;
-
-/** The repository (or installed package) root: the nearest folder up with our package.json. */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'valve-toolchain') return dir;
-      } catch {
-        // Not ours; keep looking.
-      }
-    }
-    if (dirname(dir) === dir) throw new UsageError('cannot find the valve-toolchain package root');
-  }
-}
 
 export const distDir = (root: string): string => join(root, 'playground', 'dist');
 
@@ -43,7 +30,7 @@ function newestMtime(path: string): number {
   try {
     st = statSync(path);
   } catch {
-    return 0;
+    return 0; // a missing path is older than any build
   }
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
@@ -132,7 +119,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export interface ServeOptions {
+export interface StaticServeOptions {
   readonly dist: string;
   readonly initial?: InitialFile;
   /** First port to try; 0 picks a free one. Default 5173. */
@@ -167,7 +154,7 @@ function handler(dist: string, initial: InitialFile | undefined, port: () => num
 }
 
 /** Serves the built playground on 127.0.0.1, on the first free port from `port`. */
-export async function serveStatic(options: ServeOptions): Promise<StaticServer> {
+export async function serveStatic(options: StaticServeOptions): Promise<StaticServer> {
   const first = options.port ?? DEFAULT_PORT;
   let bound = 0;
   const server = createServer(handler(options.dist, options.initial, () => bound));
@@ -185,7 +172,7 @@ export async function serveStatic(options: ServeOptions): Promise<StaticServer> 
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' || first === 0 || attempt + 1 >= PORT_ATTEMPTS) {
-        throw new UsageError(code === 'EADDRINUSE' ? `ports ${first}–${first + PORT_ATTEMPTS - 1} are all in use; try --port N` : `cannot listen on ${HOST}:${port}: ${(e as Error).message}`);
+        throw new UsageError(code === 'EADDRINUSE' ? `ports ${first}–${first + PORT_ATTEMPTS - 1} are all in use; try --port N` : `cannot listen on ${HOST}:${port}: ${errorText(e)}`);
       }
     }
   }
@@ -215,18 +202,12 @@ export function playgroundInitial(file: string | undefined): InitialFile | undef
 }
 
 /** The command: build if needed, serve, print the address, run until Ctrl-C. Returns the exit code. */
-export async function runPlayground(file: string | undefined, options: PlaygroundOptions = {}): Promise<number> {
+export async function runPlayground(file: string | undefined, options: PlaygroundOptions = {}): Promise<ExitCode> {
   const initial = playgroundInitial(file);
   const log = (line: string): void => void process.stdout.write(`valve playground: ${line}\n`);
   const dist = ensureBuilt(packageRoot(), { force: options.rebuild, log });
   const server = await serveStatic({ dist, initial, port: options.port });
   log(`${initial ? `${file ?? 'examples/permissions.yml'} at ` : ''}${server.url}`);
   process.stdout.write('  open it in a browser; press Ctrl-C to stop\n');
-  await new Promise<void>((signalled) => {
-    process.once('SIGINT', () => signalled());
-    process.once('SIGTERM', () => signalled());
-  });
-  process.stdout.write('valve playground: stopping\n');
-  await server.close();
-  return 0;
+  return untilSignalled('playground', () => server.close());
 }

@@ -9,12 +9,14 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../adapters/deepstream/plugin.js';
 import type { ReloadMode } from '../../adapters/deepstream/plugin.js';
 import { readSource, UsageError, useColor } from '../io.js';
+import { errorText } from '../../grammar/text.js';
+import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
+import { findPackage } from '../package.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -71,11 +73,11 @@ export const DEFAULT_HOST = '127.0.0.1';
 const LOG_LEVELS: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, OFF: 100 };
 const FATAL_EXCEPTION = 'FATAL_EXCEPTION';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** First existing path among candidates relative to this file (source: cli/commands, build: dist/cli/commands). */
+/** A file of this package, when it exists. */
 function packageFile(relativePath: string): string | undefined {
-  return [join(here, '..', '..', relativePath), join(here, '..', '..', '..', relativePath)].find((p) => existsSync(p));
+  const root = findPackage()?.root;
+  const path = root === undefined ? undefined : join(root, relativePath);
+  return path !== undefined && existsSync(path) ? path : undefined;
 }
 
 /** Where adapters/deepstream/plugin.cjs looks for a Valve plugin module the process already loaded. */
@@ -114,7 +116,7 @@ export function readUsers(file: string): Users {
   try {
     users = parseYaml(text);
   } catch (e) {
-    throw new UsageError(`${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${file} is not YAML or JSON: ${errorText(e).split('\n')[0]}`);
   }
   if (users === null || typeof users !== 'object' || Array.isArray(users) || Object.keys(users).length === 0) {
     throw new UsageError(`${file} must map user names to { password, serverData?, clientData? }`);
@@ -194,7 +196,7 @@ async function loadDeepstream(): Promise<new (config: Record<string, unknown>) =
     const mod = (await import('@deepstream/server')) as unknown as { Deepstream: new (config: Record<string, unknown>) => DeepstreamServer };
     return mod.Deepstream;
   } catch (e) {
-    throw new UsageError(`valve serve needs @deepstream/server 7 (npm install @deepstream/server): ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`valve serve needs @deepstream/server 7 (npm install @deepstream/server): ${errorText(e).split('\n')[0]}`);
   }
 }
 
@@ -248,13 +250,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 }
 
 /** The command: start, print where to connect, run until SIGINT/SIGTERM. Returns the exit code. */
-export async function runServe(options: ServeOptions = {}): Promise<number> {
+export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
   let running: RunningServer;
   try {
     running = await startServer(options);
   } catch (e) {
-    process.stderr.write(`valve: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof UsageError ? 2 : 1;
+    process.stderr.write(`valve: ${errorText(e)}\n`);
+    return e instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
   const watching = options.watch ?? true;
   process.stdout.write(
@@ -266,11 +268,5 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
       '',
     ].join('\n'),
   );
-  await new Promise<void>((signalled) => {
-    process.once('SIGINT', () => signalled());
-    process.once('SIGTERM', () => signalled());
-  });
-  process.stdout.write('valve serve: stopping\n');
-  await running.stop();
-  return 0;
+  return untilSignalled('serve', () => running.stop());
 }

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { Diagnostic } from '../../grammar/diagnostic.js';
 import { hasErrors } from '../../grammar/diagnostic.js';
 import type { Environment } from '../../grammar/file.js';
+import { errorText, plural } from '../../grammar/text.js';
 import { CoverageCollector, type CoverageReport } from '../../tooling/coverage.js';
 import { compile, type RulesModule } from '../../engine/rules-module.js';
 import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../tooling/test-file.js';
@@ -14,6 +15,7 @@ import { formatCoverage } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';
 import { formatJson, formatProblem, formatText, paint } from '../report.js';
+import { EXIT, type ExitCode } from '../exit.js';
 
 export interface TestOptions {
   readonly format: 'text' | 'json';
@@ -42,7 +44,7 @@ interface Loaded {
 /** `permissions:` is relative to the test file. */
 const permissionsPath = (testFile: string, rel: string): string => (isAbsolute(rel) ? rel : join(dirname(testFile), rel));
 
-export async function runTest(files: readonly string[], options: TestOptions, io: Output = processOutput()): Promise<number> {
+export async function runTest(files: readonly string[], options: TestOptions, io: Output = processOutput()): Promise<ExitCode> {
   const withCoverage = options.coverage === true || options.coverageThreshold !== undefined;
   const rulesByPath = new Map<string, Rules>();
   const problems: { error: TestFileError; source?: string }[] = [];
@@ -65,7 +67,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
       try {
         ({ text, tooLarge } = readRules(path));
       } catch (e) {
-        problems.push({ error: { file, ...suite.permissionsAt, message: (e as Error).message }, source });
+        problems.push({ error: { file, ...suite.permissionsAt, message: errorText(e) }, source });
         continue;
       }
       if (schemaPath !== undefined) {
@@ -74,7 +76,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
           if (read.tooLarge) throw new Error(`cannot read ${schemaPath}: ${read.tooLarge.message}`);
           schema = { text: read.text, file: schemaPath };
         } catch (e) {
-          problems.push({ error: { file, ...suite.schemaAt!, message: (e as Error).message }, source });
+          problems.push({ error: { file, ...suite.schemaAt!, message: errorText(e) }, source });
           continue;
         }
       }
@@ -88,7 +90,7 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     }
     if (!rules.module) {
       const n = rules.diagnostics.filter((d) => d.severity === 'error').length;
-      problems.push({ error: { file, ...suite.permissionsAt, message: `the rules file ${path} has ${n} error${n === 1 ? '' : 's'} (\`valve check ${path}\` lists them)` }, source });
+      problems.push({ error: { file, ...suite.permissionsAt, message: `the rules file ${path} has ${plural(n, 'error')} (\`valve check ${path}\` lists them)` }, source });
       continue;
     }
     loaded.push({ file, source, suite, rules });
@@ -103,8 +105,8 @@ export async function runTest(files: readonly string[], options: TestOptions, io
       for (const p of problems) io.err(`${formatProblem(p.error, p.source, { color: io.errColor })}\n`);
     }
     const n = problems.length;
-    io.err(`valve: ${n} problem${n === 1 ? '' : 's'} in test files; no test was run\n`);
-    return 2;
+    io.err(`valve: ${plural(n, 'problem')} in test files; no test was run\n`);
+    return EXIT.usage;
   }
 
   const results: { file: string; permissions: string; results: TestResult[] }[] = [];
@@ -170,5 +172,5 @@ export async function runTest(files: readonly string[], options: TestOptions, io
     }
     io.out(`${passed} passed, ${failed} failed\n`);
   }
-  return failed > 0 || belowThreshold ? 1 : 0;
+  return failed > 0 || belowThreshold ? EXIT.failed : EXIT.ok;
 }

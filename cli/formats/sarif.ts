@@ -8,7 +8,8 @@ import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
 import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
 import { printableJson, writeJsonArray } from '../report.js';
 import { relativeUri } from './paths.js';
-import { INFORMATION_URI, TOOL_NAME, toolVersion } from './tool.js';
+import { packageVersion } from '../package.js';
+import { INFORMATION_URI, TOOL_NAME } from './tool.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -58,7 +59,7 @@ function sarifSkeleton(results: unknown, options: { readonly version?: string })
         tool: {
           driver: {
             name: TOOL_NAME,
-            version: options.version ?? toolVersion(),
+            version: options.version ?? packageVersion(),
             informationUri: INFORMATION_URI,
             rules: CODES.map((code) => ({
               id: code,

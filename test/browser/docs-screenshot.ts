@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureBuilt, packageRoot, readInitial, serveStatic } from '../../cli/commands/playground.js';
+import { ensureBuilt, readInitial, serveStatic } from '../../cli/commands/playground.js';
+import { packageRoot } from '../../cli/package.js';
 
 const root = packageRoot(import.meta.dirname);
 const server = await serveStatic({ dist: ensureBuilt(root, { log: console.log }), port: 0, initial: readInitial(join(root, 'examples', 'permissions.yml')) });

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, packageRoot, readInitial, serveStatic, type StaticServer } from '../../cli/commands/playground.js';
+import { ensureBuilt, readInitial, serveStatic, type StaticServer } from '../../cli/commands/playground.js';
+import { packageRoot } from '../../cli/package.js';
 
 /** Debian's Chromium; VALVE_CHROMIUM points elsewhere (another distribution, or to try the skip path). */
 const CHROMIUM = process.env.VALVE_CHROMIUM ?? '/usr/bin/chromium';
@@ -287,6 +288,20 @@ tests:
     await page.click('#tests-list .test.fail button');
     await expect.poll(() => page.textContent('#verdict')).toBe('DENIED');
     expect(await page.inputValue('#req-user')).toBe('bob');
+    expect(problems).toEqual([]);
+  });
+
+  it('checks the Records tab as you type, reading it as the simulator does', async () => {
+    const { page, problems } = await open();
+    await page.click('#tab-records');
+    await page.fill('#records-text', '[1, 2]');
+    await expect.poll(() => page.textContent('#records-error')).toBe('Records 1:1: records must be an object mapping record names to their data, not a list');
+    await page.fill('#records-text', 'chat/dev: { members: [alice] }'); // YAML, which Run accepts too
+    await expect.poll(() => page.textContent('#records-error')).toBe('');
+    await page.fill('#records-text', '{"chat/dev": ');
+    await expect.poll(() => page.textContent('#records-error')).toMatch(/^Records 1:\d+: /);
+    await page.fill('#records-text', '');
+    await expect.poll(() => page.textContent('#records-error')).toBe('');
     expect(problems).toEqual([]);
   });
 

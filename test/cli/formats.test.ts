@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { runCheck, type CheckOptions } from '../../cli/commands/check.js';
+import { runCheck, type CheckCommandOptions } from '../../cli/commands/check.js';
 import { escapeData, escapeProperty, formatGithub } from '../../cli/formats/github.js';
 import { bufferOutput } from '../../cli/formats/output.js';
 import { relativePath, relativeUri } from '../../cli/formats/paths.js';
@@ -21,7 +21,7 @@ const BAD = rel('test/cli/golden/check/bad.yml');
 const WARN = rel('test/cli/golden/check/warn.yml');
 const GOOD = rel('test/cli/fixtures/rules.yml');
 
-function check(files: string[], options: Partial<CheckOptions> = {}): { code: number; stdout: string; stderr: string } {
+function check(files: string[], options: Partial<CheckCommandOptions> = {}): { code: number; stdout: string; stderr: string } {
   const io = bufferOutput(ROOT);
   const code = runCheck(files, { format: 'text', ...options }, io);
   return { code, stdout: stable(io.stdout), stderr: io.stderr };

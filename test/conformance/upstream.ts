@@ -16,30 +16,11 @@
  *
  * Every answer the plugin gives is recorded (it may answer twice, or never).
  */
-import { createRequire } from 'node:module';
 import { findFlow, type Flow, type Step } from './flows.js';
 import type { Section } from '../../compiler/scope.js';
 import type { RowId } from './rows.js';
-
-const require = createRequire(import.meta.url);
-const DIST = '@deepstream/server/dist/src';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Any = any;
-
-const C: Any = require(`${DIST}/constants`);
-const { ConfigPermission }: Any = require(`${DIST}/services/permission/valve/config-permission`);
-const MessageProcessor: Any = require(`${DIST}/utils/message-processor`).default;
-const RecordHandler: Any = require(`${DIST}/handlers/record/record-handler`).default;
-const { LocalCache }: Any = require(`${DIST}/services/cache/local-cache`);
-const { NoopStorage }: Any = require(`${DIST}/services/storage/noop-storage`);
-const { WSBinarySocketWrapper }: Any = require(`${DIST}/connection-endpoint/websocket/binary/socket-wrapper-factory`);
-const messageBuilder: Any = require('@deepstream/protobuf/dist/src/message-builder');
-const messageParser: Any = require('@deepstream/protobuf/dist/src/message-parser');
-const jsYaml: Any = require('js-yaml');
-const pathParser: Any = require(`${DIST}/services/permission/valve/path-parser`);
-const ruleParser: Any = require(`${DIST}/services/permission/valve/rule-parser`);
-const RuleApplication: Any = require(`${DIST}/services/permission/valve/rule-application`).default;
+import { namedErrorText } from '../../grammar/text.js';
+import { C, ConfigPermission, jsYaml, LocalCache, MessageProcessor, messageBuilder, messageParser, NoopStorage, pathParser, RecordHandler, RuleApplication, ruleParser, WSBinarySocketWrapper, type Any } from '../../bench/lib/deepstream-internals.js';
 
 /**
  * Counterfactual upstream: deepstream with the behaviour of some section 7 rows changed to ours.
@@ -453,7 +434,7 @@ export class UpstreamServer {
             try {
               callback(s, m, p, error, strict ? error === null && result === true : result);
             } catch (e) {
-              this.currentThrown.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+              this.currentThrown.push(namedErrorText(e));
             }
           },
           passItOn,
@@ -532,14 +513,13 @@ export class UpstreamServer {
     const crashed: string[] = [];
     const restorePrototypes = guardPrototypes();
     let polluted: string[] = [];
-    const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     const originalRun = RuleApplication.prototype.run;
     // Bound in the constructor, so every rule run (the first and those after record loads) goes through here.
     RuleApplication.prototype.run = function (this: Any): unknown {
       try {
         return originalRun.call(this);
       } catch (e) {
-        crashed.push(describeError(e));
+        crashed.push(namedErrorText(e));
         return undefined;
       }
     };
@@ -574,7 +554,7 @@ export class UpstreamServer {
       try {
         runStep(0);
       } catch (e) {
-        crashed.push(describeError(e));
+        crashed.push(namedErrorText(e));
       }
       // Wait for the last step to answer (every path of the plugin answers within a few turns
       // of the event loop: the cache answers on nextTick), then a few turns more for second answers.

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../grammar/ast.js';
-import { parseExpression, type Reporter } from '../../grammar/expression.js';
+import type { Reporter } from '../../grammar/diagnostic.js';
+import { parseExpression } from '../../grammar/expression.js';
 import { print } from '../../grammar/print.js';
 import type { Span } from '../../grammar/span.js';
 import { exprArb, KEYWORD_NAMES, nodes, stripSpans } from './arbitraries.js';
