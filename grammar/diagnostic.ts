@@ -1,4 +1,4 @@
-import { type Code, type Entry, MESSAGES, type MessageParams } from './messages.js';
+import { type Code, type Entry, hintOf, MESSAGES, type MessageParams } from './messages.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -36,7 +36,7 @@ export class DiagnosticSink {
   report<C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity): Diagnostic {
     // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
     const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
-    const hint = entry.hint?.(params);
+    const hint = hintOf(code, params);
     const d: Diagnostic = {
       code,
       severity: severity ?? entry.severity,

@@ -211,3 +211,9 @@ export type Code = keyof typeof MESSAGES;
 export type MessageParams<C extends Code> = Parameters<(typeof MESSAGES)[C]['message']>[0];
 
 export const CODES = Object.keys(MESSAGES) as Code[];
+
+/** The hint the catalogue gives `code` with these parameters (DiagnosticSink and any other reporter use it). */
+export function hintOf<C extends Code>(code: C, params: MessageParams<C>): string | undefined {
+  // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
+  return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).hint?.(params);
+}

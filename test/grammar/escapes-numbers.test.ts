@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../grammar/ast.js';
 import { parseExpression } from '../../grammar/expression.js';
 import { compileProgram } from '../../compiler/index.js';
+import { hintOf } from '../../grammar/messages.js';
 
 interface Reported {
   code: string;
@@ -20,7 +21,8 @@ interface Reported {
 
 function parse(text: string): { ast: Expr; reported: Reported[] } {
   const reported: Reported[] = [];
-  const ast = parseExpression(text, (code, where, _params, hint) => {
+  const ast = parseExpression(text, (code, where, params) => {
+    const hint = hintOf(code, params);
     reported.push({ code, start: where.start, end: where.end, ...(hint ? { hint } : {}) });
   });
   return { ast, reported };

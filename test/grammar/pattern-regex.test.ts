@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../index.js';
 import { parsePattern, planOf } from '../../grammar/pattern.js';
 import { scanRegexSyntax } from '../../grammar/pattern-regex.js';
+import { hintOf } from '../../grammar/messages.js';
 
 interface Reported {
   code: string;
@@ -17,7 +18,10 @@ interface Reported {
 
 function report(pattern: string): { reported: Reported[]; ok: boolean } {
   const reported: Reported[] = [];
-  const ok = parsePattern(pattern, (code, where, _params, hint) => reported.push({ code, text: pattern.slice(where.start, where.end), ...(hint === undefined ? {} : { hint }) })) !== undefined;
+  const ok = parsePattern(pattern, (code, where, params) => {
+    const hint = hintOf(code, params);
+    reported.push({ code, text: pattern.slice(where.start, where.end), ...(hint === undefined ? {} : { hint }) });
+  }) !== undefined;
   return { reported, ok };
 }
 
