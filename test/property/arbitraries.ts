@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { BinaryOp, Expr, LogicalOp, UnaryOp } from '../../grammar/ast.js';
-import { METHODS } from '../../compiler/builtins.js';
+import { METHODS } from '../../compiler/language/index.js';
 
 const SPAN = Object.freeze({ start: 0, end: 0 });
 
