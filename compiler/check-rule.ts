@@ -6,10 +6,10 @@
 import { walk, type Call, type Expr } from '../grammar/ast.js';
 import { print } from '../grammar/print.js';
 import type { Reporter } from '../grammar/diagnostic.js';
-import { METHOD_NAMES, methodSpec } from './builtins.js';
+import { availableNames, ENGINE_USER_FIELDS, METHOD_NAMES, methodSpec, REFERENCE, ROOTS } from './language/index.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';
-import { actionInfo, availableNames, FORBIDDEN_PROPERTIES, type Section } from './scope.js';
+import { actionInfo, FORBIDDEN_PROPERTIES, type Section } from './scope.js';
 import { suggest } from './suggest.js';
 
 /** What codegen and the runtime need to know about a rule, found while checking it. */
@@ -39,7 +39,8 @@ export interface RuleCheckContext {
   readonly maxRegexSize?: number;
 }
 
-const FIXED_NAMES = new Set(['user', 'now', 'name', 'action']);
+/** The names every rule can read (the others, `data` and `oldData`, depend on the action). */
+const FIXED_NAMES: ReadonlySet<string> = new Set(ROOTS.filter((r) => r.requires === undefined).map((r) => r.name));
 
 export function checkRuleExpr(expr: Expr, ctx: RuleCheckContext, report: Reporter): RuleUsage {
   const info = ctx.section && ctx.action ? actionInfo(ctx.section, ctx.action) : undefined;
@@ -94,8 +95,8 @@ function checkIdentifier(
   if (name === 'now') usage.now = true;
   if (FIXED_NAMES.has(name)) return;
   // A called name other than `_` is reported once, by checkCall.
-  if (name !== '_' && parent?.kind === 'call' && parent.callee.span === span) return;
-  const available = ctx.section && ctx.action ? availableNames(ctx.section, ctx.action, ctx.variables ?? []) : ['user', 'data', 'oldData', 'now', 'name', 'action', ...(ctx.variables ?? []), '_()'];
+  if (name !== REFERENCE.name && parent?.kind === 'call' && parent.callee.span === span) return;
+  const available = availableNames(ctx.section, ctx.action, ctx.variables ?? []);
   if (name === 'data') {
     usage.data = true;
     if (info && !info.data) report('VLV0302', span, { action: ctx.action ?? '', section: ctx.section ?? '', hasOldData: info.oldData });
@@ -106,7 +107,7 @@ function checkIdentifier(
     if (info && !info.oldData) report('VLV0303', span, { action: ctx.action ?? '', section: ctx.section ?? '', hasData: info.data });
     return;
   }
-  if (name === '_') {
+  if (name === REFERENCE.name) {
     if (!(parent?.kind === 'call' && parent.callee.span === span)) report('VLV0309', span, {});
     return;
   }
@@ -119,13 +120,13 @@ function checkIdentifier(
     return;
   }
   const nonAscii = [...name].find((ch) => ch.charCodeAt(0) > 0x7f);
-  report('VLV0301', span, { name, available, ...(nonAscii ? { nonAscii } : suggest(name, available.filter((n) => n !== '_()'))) });
+  report('VLV0301', span, { name, available, ...(nonAscii ? { nonAscii } : suggest(name, available.filter((n) => n !== REFERENCE.label))) });
 }
 
 /** `user.id` / `user.isAuthenticated` (also `user['id']`): fields the engine sets itself. */
 function readsOwnField(parent: Expr | undefined, span: Expr['span']): boolean {
   if (parent?.kind !== 'member' || parent.object.span !== span || parent.property.kind !== 'literal') return false;
-  return parent.property.value === 'id' || parent.property.value === 'isAuthenticated';
+  return typeof parent.property.value === 'string' && ENGINE_USER_FIELDS.has(parent.property.value);
 }
 
 /** Matching costs input length × program size: a huge program (`(.*){1,1000}`) is refused here. */
@@ -136,7 +137,7 @@ function checkRegexSize(t: { programSize: number; atLeast?: true }, span: Expr['
 
 function checkCall(node: Call, report: Reporter, usage: { refs: boolean }, ctx: RuleCheckContext): void {
   const callee = node.callee;
-  if (callee.kind === 'identifier' && callee.name === '_') {
+  if (callee.kind === 'identifier' && callee.name === REFERENCE.name) {
     usage.refs = true;
     if (node.args.length !== 1) report('VLV0308', node.span, { count: node.args.length });
     return;

@@ -11,7 +11,7 @@ import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js'
 import type { PathPattern } from '../grammar/pattern.js';
 import { print } from '../grammar/print.js';
 import type { Span } from '../grammar/span.js';
-import { methodSpec } from './builtins.js';
+import { binaryRow, LENGTH, logicalRow, methodSpec, REFERENCE, ROOTS, unaryRow, VARIABLE, type OperandRule } from './language/index.js';
 import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';
 import { suggest } from './suggest.js';
@@ -32,17 +32,6 @@ export interface TypeScope {
 
 type Facts = ReadonlyMap<string, Type>;
 
-const METHOD_RETURNS: Record<string, Type> = {
-  startsWith: T.BOOLEAN,
-  endsWith: T.BOOLEAN,
-  includes: T.BOOLEAN,
-  indexOf: T.NUMBER,
-  match: T.union(T.arrayOf(T.STRING), T.NULL),
-  toUpperCase: T.STRING,
-  toLowerCase: T.STRING,
-  trim: T.STRING,
-};
-
 const article = (t: Type): string => {
   const s = T.show(t);
   if (t.kind === 'null' || t.kind === 'undefined') return `\`${s}\``;
@@ -56,32 +45,15 @@ const resultKinds = (t: Type): string => [...new Set(T.members(t).map((m) => KIN
 /** A part of a rule as a message quotes it: at most 60 characters. */
 const shorten = (text: string): string => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 
-/** Typed scope values for one rule. */
+/** Typed scope values for one rule: each root name's type (the language table's) where it is available, unknown elsewhere. */
 function scopeTypes(scope: TypeScope): Map<string, Type> {
   const { schema, section, action, pattern } = scope;
-  const userData = schema?.user ? T.union(schema.user, T.NULL) : T.UNKNOWN;
-  const user: Type = {
-    kind: 'object',
-    properties: new Map([
-      ['id', { type: T.STRING, required: true }],
-      ['isAuthenticated', { type: T.BOOLEAN, required: true }],
-      ['data', { type: userData, required: true }],
-    ]),
-    closed: true,
-    extra: T.UNKNOWN,
-  };
-  const names = new Map<string, Type>([
-    ['user', user],
-    ['now', T.NUMBER],
-    ['name', section === 'presence' ? T.union(T.STRING, T.UNDEFINED) : T.STRING],
-    ['action', T.STRING],
-  ]);
-  for (const v of pattern?.variables ?? []) names.set(v, T.STRING);
   const info = section && action ? actionInfo(section, action) : undefined;
   const entry = schema && pattern && section && section !== 'presence' ? schemaForPattern(schema, section as SchemaSection, pattern) : undefined;
-  const valueType = entry ? entry.type : T.UNKNOWN;
-  names.set('data', info?.data ? valueType : T.UNKNOWN);
-  names.set('oldData', info?.oldData && entry ? T.union(valueType, T.NULL) : T.UNKNOWN);
+  const types = { section, value: entry?.type, userData: schema?.user };
+  const names = new Map<string, Type>();
+  for (const root of ROOTS) names.set(root.name, root.requires === undefined || info?.[root.requires] ? root.type(types) : T.UNKNOWN);
+  for (const v of pattern?.variables ?? []) names.set(v, VARIABLE.type);
   return names;
 }
 
@@ -93,7 +65,7 @@ function keyOf(e: Expr): string | undefined {
     if (base === undefined || e.property.kind !== 'literal') return undefined;
     return `${base}[${JSON.stringify(e.property.value)}]`;
   }
-  if (e.kind === 'call' && e.callee.kind === 'identifier' && e.callee.name === '_') return print(e);
+  if (e.kind === 'call' && e.callee.kind === 'identifier' && e.callee.name === REFERENCE.name) return print(e);
   // `data?.a` is `data.a` wherever it is read at all; short-circuited, it is `undefined`.
   if (e.kind === 'chain') return keyOf(e.expression);
   return undefined;
@@ -197,20 +169,18 @@ export class TypeChecker {
       }
       case 'unary': {
         const o = this.type(e.operand, facts);
-        if (e.op === '!') return T.BOOLEAN;
-        if (e.op === 'typeof') return T.STRING;
-        if (e.op === 'void') return T.UNDEFINED;
-        if (e.op === '-' || e.op === '~') this.needNumber(e.op, e.operand, o);
-        return T.NUMBER;
+        const { operands, result } = unaryRow(e.op).check;
+        if (operands === 'numbers') this.needNumber(e.op, e.operand, o);
+        return result;
       }
       case 'binary':
         return this.binary(e, facts);
       case 'logical': {
-        // `a && b` is a falsy `a` or `b`; `a || b` a truthy `a` or `b`; `a ?? b` a defined `a` or `b`.
+        // The part of the left operand that ends the evaluation, or the right operand (typed knowing how the left one turned out).
+        const { left, rightWhenLeft } = logicalRow(e.op).check;
         const l = this.type(e.left, facts);
-        const r = this.type(e.right, e.op === '??' ? facts : this.narrow(e.left, facts, e.op === '&&'));
-        const left = e.op === '&&' ? T.falsyPart(l) : e.op === '||' ? T.truthyPart(l) : T.withoutNullish(l);
-        return T.union(left, r);
+        const r = this.type(e.right, rightWhenLeft === undefined ? facts : this.narrow(e.left, facts, rightWhenLeft));
+        return T.union(left(l), r);
       }
       case 'conditional': {
         this.type(e.test, facts);
@@ -255,7 +225,7 @@ export class TypeChecker {
     switch (m.kind) {
       case 'string':
       case 'array':
-        if (prop === 'length') return T.NUMBER;
+        if (prop === LENGTH.name) return LENGTH.type;
         if (prop === undefined || index) return T.union(m.kind === 'array' ? m.items : T.STRING, T.UNDEFINED);
         if (methodSpec(prop)) {
           // Read, not called (`name.trim.length`): deepstream gives the function, a rule sees own data only (STRICTER 7).
@@ -289,7 +259,7 @@ export class TypeChecker {
   private call(e: Extract<Expr, { kind: 'call' }>, facts: Facts): Type {
     const callee = e.callee;
     const args = e.args.map((a) => this.type(a, facts));
-    if (callee.kind === 'identifier' && callee.name === '_') return this.reference(e.args[0]);
+    if (callee.kind === 'identifier' && callee.name === REFERENCE.name) return this.reference(e.args[0]);
     if (callee.kind !== 'member' || callee.property.kind !== 'literal') return T.UNKNOWN;
     const method = String(callee.property.value);
     const spec = methodSpec(method);
@@ -297,7 +267,7 @@ export class TypeChecker {
     const recv = callee.optional ? this.optionalObject(read) : read;
     if (!spec) return T.UNKNOWN;
     void args;
-    const ret = METHOD_RETURNS[method] ?? T.UNKNOWN;
+    const ret = spec.returns;
     if (T.isUnknown(recv)) return ret;
     const what = print(callee.object);
     const nullish = T.members(recv).filter((m) => m.kind === 'null' || m.kind === 'undefined');
@@ -327,41 +297,40 @@ export class TypeChecker {
   private binary(e: Extract<Expr, { kind: 'binary' }>, facts: Facts): Type {
     const l = this.type(e.left, facts);
     const r = this.type(e.right, facts);
-    switch (e.op) {
-      case '===':
-      case '!==': {
+    const { operands, result } = binaryRow(e.op).check;
+    this.operands(operands, e, l, r);
+    return typeof result === 'function' ? result(l, r) : result;
+  }
+
+  /** The operand rule of a binary operator (compiler/language/operators.ts), each implemented here once. */
+  private operands(rule: OperandRule, e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): void {
+    switch (rule) {
+      case 'any':
+        return;
+      case 'overlapping': {
         // A repeated guard (`x !== null` where x is known non-null) and comparisons in a branch the
         // types prove dead (`never`) are not mistakes worth an error.
         const nullishLiteral = (x: Expr): boolean => x.kind === 'literal' && (x.value === null || x.value === undefined);
         if (!T.overlaps(l, r) && !nullishLiteral(e.left) && !nullishLiteral(e.right) && !T.isNever(l) && !T.isNever(r)) this.neverEqual(e, l, r);
-        return T.BOOLEAN;
+        return;
       }
-      case '==':
-      case '!=':
-      case 'in':
-        return T.BOOLEAN;
-      case '<':
-      case '<=':
-      case '>':
-      case '>=':
+      case 'ordered':
         if ((T.onlyOf(l, 'string') && T.onlyOf(r, 'number')) || (T.onlyOf(l, 'number') && T.onlyOf(r, 'string'))) {
           this.say('VLV0508', e.span, { left: article(l), right: article(r), ...(T.onlyOf(l, 'string') ? { toNumber: print(e.left) } : {}) });
         }
-        return T.BOOLEAN;
-      case '+': {
+        return;
+      case 'sum': {
         // With a string on either side `+` concatenates anything; otherwise both must be numbers.
         const concat = T.canBe(l, 'string') || T.canBe(r, 'string');
         for (const [x, t] of [[e.left, l], [e.right, r]] as const) {
-          if (!concat && !T.isUnknown(t) && !T.canBe(t, 'number')) this.say('VLV0505', x.span, { op: '+', what: print(x), type: article(t) });
+          if (!concat && !T.isUnknown(t) && !T.canBe(t, 'number')) this.say('VLV0505', x.span, { op: e.op, what: print(x), type: article(t) });
         }
-        if (T.onlyOf(l, 'string') || T.onlyOf(r, 'string')) return T.STRING;
-        if (T.onlyOf(l, 'number') && T.onlyOf(r, 'number')) return T.NUMBER;
-        return T.isUnknown(l) || T.isUnknown(r) ? T.UNKNOWN : T.union(T.STRING, T.NUMBER);
+        return;
       }
-      default:
+      case 'numbers':
         this.needNumber(e.op, e.left, l);
         this.needNumber(e.op, e.right, r);
-        return T.NUMBER;
+        return;
     }
   }
 

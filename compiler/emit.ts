@@ -9,23 +9,23 @@
 import { arrayText, isHole, type Chain, type Expr } from '../grammar/ast.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';
+import { binaryRow, logicalRow, REFERENCE, rootName, ROOTS, unaryRow, VARIABLE } from './language/index.js';
 import { FORBIDDEN_PROPERTIES } from './scope.js';
 import type { CheckedRule, RuleProgram } from './program.js';
 
-const BASE: Record<string, string> = { user: 'c.user', data: 'c.data', oldData: 'c.oldData', now: 'c.now', action: 'c.action', name: 'c.name' };
-const ARITH: Record<string, string> = {
-  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '**': 'pow', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
-  '&': 'band', '|': 'bor', '^': 'bxor', '<<': 'shl', '>>': 'shr', '>>>': 'ushr',
-};
+const ROOT_CODE: ReadonlyMap<string, string> = new Map(ROOTS.map((r) => [r.name, r.emit]));
 
-/** The fields of the context's `user` object, which the engine builds itself. */
-const USER_FIELDS: ReadonlySet<string> = new Set(['id', 'isAuthenticated', 'data']);
+/** The fields of the context's `user` object, which the engine builds itself: read directly. */
+const USER_FIELDS: ReadonlyMap<string, string> = new Map((rootName('user')?.fields ?? []).map((f) => [f.name, f.emit]));
 
 const lit = (v: unknown): string => (v === undefined ? '(void 0)' : typeof v === 'number' ? numberLiteral(v) : JSON.stringify(v));
 const numberLiteral = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '(1/0)' : n < 0 ? '(-1/0)' : '(0/0)');
 
+const escape = (code: string): string => code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Code that reads the context or is a constant: reading it again is free and gives the same value. */
-const REREADABLE = /^(?:c\.(?:user|data|oldData|now|action|name)|c\.user\.(?:id|isAuthenticated|data)|c\.vars\[\d+\]|\(void 0\)|null|true|false|-?[\d.e+]+|"(?:[^"\\]|\\.)*")$/;
+const REREADABLE = new RegExp(
+  `^(?:${[...ROOT_CODE.values(), ...USER_FIELDS.values()].map(escape).join('|')}|${escape(VARIABLE.emit(0)).replace('0', '\\d+')}|\\(void 0\\)|null|true|false|-?[\\d.e+]+|"(?:[^"\\\\]|\\\\.)*")$`,
+);
 
 class Emitter {
   /** Temporaries of the function being emitted (`?.` objects, each evaluated once). */
@@ -66,13 +66,14 @@ class Emitter {
         // names an internal) by `r.key` before its value is evaluated, as JavaScript orders it.
         return `r.obj([${e.properties.map((p) => `${p.computed ? `r.key(${this.expr(p.key)})` : JSON.stringify(String((p.key as { value?: unknown }).value))}, ${this.expr(p.value)}`).join(', ')}])`;
       case 'identifier': {
-        if (e.name in BASE) return BASE[e.name];
+        const root = ROOT_CODE.get(e.name);
+        if (root !== undefined) return root;
         const i = this.variables.indexOf(e.name);
         // A `$variable` the pattern does not declare (warning VLV0313) fails when read, as
         // upstream's ReferenceError does. INVARIANT: the checker rejected every other name.
         if (i < 0 && e.name.startsWith('$')) return `r.undeclared(${JSON.stringify(e.name)})`;
         if (i < 0) throw new Error(`internal: unresolved name ${e.name}`);
-        return `c.vars[${i}]`;
+        return VARIABLE.emit(i);
       }
       case 'member':
         return this.member(e, this.expr(e.object));
@@ -81,23 +82,20 @@ class Emitter {
       case 'chain':
         return this.chain(e);
       case 'unary':
-        if (e.op === '!') return `(!${this.expr(e.operand)})`;
         // `typeof $undeclared` is 'undefined' in JavaScript: no ReferenceError.
         if (e.op === 'typeof' && this.undeclared(e.operand)) return '"undefined"';
-        if (e.op === 'typeof') return `(typeof ${this.expr(e.operand)})`;
-        if (e.op === 'void') return `(void ${this.expr(e.operand)})`;
-        return `r.${e.op === '-' ? 'neg' : e.op === '+' ? 'pos' : 'bnot'}(${this.expr(e.operand)})`;
+        return unaryRow(e.op).emit(this.expr(e.operand));
       case 'binary': {
+        // Left before right: hoisted constants are numbered in source order.
         const l = this.expr(e.left);
         const r = this.expr(e.right);
-        if (e.op === '===' || e.op === '!==') return `(${l} ${e.op} ${r})`;
-        if (e.op === '==') return `r.looseEq(${l}, ${r})`;
-        if (e.op === '!=') return `(!r.looseEq(${l}, ${r}))`;
-        if (e.op === 'in') return `r.has(${l}, ${r})`;
-        return `r.${ARITH[e.op]}(${l}, ${r})`;
+        return binaryRow(e.op).emit(l, r);
       }
-      case 'logical':
-        return `(${this.expr(e.left)} ${e.op} ${this.expr(e.right)})`;
+      case 'logical': {
+        const l = this.expr(e.left);
+        const r = this.expr(e.right);
+        return logicalRow(e.op).emit(l, r);
+      }
       case 'conditional':
         return `(${this.expr(e.test)} ? ${this.expr(e.consequent)} : ${this.expr(e.alternate)})`;
       case 'error':
@@ -114,9 +112,8 @@ class Emitter {
   private member(e: Extract<Expr, { kind: 'member' }>, object: string): string {
     // `user.id`, `user.isAuthenticated`, `user.data`: own data fields of the plain object the
     // engine builds for every check (engine/check.ts context), read directly.
-    if (e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' && USER_FIELDS.has(e.property.value)) {
-      return `c.user.${e.property.value}`;
-    }
+    const field = e.object.kind === 'identifier' && e.object.name === 'user' && e.property.kind === 'literal' && typeof e.property.value === 'string' ? USER_FIELDS.get(e.property.value) : undefined;
+    if (field !== undefined) return field;
     // A property name fixed in the rule and not one of the forbidden ones needs no key check per read.
     if (e.property.kind === 'literal' && typeof e.property.value === 'string' && !FORBIDDEN_PROPERTIES.has(e.property.value)) {
       return `r.getp(${object}, ${JSON.stringify(e.property.value)})`;
@@ -126,8 +123,7 @@ class Emitter {
 
   private call(e: Extract<Expr, { kind: 'call' }>, receiver?: string): string {
     const callee = e.callee;
-    // deepstream ignores extra arguments; a missing one is undefined.
-    if (callee.kind === 'identifier' && callee.name === '_') return `r.ref(c, ${e.args[0] ? this.expr(e.args[0]) : '(void 0)'})`;
+    if (callee.kind === 'identifier' && callee.name === REFERENCE.name) return REFERENCE.emit(e.args[0] ? this.expr(e.args[0]) : undefined);
     if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
       const method = String(callee.property.value);
       const recv = receiver ?? this.expr(callee.object);

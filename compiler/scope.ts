@@ -40,18 +40,5 @@ export const actionsOf = (s: Section): string[] => Object.keys(ACTIONS[s]);
 export const actionInfo = (s: Section, action: string): ActionInfo | undefined =>
   Object.prototype.hasOwnProperty.call(ACTIONS[s], action) ? ACTIONS[s][action] : undefined;
 
-/** Values every rule can read, in the order messages list them. */
-export const BASE_NAMES = ['user', 'now', 'name', 'action'] as const;
-
-/** Names available in one rule, for messages and editor completion. */
-export function availableNames(section: Section, action: string, variables: readonly string[]): string[] {
-  const info = actionInfo(section, action);
-  const names: string[] = ['user'];
-  if (info?.data) names.push('data');
-  if (info?.oldData) names.push('oldData');
-  names.push('now', 'name', 'action', ...variables, '_()');
-  return names;
-}
-
 /** Property names that lead into JavaScript internals; never readable, statically or at run time. */
 export const FORBIDDEN_PROPERTIES: ReadonlySet<string> = new Set(['constructor', '__proto__', 'prototype']);

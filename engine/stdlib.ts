@@ -394,7 +394,7 @@ function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, same
   return -1;
 }
 
-/** The allowed methods, keyed by the names in compiler/builtins.ts. */
+/** The allowed methods, keyed by the names in compiler/language/methods.ts. */
 export const methods = Object.freeze({
   startsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('startsWith', s).startsWith(textArg('startsWith', a), optNum(p)),
   endsWith: (s: unknown, a: unknown, p?: unknown): boolean => needString('endsWith', s).endsWith(textArg('endsWith', a), optNum(p)),

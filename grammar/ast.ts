@@ -1,4 +1,8 @@
+import type { BinaryOp, LogicalOp, UnaryOp } from '../compiler/language/operators.js';
 import type { Span } from './span.js';
+
+/** The operators are the keys of the language table's rows (compiler/language/operators.ts). */
+export type { BinaryOp, LogicalOp, UnaryOp };
 
 /** Spans of expression nodes are offsets into the rule's expression text (not the file). */
 interface Node {
@@ -82,17 +86,12 @@ export interface Chain extends Node {
   readonly expression: Expr;
 }
 
-export type UnaryOp = '!' | '-' | '+' | 'typeof' | '~' | 'void';
 export interface Unary extends Node {
   readonly kind: 'unary';
   readonly op: UnaryOp;
   readonly operand: Expr;
 }
 
-export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%' | '**'
-  | '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in'
-  | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 export interface Binary extends Node {
   readonly kind: 'binary';
   readonly op: BinaryOp;
@@ -100,7 +99,6 @@ export interface Binary extends Node {
   readonly right: Expr;
 }
 
-export type LogicalOp = '&&' | '||' | '??';
 export interface Logical extends Node {
   readonly kind: 'logical';
   readonly op: LogicalOp;

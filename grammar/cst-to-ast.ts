@@ -3,7 +3,8 @@
  * forbids. Tolerates trees the parser recovered (missing children become `error` nodes).
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { BinaryOp, Expr, LogicalOp, Property, UnaryOp } from './ast.js';
+import { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp } from '../compiler/language/operators.js';
+import type { Expr, Property } from './ast.js';
 import type { Reporter } from './diagnostic.js';
 import type { MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
@@ -39,8 +40,6 @@ function nodeSpan(node: CstNode): Span {
   return { start: 0, end: 0 };
 }
 
-const BINARY_LEVELS = new Set(['logicalOr', 'logicalAnd', 'bitOr', 'bitXor', 'bitAnd', 'equality', 'relational', 'shift', 'additive', 'multiplicative', 'power']);
-const ALLOWED_BINARY = new Set<string>(['+', '-', '*', '/', '%', '**', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in', '&', '|', '^', '<<', '>>', '>>>']);
 /** What JavaScript reads where a name is expected: the global values a rule may name. */
 const GLOBAL_VALUES: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY };
 /** `1n`, `0x1fn`, `1_000n`: BigInt literals as JavaScript lexes them. */
@@ -155,8 +154,8 @@ export class CstToAst {
     const span = { start: Math.min(left.span.start, right.span.start), end: Math.max(left.span.end, right.span.end) };
     if (!op) return this.error(span);
     const image = op.image;
-    if (image === '&&' || image === '||' || image === '??') return { kind: 'logical', op: image as LogicalOp, left, right, span };
-    if (ALLOWED_BINARY.has(image)) return { kind: 'binary', op: image as BinaryOp, left, right, span };
+    if (isLogicalOp(image)) return { kind: 'logical', op: image, left, right, span };
+    if (isBinaryOp(image)) return { kind: 'binary', op: image, left, right, span };
     this.report('VLV0213', tokenSpan(op), { op: image });
     // `x instanceof Foo` names a class: checking `Foo` as a value would only add noise.
     return this.error(span, image === 'instanceof' ? [left] : [left, right]);
@@ -169,14 +168,8 @@ export class CstToAst {
     const operand = this.expr(inner, span);
     if (!op) return operand;
     const s = tokenSpan(op);
+    if (isUnaryOp(op.image)) return { kind: 'unary', op: op.image, operand, span };
     switch (op.image) {
-      case '!':
-      case '-':
-      case '+':
-      case 'typeof':
-      case '~':
-      case 'void':
-        return { kind: 'unary', op: op.image as UnaryOp, operand, span };
       case '...':
         this.report('VLV0223', s, { within: 'list' });
         break;

@@ -1,17 +1,8 @@
 /** AST → rule text with the fewest parentheses that keep its meaning (round-trip tests, explain). */
+import { binaryRow, logicalRow } from '../compiler/language/operators.js';
 import { arrayText, type Expr } from './ast.js';
 import { quote } from './strings.js';
 
-const PREC: Record<string, number> = {
-  '??': 2, '||': 3, '&&': 4,
-  '|': 5, '^': 6, '&': 7,
-  '==': 8, '!=': 8, '===': 8, '!==': 8,
-  '<': 9, '<=': 9, '>': 9, '>=': 9, in: 9,
-  '<<': 10, '>>': 10, '>>>': 10,
-  '+': 11, '-': 11,
-  '*': 12, '/': 12, '%': 12,
-  '**': 13,
-};
 const CONDITIONAL = 1;
 const UNARY = 14;
 const POSTFIX = 16;
@@ -22,8 +13,9 @@ function precedence(e: Expr): number {
     case 'conditional':
       return CONDITIONAL;
     case 'binary':
+      return binaryRow(e.op).precedence;
     case 'logical':
-      return PREC[e.op];
+      return logicalRow(e.op).precedence;
     case 'unary':
       return UNARY;
     case 'member':
@@ -86,9 +78,9 @@ export function print(e: Expr): string {
     }
     case 'binary':
     case 'logical': {
-      const p = PREC[e.op];
+      const p = precedence(e);
       // `**` groups to the right, and its base can not be a unary expression (`(-2) ** 2`).
-      if (e.op === '**') return `${wrap(e.left, UNARY + 1, e)} ** ${wrap(e.right, p, e)}`;
+      if (e.kind === 'binary' && binaryRow(e.op).rightAssociative) return `${wrap(e.left, UNARY + 1, e)} ${e.op} ${wrap(e.right, p, e)}`;
       return `${wrap(e.left, p, e)} ${e.op} ${wrap(e.right, p + 1, e)}`;
     }
     case 'conditional':

@@ -1,15 +1,15 @@
 /**
  * Editor assistance computed from the real front end (runs in the worker): which rule the cursor
- * is in (grammar/file.ts), what that rule may read (compiler/scope.ts), the allowed methods
- * (compiler/builtins.ts), and types from the compiler's type checker and schema loader (field
- * names, hover types). The rule text is lexed with the compiler's own lexer to know whether the
+ * is in (grammar/file.ts), what that rule may read and the allowed methods with their docs (the
+ * language table, compiler/language/), and types from the compiler's type checker and schema
+ * loader (field names, hover types). The rule text is lexed with the compiler's own lexer to know whether the
  * cursor follows `.` or sits inside a string.
  */
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
-import { METHODS, methodSpec } from '../compiler/builtins.js';
 import { TypeChecker } from '../compiler/checker.js';
+import { availableNames, LENGTH, METHODS, methodSpec, REFERENCE, rootDoc, rootName, VARIABLE, WORD_OPERATORS } from '../compiler/language/index.js';
 import { loadSchema, type Schema } from '../compiler/schema.js';
-import { actionInfo, availableNames, isSection, type Section } from '../compiler/scope.js';
+import { actionInfo, isSection, type Section } from '../compiler/scope.js';
 import { members, show, type Type } from '../compiler/types.js';
 import type { Expr } from '../grammar/ast.js';
 import { parseExpression } from '../grammar/expression.js';
@@ -153,41 +153,23 @@ function fieldsOf(t: Type): { name: string; type: string; required: boolean }[] 
 
 const shown = (t: Type | undefined): string => (t === undefined || t.kind === 'unknown' ? 'any (no schema)' : show(t));
 
-const USER_FIELDS: readonly AssistItem[] = [
-  { label: 'id', kind: 'property', detail: 'string', doc: "The connection's user id; `'open'` for an unauthenticated connection." },
-  { label: 'isAuthenticated', kind: 'property', detail: 'boolean', doc: 'False exactly when the id is `open`.' },
-  { label: 'data', kind: 'property', detail: 'object | null', doc: 'What the authentication step attached to the connection; `null` when nothing.' },
-];
+/** The fields of `user`, with `user.data` typed by the schema when it has one. */
+const userFields = (scope: RuleScope): AssistItem[] =>
+  (rootName('user')?.fields ?? []).map((f) => ({ label: f.name, kind: 'property', detail: shown(f.type({ userData: scope.schema?.user })), doc: f.doc }));
 
-const KEYWORDS: readonly AssistItem[] = ['true', 'false', 'null', 'undefined', 'typeof', 'in'].map((k) => ({ label: k, kind: 'keyword', detail: 'keyword' }));
+/** The literals, and the operators written as words (`typeof`, `in`, …). */
+const KEYWORDS: readonly AssistItem[] = ['true', 'false', 'null', 'undefined', ...WORD_OPERATORS].map((k) => ({ label: k, kind: 'keyword', detail: 'keyword' }));
 
-function rootDoc(name: string, scope: RuleScope): { type: string; doc: string } {
+/** A root name's type (the type checker's, for this rule and schema) and doc; a `$variable`'s; `unknown` for anything else. */
+function rootInfo(name: string, scope: RuleScope): { type: string; doc: string } {
   const { section, action } = { section: scope.site.section, action: scope.site.rule.action };
-  const info = actionInfo(section, action);
-  switch (name) {
-    case 'user':
-      return { type: '{ id: string; isAuthenticated: boolean; data }', doc: 'The user of the connection making the request.' };
-    case 'data':
-      return info?.data
-        ? { type: shown(chainType([{ name: 'data', optional: false }], scope)), doc: section === 'record' ? 'The incoming record value (for a patch: the stored record with the patch applied).' : 'The payload of the message.' }
-        : { type: 'not available', doc: `\`data\` is not available in \`${section} ${action}\` rules.` };
-    case 'oldData':
-      return info?.oldData
-        ? { type: scope.schema ? shown(chainType([{ name: 'oldData', optional: false }], scope)) : 'any (no schema) | null', doc: 'The stored record; `null` when it does not exist.' }
-        : { type: 'not available', doc: `\`oldData\` is not available in \`${section} ${action}\` rules.` };
-    case 'now':
-      return { type: 'number', doc: 'Milliseconds since the epoch, read once per check.' };
-    case 'name':
-      return { type: section === 'presence' ? 'string | undefined' : 'string', doc: section === 'presence' ? 'The user name queried; `undefined` for a query of all users.' : `The full ${section} name (for listen: the listen pattern).` };
-    case 'action':
-      return { type: 'string', doc: "The server message's action in upper case: `'READ'`, `'UPDATE'`, `'PATCH'`, `'EMIT'`, …" };
-    case '_':
-      return { type: '(name: string) => any', doc: 'The data of another record; `null` when it does not exist.' };
-    default:
-      return name.startsWith('$')
-        ? { type: 'string', doc: `One segment of the name, matched by \`${name}\` in the pattern \`${scope.site.pattern}\`.` }
-        : { type: 'unknown', doc: '' };
+  if (name === REFERENCE.name) return { type: REFERENCE.signature, doc: REFERENCE.doc };
+  const root = rootName(name);
+  if (root) {
+    if (root.requires && !actionInfo(section, action)?.[root.requires]) return { type: 'not available', doc: `\`${name}\` is not available in \`${section} ${action}\` rules.` };
+    return { type: shown(chainType([{ name, optional: false }], scope)), doc: rootDoc(root, section) };
   }
+  return name.startsWith('$') ? { type: shown(VARIABLE.type), doc: VARIABLE.doc(name, scope.site.pattern) } : { type: 'unknown', doc: '' };
 }
 
 /** Completions for names at the start of an operand. */
@@ -195,11 +177,8 @@ function nameItems(scope: RuleScope): AssistItem[] {
   const { section, action } = { section: scope.site.section, action: scope.site.rule.action };
   const names = availableNames(section, action, scope.site.variables);
   const items: AssistItem[] = names.map((n) => {
-    if (n === '_()') {
-      const d = rootDoc('_', scope);
-      return { label: '_()', kind: 'function', detail: d.type, doc: d.doc, snippet: "_('${1}')" };
-    }
-    const d = rootDoc(n, scope);
+    if (n === REFERENCE.label) return { label: REFERENCE.label, kind: 'function', detail: REFERENCE.signature, doc: REFERENCE.doc, snippet: `${REFERENCE.name}('\${1}')` };
+    const d = rootInfo(n, scope);
     return { label: n, kind: 'variable', detail: d.type, doc: d.doc };
   });
   return [...items, ...KEYWORDS];
@@ -209,15 +188,15 @@ const methodItems = (): AssistItem[] => [
   ...METHODS.map((m) => ({
     label: m.name,
     kind: 'method' as const,
-    detail: `(${m.on.join(' | ')}) → ${m.returns}`,
+    detail: `(${m.on.join(' | ')}) → ${m.returnsText}`,
     doc: m.doc,
     snippet: m.maxArgs === 0 ? `${m.name}()` : `${m.name}(\${1})`,
   })),
-  { label: 'length', kind: 'property', detail: 'number', doc: 'Length of a string or an array.' },
+  { label: LENGTH.name, kind: 'property', detail: show(LENGTH.type), doc: LENGTH.doc },
 ];
 
 function memberItems(chain: readonly Link[] | undefined, scope: RuleScope): AssistItem[] {
-  if (isUser(chain)) return [...USER_FIELDS];
+  if (isUser(chain)) return userFields(scope);
   const type = chain ? chainType(chain, scope) : undefined;
   const fields: AssistItem[] = type ? fieldsOf(type).map((p) => ({ label: p.name, kind: 'field', detail: p.type + (p.required ? '' : ' (optional)'), doc: 'From the schema.' })) : [];
   return [...fields, ...methodItems()];
@@ -284,7 +263,7 @@ export function hover(text: string, offset: number, schemaText: string): HoverIn
   const afterDot = is(toks[index - 1], ...DOTS);
   if (!afterDot) {
     if (!is(tok, T.Identifier)) return undefined;
-    const d = rootDoc(tok.image, scope);
+    const d = rootInfo(tok.image, scope);
     if (d.type === 'unknown') return undefined;
     return { contents: `${fence(`${tok.image}: ${d.type}`)}\n\n${d.doc}`, ...span };
   }
@@ -292,12 +271,12 @@ export function hover(text: string, offset: number, schemaText: string): HoverIn
   const callee = is(toks[index + 1], T.LParen);
   const method = methodSpec(tok.image);
   if (callee && method) {
-    return { contents: `${fence(`${method.name}(…): ${method.returns}`)}\n\nOn ${method.on.join(' and ')}: ${method.doc}.`, ...span };
+    return { contents: `${fence(`${method.name}(…): ${method.returnsText}`)}\n\nOn ${method.on.join(' and ')}: ${method.doc}.`, ...span };
   }
-  if (tok.image === 'length') return { contents: `${fence('length: number')}\n\nLength of a string or an array.`, ...span };
+  if (tok.image === LENGTH.name) return { contents: `${fence(`${LENGTH.name}: ${show(LENGTH.type)}`)}\n\n${LENGTH.doc}`, ...span };
   // Anything else after `.`: the type checker's type of the whole access path.
   if (!chain) return undefined;
-  const userField = isUser(chain) ? USER_FIELDS.find((u) => u.label === tok.image) : undefined;
+  const userField = isUser(chain) ? userFields(scope).find((u) => u.label === tok.image) : undefined;
   const path = [...chain, { name: tok.image, optional: is(toks[index - 1], T.OptionalChain) }];
   const type = chainType(path, scope);
   if (!userField && (type === undefined || type.kind === 'unknown')) return undefined;

@@ -7,8 +7,8 @@
  */
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import { conf as yamlConf, language as yamlLanguage } from 'monaco-editor/languages/definitions/yaml/yaml.js';
-import { METHOD_NAMES } from '../compiler/builtins.js';
-import { ACTIONS, BASE_NAMES, SECTIONS } from '../compiler/scope.js';
+import { isBinaryOp, isUnaryOp, METHOD_NAMES, REFERENCE, ROOTS } from '../compiler/language/index.js';
+import { ACTIONS, SECTIONS } from '../compiler/scope.js';
 import { ruleLexer } from '../grammar/lexer.js';
 import * as T from '../grammar/tokens.js';
 import * as monaco from './monaco.js';
@@ -18,7 +18,7 @@ const EXPRESSION_ID = 'valve';
 
 /** Every action name of every section, for recognising rule values in the YAML. */
 const ACTION_WORDS = [...new Set(SECTIONS.flatMap((s) => Object.keys(ACTIONS[s])))];
-const ROOT_NAMES: ReadonlySet<string> = new Set<string>([...BASE_NAMES, 'data', 'oldData', '_']);
+const ROOT_NAMES: ReadonlySet<string> = new Set<string>([...ROOTS.map((r) => r.name), REFERENCE.name]);
 const METHODS: ReadonlySet<string> = new Set(METHOD_NAMES);
 
 const is = (tok: IToken, ...types: TokenType[]): boolean => types.some((t) => tokenMatcher(tok, t));
@@ -34,7 +34,8 @@ function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefine
   }
   if (prev !== undefined && is(prev, T.Dot, T.OptionalChain) && is(tok, T.IdentifierName)) return 'property';
   if (T.KEYWORDS.some((k) => tokenMatcher(tok, k))) {
-    return is(tok, T.True, T.False, T.Null, T.Undefined, T.Typeof, T.In, T.Void) ? 'keyword' : 'invalid';
+    // Literals and the operators the language table has (`typeof`, `void`, `in`); the other keywords are refused.
+    return is(tok, T.True, T.False, T.Null, T.Undefined) || isUnaryOp(tok.image) || isBinaryOp(tok.image) ? 'keyword' : 'invalid';
   }
   if (is(tok, T.NumberLiteral)) return 'number';
   if (is(tok, T.BadNumber)) return 'invalid';

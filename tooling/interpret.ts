@@ -4,6 +4,7 @@
  * explain trace: the value of every sub-expression it evaluated.
  */
 import { isHole, isOptionalLink, linkObject, type Expr } from '../grammar/ast.js';
+import { binaryRow, logicalRow, REFERENCE, rootName, unaryRow, VARIABLE } from '../compiler/language/index.js';
 import type { CheckedRule } from '../compiler/program.js';
 import { translateRegex } from '../compiler/regex.js';
 import { jsRegexError } from '../compiler/regex-js.js';
@@ -32,8 +33,6 @@ function stringPattern(node: Expr, pattern: string): S.RegexValue | S.InvalidReg
   const invalid = jsRegexError(pattern, '');
   return invalid === undefined ? regexFor(node, pattern, '') : S.badRegex(`/${pattern}/`, invalid);
 }
-
-const BASE = new Set(['user', 'data', 'oldData', 'now', 'action', 'name']);
 
 export function interpret(e: Expr, c: S.RuleContext, variables: readonly string[], trace?: TraceEntry[]): unknown {
   if (!trace) return evaluate(e, c, variables, undefined);
@@ -82,11 +81,13 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
       for (const p of e.properties) entries.push(p.computed ? S.key(ev(p.key)) : (p.key as { value?: unknown }).value, ev(p.value));
       return S.obj(entries);
     }
-    case 'identifier':
-      if (BASE.has(e.name)) return c[e.name as keyof S.RuleContext];
-      if (vars.includes(e.name)) return c.vars[vars.indexOf(e.name)];
+    case 'identifier': {
+      const root = rootName(e.name);
+      if (root) return root.read(c);
+      if (vars.includes(e.name)) return VARIABLE.read(c, vars.indexOf(e.name));
       if (e.name.startsWith('$')) return S.undeclared(e.name);
       throw new S.RuleError(`\`${e.name}\` is not available`);
+    }
     case 'member':
       return S.get(ev(e.object), ev(e.property));
     case 'call':
@@ -98,20 +99,14 @@ function evaluate(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tra
     case 'unary': {
       // `typeof $undeclared` is 'undefined' in JavaScript: no ReferenceError.
       if (e.op === 'typeof' && e.operand.kind === 'identifier' && e.operand.name.startsWith('$') && !vars.includes(e.operand.name)) return 'undefined';
-      const v = ev(e.operand);
-      if (e.op === '!') return !v;
-      if (e.op === 'typeof') return typeof v;
-      if (e.op === 'void') return undefined;
-      return e.op === '-' ? S.neg(v) : e.op === '+' ? S.pos(v) : S.bnot(v);
+      return unaryRow(e.op).evaluate(S.STDLIB, ev(e.operand));
     }
-    case 'binary':
-      return binary(e.op, ev(e.left), ev(e.right));
-    case 'logical': {
+    case 'binary': {
       const l = ev(e.left);
-      if (e.op === '&&') return l ? ev(e.right) : l;
-      if (e.op === '||') return l ? l : ev(e.right);
-      return l === null || l === undefined ? ev(e.right) : l;
+      return binaryRow(e.op).evaluate(S.STDLIB, l, ev(e.right));
     }
+    case 'logical':
+      return logicalRow(e.op).evaluate(ev(e.left), () => ev(e.right));
     case 'conditional':
       return ev(e.test) ? ev(e.consequent) : ev(e.alternate);
     case 'error':
@@ -142,7 +137,7 @@ function linkValue(e: Expr, c: S.RuleContext, vars: readonly string[], trace: Tr
 
 function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readonly string[], ev: (x: Expr) => unknown, evaluated?: { readonly value: unknown }): unknown {
   const callee = e.callee;
-  if (callee.kind === 'identifier' && callee.name === '_') return S.ref(c, e.args[0] ? ev(e.args[0]) : undefined);
+  if (callee.kind === 'identifier' && callee.name === REFERENCE.name) return REFERENCE.evaluate(S.STDLIB, c, e.args[0] ? ev(e.args[0]) : undefined);
   if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
     const method = String(callee.property.value) as S.MethodName;
     const receiver = evaluated ? evaluated.value : ev(callee.object);
@@ -151,32 +146,6 @@ function call(e: Extract<Expr, { kind: 'call' }>, c: S.RuleContext, vars: readon
     return (S.methods[method] as (...a: unknown[]) => unknown)(receiver, ...args);
   }
   throw new S.RuleError('this call is not allowed');
-}
-
-function binary(op: Extract<Expr, { kind: 'binary' }>['op'], l: unknown, r: unknown): unknown {
-  switch (op) {
-    case '===': return l === r;
-    case '!==': return l !== r;
-    case '==': return S.looseEq(l, r);
-    case '!=': return !S.looseEq(l, r);
-    case '+': return S.add(l, r);
-    case '-': return S.sub(l, r);
-    case '*': return S.mul(l, r);
-    case '/': return S.div(l, r);
-    case '%': return S.mod(l, r);
-    case '**': return S.pow(l, r);
-    case '&': return S.band(l, r);
-    case '|': return S.bor(l, r);
-    case '^': return S.bxor(l, r);
-    case '<<': return S.shl(l, r);
-    case '>>': return S.shr(l, r);
-    case '>>>': return S.ushr(l, r);
-    case '<': return S.lt(l, r);
-    case '<=': return S.le(l, r);
-    case '>': return S.gt(l, r);
-    case '>=': return S.ge(l, r);
-    case 'in': return S.has(l, r);
-  }
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { BinaryOp, Expr, LogicalOp, UnaryOp } from '../../grammar/ast.js';
-import { METHODS } from '../../compiler/builtins.js';
+import { BINARY as BINARY_ROWS, LOGICAL as LOGICAL_ROWS, METHODS, UNARY as UNARY_ROWS } from '../../compiler/language/index.js';
 
 const SPAN = Object.freeze({ start: 0, end: 0 });
 
@@ -108,9 +108,10 @@ export function dotNameArb(keywordNames = true): fc.Arbitrary<string> {
 
 // ── expressions ─────────────────────────────────────────────────────────────────────
 
-const UNARY: UnaryOp[] = ['!', '-', '+', 'typeof', '~', 'void'];
-const BINARY: BinaryOp[] = ['+', '-', '*', '/', '%', '**', '===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in', '&', '|', '^', '<<', '>>', '>>>'];
-const LOGICAL: LogicalOp[] = ['&&', '||', '??'];
+// Every operator with a row in the language table is generated, so a new row is property-tested at once.
+const UNARY = Object.keys(UNARY_ROWS) as UnaryOp[];
+const BINARY = Object.keys(BINARY_ROWS) as BinaryOp[];
+const LOGICAL = Object.keys(LOGICAL_ROWS) as LogicalOp[];
 
 /** Valid rule ASTs over the given names, depth-bounded. */
 export function exprArb(options: ExprOptions = {}): fc.Arbitrary<Expr> {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { METHOD_NAMES, METHODS } from '../../compiler/builtins.js';
+import { METHOD_NAMES, METHODS } from '../../compiler/language/index.js';
 import { DiagnosticSink } from '../../grammar/diagnostic.js';
 import { CODES, MESSAGES } from '../../grammar/messages.js';
 import { methods } from '../../engine/stdlib.js';
@@ -59,7 +59,7 @@ describe('diagnostic catalogue', () => {
 });
 
 describe('allowed methods', () => {
-  it('are declared once in builtins and implemented once in the stdlib, the same list', () => {
+  it('are declared once in the language table and implemented once in the stdlib, the same list', () => {
     expect(Object.keys(methods).sort()).toEqual([...METHOD_NAMES].sort());
     expect(new Set(METHOD_NAMES).size).toBe(METHODS.length);
   });
