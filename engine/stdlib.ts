@@ -6,6 +6,7 @@
  */
 import { RE2JS } from 're2js';
 import { InputMapper } from '../compiler/regex-alphabet.js';
+import type { Operations, RecordSlot, RuleContext } from '../compiler/language/context.js';
 import type { Re2Source } from '../compiler/regex.js';
 import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 import { MESSAGES } from '../grammar/messages.js';
@@ -417,19 +418,7 @@ export const methods = Object.freeze({
 export type MethodName = keyof typeof methods;
 
 /** Records loaded for one check: a value (null when missing) or the load's failure (VLV0904 unless `code` says otherwise). */
-export type RecordSlot = { readonly value: unknown } | { readonly error: string; readonly code?: 'VLV0910' | 'VLV0912' | 'VLV0914' };
-
-/** The fixed context every rule function reads. */
-export interface RuleContext {
-  readonly user: unknown;
-  readonly data: unknown;
-  readonly oldData: unknown;
-  readonly now: number;
-  readonly action: string;
-  readonly name: string | undefined;
-  readonly vars: readonly string[];
-  readonly records: ReadonlyMap<string, RecordSlot>;
-}
+export type { RecordSlot, RuleContext };
 
 /** `_(name)`: a loaded record's data; unknown records ask the engine for a load round. */
 export function ref(c: RuleContext, name: unknown): unknown {
@@ -456,4 +445,6 @@ export const STDLIB = Object.freeze({
   get, getp, constArray, add, sub, mul, div, mod, neg, pos, pow, band, bor, bxor, bnot, shl, shr, ushr,
   lt, le, gt, ge, looseEq, has, str, tpl, key, obj, undeclared, ref, regex, badRegex, m: methods,
 });
+// The operations compiled code and the language table's rows call on `r` (compiler/language/context.ts).
+STDLIB satisfies Operations;
 export type Stdlib = typeof STDLIB;

@@ -1,7 +1,7 @@
-import type { BinaryOp, LogicalOp, UnaryOp } from '../compiler/language/operators.js';
+import type { BinaryOp, LogicalOp, UnaryOp } from './operators.js';
 import type { Span } from './span.js';
 
-/** The operators are the keys of the language table's rows (compiler/language/operators.ts). */
+/** The operators are the keys of grammar/operators.ts (and so of the language table's rows). */
 export type { BinaryOp, LogicalOp, UnaryOp };
 
 /** Spans of expression nodes are offsets into the rule's expression text (not the file). */

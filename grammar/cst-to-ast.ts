@@ -3,7 +3,7 @@
  * forbids. Tolerates trees the parser recovered (missing children become `error` nodes).
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp } from '../compiler/language/operators.js';
+import { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp } from './operators.js';
 import type { Expr, Property } from './ast.js';
 import type { Reporter } from './diagnostic.js';
 import type { MessageParams } from './messages.js';

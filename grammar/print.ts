@@ -1,10 +1,10 @@
 /** AST → rule text with the fewest parentheses that keep its meaning (round-trip tests, explain). */
-import { binaryRow, logicalRow } from '../compiler/language/operators.js';
+import { syntaxOf, UNARY_PRECEDENCE } from './operators.js';
 import { arrayText, type Expr } from './ast.js';
 import { quote } from './strings.js';
 
 const CONDITIONAL = 1;
-const UNARY = 14;
+const UNARY = UNARY_PRECEDENCE;
 const POSTFIX = 16;
 const PRIMARY = 17;
 
@@ -13,9 +13,9 @@ function precedence(e: Expr): number {
     case 'conditional':
       return CONDITIONAL;
     case 'binary':
-      return binaryRow(e.op).precedence;
+      return syntaxOf(e.op).precedence;
     case 'logical':
-      return logicalRow(e.op).precedence;
+      return syntaxOf(e.op).precedence;
     case 'unary':
       return UNARY;
     case 'member':
@@ -80,7 +80,7 @@ export function print(e: Expr): string {
     case 'logical': {
       const p = precedence(e);
       // `**` groups to the right, and its base can not be a unary expression (`(-2) ** 2`).
-      if (e.kind === 'binary' && binaryRow(e.op).rightAssociative) return `${wrap(e.left, UNARY + 1, e)} ${e.op} ${wrap(e.right, p, e)}`;
+      if (e.kind === 'binary' && syntaxOf(e.op).rightAssociative) return `${wrap(e.left, UNARY + 1, e)} ${e.op} ${wrap(e.right, p, e)}`;
       return `${wrap(e.left, p, e)} ${e.op} ${wrap(e.right, p + 1, e)}`;
     }
     case 'conditional':

@@ -6,3 +6,4 @@
 export * from './operators.js';
 export * from './roots.js';
 export * from './methods.js';
+export * from './context.js';

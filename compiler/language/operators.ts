@@ -5,7 +5,8 @@
  * interpreter). The parser, CST→AST, the printer, the checker, codegen and the interpreter all
  * read these rows; the AST's operator types are their keys. A later stage adds a column here.
  */
-import type { Stdlib } from '../../engine/stdlib.js';
+import type { Operations } from './context.js';
+import { BINARY_SYNTAX, LOGICAL_SYNTAX, type BinaryOp, type BinarySyntax, type LogicalOp, type UnaryOp } from '../../grammar/operators.js';
 import * as T from '../types.js';
 import type { Type } from '../types.js';
 
@@ -25,37 +26,25 @@ export interface TypeRule {
   readonly result: Type | ((left: Type, right: Type) => Type);
 }
 
-/** The rule of the CST a binary operator is parsed at (grammar/parser.ts: one rule per precedence level). */
-export type BinaryLevel =
-  | 'logicalOr' | 'logicalAnd' | 'bitOr' | 'bitXor' | 'bitAnd' | 'equality' | 'relational' | 'shift' | 'additive' | 'multiplicative' | 'power';
-
-interface Row {
-  /** JavaScript's precedence (higher binds tighter), as the printer needs it for parentheses. */
-  readonly precedence: number;
-}
-
 export interface UnaryRow {
   readonly kind: 'unary';
   readonly check: { readonly operands: 'any' | 'numbers'; readonly result: Type };
   /** The emitted code, given the operand's code. */
   readonly emit: (operand: string) => string;
   /** The value, given the stdlib compiled code receives as `r` and the operand's value. */
-  readonly evaluate: (r: Stdlib, operand: unknown) => unknown;
+  readonly evaluate: (r: Operations, operand: unknown) => unknown;
 }
 
-export interface BinaryRow extends Row {
+/** A binary operator's row: its syntax (grammar/operators.ts) and its meaning. */
+export interface BinaryRow extends BinarySyntax {
   readonly kind: 'binary';
-  readonly level: BinaryLevel;
-  /** `**` groups to the right (`a ** b ** c` is `a ** (b ** c)`); every other operator to the left. */
-  readonly rightAssociative?: true;
   readonly check: TypeRule;
   readonly emit: (left: string, right: string) => string;
-  readonly evaluate: (r: Stdlib, left: unknown, right: unknown) => unknown;
+  readonly evaluate: (r: Operations, left: unknown, right: unknown) => unknown;
 }
 
-export interface LogicalRow extends Row {
+export interface LogicalRow extends BinarySyntax {
   readonly kind: 'logical';
-  readonly level: BinaryLevel;
   readonly check: {
     /** What the left operand contributes to the result (the part of it that ends the evaluation). */
     readonly left: (t: Type) => Type;
@@ -72,6 +61,9 @@ type UnaryFn = 'neg' | 'pos' | 'bnot';
 /** The stdlib functions of two values an operator can be. */
 type BinaryFn = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'band' | 'bor' | 'bxor' | 'shl' | 'shr' | 'ushr' | 'lt' | 'le' | 'gt' | 'ge' | 'looseEq' | 'has';
 
+/** A row without its syntax columns (those are grammar/operators.ts's). */
+type Meaning<R> = Omit<R, keyof BinarySyntax>;
+
 const NUMERIC = { operands: 'numbers', result: T.NUMBER } as const;
 const ORDERED: TypeRule = { operands: 'ordered', result: T.BOOLEAN };
 
@@ -83,10 +75,8 @@ const unaryCall = (fn: UnaryFn, check: UnaryRow['check']): UnaryRow => ({
   evaluate: (r, o) => r[fn](o),
 });
 
-const binaryCall = (fn: BinaryFn, level: BinaryLevel, precedence: number, check: TypeRule): BinaryRow => ({
+const binaryCall = (fn: BinaryFn, check: TypeRule): Meaning<BinaryRow> => ({
   kind: 'binary',
-  level,
-  precedence,
   check,
   emit: (l, r) => `r.${fn}(${l}, ${r})`,
   evaluate: (r, a, b) => r[fn](a, b),
@@ -107,56 +97,53 @@ export const UNARY = {
   '~': unaryCall('bnot', NUMERIC),
   typeof: { kind: 'unary', check: { operands: 'any', result: T.STRING }, emit: (o) => `(typeof ${o})`, evaluate: (_r, o) => typeof o },
   void: { kind: 'unary', check: { operands: 'any', result: T.UNDEFINED }, emit: (o) => `(void ${o})`, evaluate: () => undefined },
-} satisfies Record<string, UnaryRow>;
+} satisfies Record<UnaryOp, UnaryRow>;
 
-export const BINARY = {
+const BINARY_MEANING = {
   // Strict equality calls no user code: emitted inline, as fast as JavaScript's own.
-  '===': { kind: 'binary', level: 'equality', precedence: 8, check: { operands: 'overlapping', result: T.BOOLEAN }, emit: (l, r) => `(${l} === ${r})`, evaluate: (_r, a, b) => a === b },
-  '!==': { kind: 'binary', level: 'equality', precedence: 8, check: { operands: 'overlapping', result: T.BOOLEAN }, emit: (l, r) => `(${l} !== ${r})`, evaluate: (_r, a, b) => a !== b },
-  '==': binaryCall('looseEq', 'equality', 8, { operands: 'any', result: T.BOOLEAN }),
-  '!=': { kind: 'binary', level: 'equality', precedence: 8, check: { operands: 'any', result: T.BOOLEAN }, emit: (l, r) => `(!r.looseEq(${l}, ${r}))`, evaluate: (r, a, b) => !r.looseEq(a, b) },
-  '<': binaryCall('lt', 'relational', 9, ORDERED),
-  '<=': binaryCall('le', 'relational', 9, ORDERED),
-  '>': binaryCall('gt', 'relational', 9, ORDERED),
-  '>=': binaryCall('ge', 'relational', 9, ORDERED),
-  in: binaryCall('has', 'relational', 9, { operands: 'any', result: T.BOOLEAN }),
-  '|': binaryCall('bor', 'bitOr', 5, NUMERIC),
-  '^': binaryCall('bxor', 'bitXor', 6, NUMERIC),
-  '&': binaryCall('band', 'bitAnd', 7, NUMERIC),
-  '<<': binaryCall('shl', 'shift', 10, NUMERIC),
-  '>>': binaryCall('shr', 'shift', 10, NUMERIC),
-  '>>>': binaryCall('ushr', 'shift', 10, NUMERIC),
-  '+': binaryCall('add', 'additive', 11, { operands: 'sum', result: sumType }),
-  '-': binaryCall('sub', 'additive', 11, NUMERIC),
-  '*': binaryCall('mul', 'multiplicative', 12, NUMERIC),
-  '/': binaryCall('div', 'multiplicative', 12, NUMERIC),
-  '%': binaryCall('mod', 'multiplicative', 12, NUMERIC),
-  '**': { ...binaryCall('pow', 'power', 13, NUMERIC), rightAssociative: true },
-} satisfies Record<string, BinaryRow>;
+  '===': { kind: 'binary', check: { operands: 'overlapping', result: T.BOOLEAN }, emit: (l, r) => `(${l} === ${r})`, evaluate: (_r, a, b) => a === b },
+  '!==': { kind: 'binary', check: { operands: 'overlapping', result: T.BOOLEAN }, emit: (l, r) => `(${l} !== ${r})`, evaluate: (_r, a, b) => a !== b },
+  '==': binaryCall('looseEq', { operands: 'any', result: T.BOOLEAN }),
+  '!=': { kind: 'binary', check: { operands: 'any', result: T.BOOLEAN }, emit: (l, r) => `(!r.looseEq(${l}, ${r}))`, evaluate: (r, a, b) => !r.looseEq(a, b) },
+  '<': binaryCall('lt', ORDERED),
+  '<=': binaryCall('le', ORDERED),
+  '>': binaryCall('gt', ORDERED),
+  '>=': binaryCall('ge', ORDERED),
+  in: binaryCall('has', { operands: 'any', result: T.BOOLEAN }),
+  '|': binaryCall('bor', NUMERIC),
+  '^': binaryCall('bxor', NUMERIC),
+  '&': binaryCall('band', NUMERIC),
+  '<<': binaryCall('shl', NUMERIC),
+  '>>': binaryCall('shr', NUMERIC),
+  '>>>': binaryCall('ushr', NUMERIC),
+  '+': binaryCall('add', { operands: 'sum', result: sumType }),
+  '-': binaryCall('sub', NUMERIC),
+  '*': binaryCall('mul', NUMERIC),
+  '/': binaryCall('div', NUMERIC),
+  '%': binaryCall('mod', NUMERIC),
+  '**': binaryCall('pow', NUMERIC),
+} satisfies Record<BinaryOp, Meaning<BinaryRow>>;
 
-export const LOGICAL = {
+const LOGICAL_MEANING = {
   // `a && b` is a falsy `a` or `b`; `a || b` a truthy `a` or `b`; `a ?? b` a defined `a` or `b`.
-  '&&': { kind: 'logical', level: 'logicalAnd', precedence: 4, check: { left: T.falsyPart, rightWhenLeft: true }, emit: (l, r) => `(${l} && ${r})`, evaluate: (l, right) => (l ? right() : l) },
-  '||': { kind: 'logical', level: 'logicalOr', precedence: 3, check: { left: T.truthyPart, rightWhenLeft: false }, emit: (l, r) => `(${l} || ${r})`, evaluate: (l, right) => (l ? l : right()) },
-  '??': { kind: 'logical', level: 'logicalOr', precedence: 2, check: { left: T.withoutNullish }, emit: (l, r) => `(${l} ?? ${r})`, evaluate: (l, right) => (l === null || l === undefined ? right() : l) },
-} satisfies Record<string, LogicalRow>;
+  '&&': { kind: 'logical', check: { left: T.falsyPart, rightWhenLeft: true }, emit: (l, r) => `(${l} && ${r})`, evaluate: (l, right) => (l ? right() : l) },
+  '||': { kind: 'logical', check: { left: T.truthyPart, rightWhenLeft: false }, emit: (l, r) => `(${l} || ${r})`, evaluate: (l, right) => (l ? l : right()) },
+  '??': { kind: 'logical', check: { left: T.withoutNullish }, emit: (l, r) => `(${l} ?? ${r})`, evaluate: (l, right) => (l === null || l === undefined ? right() : l) },
+} satisfies Record<LogicalOp, Meaning<LogicalRow>>;
 
-export type UnaryOp = keyof typeof UNARY;
-export type BinaryOp = keyof typeof BINARY;
-export type LogicalOp = keyof typeof LOGICAL;
+/** Each row whole: the grammar's syntax of the operator beside its meaning here. */
+function rows<K extends string, R>(syntax: Record<K, BinarySyntax>, meaning: Record<K, Omit<R, keyof BinarySyntax>>): Record<K, R> {
+  return Object.fromEntries(Object.entries<BinarySyntax>(syntax).map(([op, s]) => [op, { ...s, ...meaning[op as K] }])) as Record<K, R>;
+}
+export const BINARY: Record<BinaryOp, BinaryRow> = rows<BinaryOp, BinaryRow>(BINARY_SYNTAX, BINARY_MEANING);
+export const LOGICAL: Record<LogicalOp, LogicalRow> = rows<LogicalOp, LogicalRow>(LOGICAL_SYNTAX, LOGICAL_MEANING);
 
-const own = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
-export const isUnaryOp = (op: string): op is UnaryOp => own(UNARY, op);
-export const isBinaryOp = (op: string): op is BinaryOp => own(BINARY, op);
-export const isLogicalOp = (op: string): op is LogicalOp => own(LOGICAL, op);
+export type { BinaryOp, LogicalOp, UnaryOp };
+export { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp, WORD_OPERATORS } from '../../grammar/operators.js';
 
 /** The row of an operator, typed as its kind's row (the tables' literal types are narrower than needed). */
 export const unaryRow = (op: UnaryOp): UnaryRow => UNARY[op];
 export const binaryRow = (op: BinaryOp): BinaryRow => BINARY[op];
 export const logicalRow = (op: LogicalOp): LogicalRow => LOGICAL[op];
 
-/** The CST rules that hold binary and logical operators. */
-export const BINARY_LEVELS: ReadonlySet<string> = new Set([...Object.values(BINARY), ...Object.values(LOGICAL)].map((r) => r.level));
 
-/** The operators written as words (`typeof`, `void`, `in`): keywords, for editor completion. */
-export const WORD_OPERATORS: readonly string[] = [...Object.keys(UNARY), ...Object.keys(BINARY)].filter((op) => /^[a-z]+$/.test(op));

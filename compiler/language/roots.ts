@@ -4,7 +4,7 @@
  * interpreter reads it, and where it is available (the spec's table: `data` and `oldData` only
  * for the actions whose row in compiler/scope.ts ACTIONS says so; the rest in every rule).
  */
-import type { RuleContext, Stdlib } from '../../engine/stdlib.js';
+import type { Operations, RuleContext } from './context.js';
 import { actionInfo, type Section } from '../scope.js';
 import * as T from '../types.js';
 import type { Type } from '../types.js';
@@ -115,7 +115,7 @@ export const REFERENCE = {
   doc: 'The data of another record; `null` when it does not exist.',
   /** deepstream ignores extra arguments; a missing one is undefined. */
   emit: (arg: string | undefined): string => `r.ref(c, ${arg ?? '(void 0)'})`,
-  evaluate: (r: Stdlib, c: RuleContext, arg: unknown): unknown => r.ref(c, arg),
+  evaluate: (r: Operations, c: RuleContext, arg: unknown): unknown => r.ref(c, arg),
 };
 
 const BY_NAME = new Map(ROOTS.map((r) => [r.name, r]));
