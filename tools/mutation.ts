@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const DEFAULT = ['runtime/matcher.ts', 'runtime/stdlib.ts', 'runtime/evaluate.ts', 'runtime/patch.ts', 'runtime/limits.ts', 'compiler/limits.ts'];
+const DEFAULT = ['runtime/matcher.ts', 'runtime/stdlib.ts', 'runtime/evaluate.ts', 'runtime/patch.ts', 'runtime/limits.ts', 'compiler/limits.ts', 'compiler/overrides.ts'];
 const REPORT = 'reports/mutation/mutation.json';
 
 interface Mutant {
