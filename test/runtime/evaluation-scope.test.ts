@@ -47,6 +47,8 @@ describe('the evaluation scope', () => {
     // direct read is safe. Here the flag is forced to show what it switches.
     expect(getp(withGetter(), 'a')).toBe('ran');
     evaluation.exit();
+    // Exiting ends plain reads too: outside an evaluation every read goes by descriptor.
+    expect(() => getp(withGetter(), 'a')).toThrow('is a getter');
     evaluation.enter(LIMITS, false);
     expect(() => getp(withGetter(), 'a')).toThrow('is a getter');
     evaluation.exit();
