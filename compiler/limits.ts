@@ -9,6 +9,7 @@ import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
 import { ruleLexer } from '../grammar/lexer.js';
 import type { Span } from '../grammar/span.js';
 import { loadYaml, type YNode, type YScalar } from '../grammar/yaml.js';
+import { withOverrides } from './overrides.js';
 
 export interface CompileLimits {
   /** Longest rules file read, in UTF-16 units (VLV0701). */
@@ -36,16 +37,7 @@ export const COMPILE_LIMITS: CompileLimits = Object.freeze({
 
 /** The defaults with `overrides` applied; an override that is not a whole number ≥ 1 is an error. */
 export function resolveCompileLimits(overrides?: Partial<CompileLimits>): CompileLimits {
-  if (overrides === undefined) return COMPILE_LIMITS;
-  const out: Record<string, number> = { ...COMPILE_LIMITS };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!Object.prototype.hasOwnProperty.call(COMPILE_LIMITS, key)) throw new TypeError(`unknown compile limit \`${key}\`; the limits are ${Object.keys(COMPILE_LIMITS).join(', ')}`);
-    // Number.isInteger is false for every non-number.
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`the compile limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
-    out[key] = value;
-  }
-  return Object.freeze(out) as unknown as CompileLimits;
+  return withOverrides(COMPILE_LIMITS, overrides, 'compile limit');
 }
 
 export { cstTooDeep, parseYamlCst, yamlTooDeep } from '../grammar/yaml-depth.js';

@@ -10,7 +10,7 @@ import { inspect, isProxy, LIMITS, resolveLimits, type Inspection, type RuntimeL
 import { PatternList } from './matcher.js';
 import type { RuleFn, RuntimeRule } from './instantiate.js';
 import { applyPatch, parsePath, PatchError } from './patch.js';
-import { describe, evaluate, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
+import { describe, evaluation, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
 import { errorText, namedErrorText } from '../grammar/text.js';
 
 export interface RequestUser {
@@ -288,7 +288,7 @@ function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: 
   const user = ruleUser(request.user);
   if (typeof user === 'string') return UNDECIDED;
   // Every input the rule can reach is walked here: when none holds a getter or a hole, the rule's
-  // reads need no descriptors (stdlib `evaluate` with plain inputs).
+  // reads need no descriptors (an evaluation entered as plain).
   let plain = true;
   if (uses.data || entry.write) {
     const how = quickInput(request.data, limits, entry.write);
@@ -307,10 +307,13 @@ function quickCheck(entry: Entry, fn: RuleFn, vars: readonly string[], request: 
   }
   const c = ruleContext(request, user, request.data, request.oldData, request.now ?? (entry.now ? Date.now() : 0), vars, NO_RECORDS);
   if (!plain) workCounters.guarded++;
+  evaluation.enter(limits, plain);
   try {
-    return evaluate(fn, c, limits, plain);
+    return fn(c);
   } catch {
     return UNDECIDED;
+  } finally {
+    evaluation.exit();
   }
 }
 
@@ -495,13 +498,18 @@ class Evaluation {
     // Before the stored record arrives a patch has no `data` yet; references that need it wait a round.
     const c = this.context(true);
     if (c instanceof RuleError) return [];
-    for (const arg of this.rule.refs) {
-      try {
-        const v = evaluate(arg, c, this.limits, false);
-        if (typeof v === 'string' && !v.includes('undefined') && !this.records.has(v)) names.add(v);
-      } catch {
-        // Unreachable here or waiting for another record: evaluation proper decides.
+    evaluation.enter(this.limits, false);
+    try {
+      for (const arg of this.rule.refs) {
+        try {
+          const v = arg(c);
+          if (typeof v === 'string' && !v.includes('undefined') && !this.records.has(v)) names.add(v);
+        } catch {
+          // Unreachable here or waiting for another record: evaluation proper decides.
+        }
       }
+    } finally {
+      evaluation.exit();
     }
     return [...names];
   }
@@ -609,14 +617,17 @@ class Evaluation {
     if (failed !== undefined) return failed.code ? this.denyWith({ code: failed.code, message: failed.message }) : this.deny('VLV0904', { name: this.request.name ?? '', detail: failed.message });
     const c = this.context();
     if (c instanceof RuleError) return this.denyWith({ code: c.code, message: c.message });
+    evaluation.enter(this.limits, false);
     try {
-      const result = evaluate(this.fn, c, this.limits, false);
+      const result = this.fn(c);
       return decided(this.where, this.rounds, result === true, result === true ? YIELDED_TRUE : result === false ? YIELDED_FALSE : reason('VLV0906', { found: describe(result) }));
     } catch (e) {
       if (e instanceof NeedRecord) return e;
       if (e instanceof RuleError && e.code !== 'VLV0901') return this.denyWith({ code: e.code, message: e.message });
       const detail = e instanceof RuleError ? e.message : namedErrorText(e);
       return this.deny('VLV0901', { detail });
+    } finally {
+      evaluation.exit();
     }
   }
 

@@ -3,6 +3,8 @@
  * or per check (`RuleSet.check(request, { limits })`). A check that hits one denies with a reason;
  * nothing is thrown into the caller. Compile-time limits live in compiler/limits.ts.
  */
+import { withOverrides } from '../compiler/overrides.js';
+
 export interface RuntimeLimits {
   /** Longest string a rule may build (by `+`, a template or a conversion), in UTF-16 units. */
   readonly maxStringLength: number;
@@ -37,16 +39,7 @@ export const LIMITS: RuntimeLimits = Object.freeze({
 
 /** The defaults with `overrides` applied; an override that is not a whole number ≥ 1 is an error. */
 export function resolveLimits(overrides?: Partial<RuntimeLimits>): RuntimeLimits {
-  if (overrides === undefined) return LIMITS;
-  const out: Record<string, number> = { ...LIMITS };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) continue;
-    if (!Object.prototype.hasOwnProperty.call(LIMITS, key)) throw new TypeError(`unknown limit \`${key}\`; the limits are ${Object.keys(LIMITS).join(', ')}`);
-    // Number.isInteger is false for every non-number.
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`the limit \`${key}\` must be a whole number of at least 1, not ${String(value)}`);
-    out[key] = value;
-  }
-  return Object.freeze(out) as unknown as RuntimeLimits;
+  return withOverrides(LIMITS, overrides, 'limit');
 }
 
 /** What `inspect` found in an input value. */

@@ -12,31 +12,41 @@ import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
 import { MESSAGES } from '../grammar/messages.js';
 import { LIMITS, type RuntimeLimits } from './limits.js';
 
-// The evaluation scope: what the rule being evaluated runs under.
-// INVARIANT: evaluation is synchronous. A rule function runs to completion inside `evaluate`
-// (a record it needs makes it throw NeedRecord; it never awaits), so one module-level scope,
-// saved and restored around each call, is the scope of whichever rule is running.
-let active: RuntimeLimits = LIMITS;
 /**
- * True while a rule runs whose every reachable input was walked just before (limits.ts inspect)
- * and holds own data properties only: there is no getter to avoid, so reads skip the descriptor.
+ * What the rule being evaluated runs under: its limits, and whether every input it can reach was
+ * walked just before (limits.ts inspect) and holds own data properties only, so that reads need
+ * no descriptor (there is no getter to avoid). Outside an evaluation: the defaults, not plain.
+ *
+ * INVARIANT: evaluation is synchronous. A rule function runs to completion between enter() and
+ * exit() (a record it needs makes it throw NeedRecord; it never awaits), so one module-level
+ * scope is the scope of whichever rule is running, and evaluations never nest (enter refuses).
  */
-let plainInputs = false;
+class EvaluationScope {
+  limits: RuntimeLimits = LIMITS;
+  plain = false;
+  private open = false;
 
-/** Runs `fn(arg)` (one rule, or one `_()` argument) under `limits`; `plain` as inspect found the inputs. */
-export function evaluate<A, T>(fn: (a: A) => T, arg: A, limits: RuntimeLimits, plain: boolean): T {
-  const previousLimits = active;
-  const previousPlain = plainInputs;
-  active = limits;
-  plainInputs = plain;
-  try {
-    return fn(arg);
-  // Stryker disable next-line BlockStatement: every reader of the scope runs inside evaluate(), which sets it; restoring keeps a nested call honest
-  } finally {
-    active = previousLimits;
-    plainInputs = previousPlain;
+  enter(limits: RuntimeLimits, plain: boolean): void {
+    if (this.open) throw new Error('an evaluation is already running: evaluations do not nest');
+    this.open = true;
+    this.limits = limits;
+    this.plain = plain;
+  }
+
+  exit(): void {
+    this.open = false;
+    this.limits = LIMITS;
+    this.plain = false;
   }
 }
+
+const scope = new EvaluationScope();
+
+/**
+ * The evaluation scope: `enter(limits, plain)` before running a rule (or one `_()` argument),
+ * `plain` as inspect found the inputs; `exit()` once it returned or threw (in a `finally`).
+ */
+export const evaluation: Pick<EvaluationScope, 'enter' | 'exit'> = scope;
 
 export class RuleError extends Error {
   // Stryker disable next-line StringLiteral: the name is never shown (the engine reports a RuleError's message)
@@ -76,8 +86,8 @@ export class RegexValue {
   }
   /** What JavaScript's `input.match(re)` returns (see compiler/regex-alphabet.ts for how it runs on RE2). */
   match(input: string): string[] | null {
-    if (input.length * this.#size > active.maxRegexWork) {
-      throw new RuleError(MESSAGES.VLV0911.message({ length: input.length, regex: this.#text, max: active.maxRegexWork }), 'VLV0911');
+    if (input.length * this.#size > scope.limits.maxRegexWork) {
+      throw new RuleError(MESSAGES.VLV0911.message({ length: input.length, regex: this.#text, max: scope.limits.maxRegexWork }), 'VLV0911');
     }
     const mapped = this.#input.map(input);
     // A yes/no pass first: re2js answers it without tracking groups, several times faster, and
@@ -159,7 +169,7 @@ type Primitive = string | number | boolean | null | undefined | bigint | symbol;
 export function toPrimitive(v: unknown, depth = 0): Primitive {
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return v as Primitive;
   // `depth` counts from 0 at the outermost array: level depth + 1, as maxDepth counts a stored record.
-  if (depth + 1 > active.maxDepth) throw new RuleError('value nested too deeply to convert');
+  if (depth + 1 > scope.limits.maxDepth) throw new RuleError('value nested too deeply to convert');
   if (Array.isArray(v)) {
     let out = '';
     for (let i = 0; i < v.length; i++) {
@@ -168,7 +178,7 @@ export function toPrimitive(v: unknown, depth = 0): Primitive {
       if (item !== null && item !== undefined) out += toText(toPrimitive(item, depth + 1));
       // The only bound on a conversion used as a key or method argument; an array shared many times
       // over is counted once by inspect(), so the input's size does not bound the text.
-      if (out.length > active.maxStringLength) throw new RuleError('string too long');
+      if (out.length > scope.limits.maxStringLength) throw new RuleError('string too long');
     }
     return out;
   }
@@ -191,7 +201,7 @@ export const toNum = (v: unknown): number => {
 /** An own data property, or undefined; getters are refused (a plugin's object could run code). */
 function ownValue(o: object, key: string): unknown {
   // Stryker disable next-line ConditionalExpression: the fast path for inputs inspect() found plain; the descriptor path reads the same values
-  if (plainInputs) return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+  if (scope.plain) return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
   const d = Object.getOwnPropertyDescriptor(o, key);
   if (d === undefined) return undefined;
   if (!('value' in d)) throw new RuleError(`property \`${key}\` is a getter, which rules can not read`);
@@ -241,7 +251,7 @@ export function add(a: unknown, b: unknown): string | number {
   const pb = toPrimitive(b);
   if (typeof pa === 'string' || typeof pb === 'string') {
     const s = toStr(pa) + toStr(pb);
-    if (s.length > active.maxStringLength) throw new RuleError('string too long');
+    if (s.length > scope.limits.maxStringLength) throw new RuleError('string too long');
     return s;
   }
   return toNum(pa) + toNum(pb);
@@ -337,7 +347,7 @@ export const str = (v: unknown): string => toStr(v);
  */
 export function tpl(acc: string, v: unknown, quasi: string): string {
   const s = toStr(v);
-  if (acc.length + s.length + quasi.length > active.maxStringLength) throw new RuleError('string too long');
+  if (acc.length + s.length + quasi.length > scope.limits.maxStringLength) throw new RuleError('string too long');
   return acc + s + quasi;
 }
 
@@ -366,10 +376,10 @@ function searchStart(length: number, from: unknown): number {
 function searchArray(a: readonly unknown[], wanted: unknown, from: unknown, sameValueZero: boolean): number {
   const length = a.length;
   // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a second bound; inputs over maxRecordSize are refused before any rule runs (inspect)
-  if (length > active.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${active.maxRecordSize} (maxRecordSize)`);
+  if (length > scope.limits.maxRecordSize) throw new RuleError(`an array of ${length} elements is longer than the limit of ${scope.limits.maxRecordSize} (maxRecordSize)`);
   const start = searchStart(length, from);
   // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: the fast path; the descriptor loop below decides the same
-  if (plainInputs || CONSTANT_ARRAYS.has(a)) {
+  if (scope.plain || CONSTANT_ARRAYS.has(a)) {
     // A rule's own array of literals, or any array while the inputs are plain data (no getters:
     // limits.ts inspect): elements read directly. Holes (a rule's `[1,,2]`) are not elements.
     for (let i = start; i < length; i++) {

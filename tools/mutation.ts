@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-const DEFAULT = ['engine/matcher.ts', 'engine/stdlib.ts', 'engine/check.ts', 'engine/patch.ts', 'engine/limits.ts', 'compiler/limits.ts'];
+const DEFAULT = ['engine/matcher.ts', 'engine/stdlib.ts', 'engine/check.ts', 'engine/patch.ts', 'engine/limits.ts', 'compiler/limits.ts', 'compiler/overrides.ts'];
 const REPORT = 'reports/mutation/mutation.json';
 
 interface Mutant {
