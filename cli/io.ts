@@ -3,11 +3,9 @@
  * trace. Every file the CLI reads comes through here and adapters/node/read-source.ts, which refuses
  * anything but a regular file (`/dev/zero` never ends, a FIFO blocks) and reads at most a limit.
  */
-import { COMPILE_LIMITS } from '../compiler/limits.js';
-import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
-import { visible } from '../grammar/visible.js';
-import { readSourceSync, utf8BytesFor, type SourceText } from '../adapters/node/read-source.js';
-import { errorText } from '../grammar/text.js';
+import { COMPILE_LIMITS } from '../compiler/index.js';
+import { DiagnosticSink, type Diagnostic, visible, errorText } from '../grammar/index.js';
+import { readSourceSync, utf8BytesFor, type SourceText } from '../adapters/node/index.js';
 
 export class UsageError extends Error {}
 

@@ -5,7 +5,7 @@ import { runCompile } from './commands/compile.js';
 import { runExplain } from './commands/explain.js';
 import { UsageError } from './io.js';
 import { packageVersion } from './package.js';
-import { errorText } from '../grammar/text.js';
+import { errorText } from '../grammar/index.js';
 import { EXIT } from './exit.js';
 
 const count = (v: string): number => {

@@ -3,10 +3,9 @@
  * re-exported here for the CLI, the deepstream plugin and the tests) and JSON here; SARIF and
  * GitHub workflow commands in formats/ (they take the same Diagnostic list).
  */
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { hasUnsafe } from '../grammar/visible.js';
+import { type Diagnostic, hasUnsafe } from '../grammar/index.js';
 
-export { formatProblem, formatText, paint, summary, type TextStyle } from '../grammar/render.js';
+export { formatProblem, formatText, paint, summary, type TextStyle } from '../grammar/index.js';
 
 /**
  * JSON text with the characters `visible()` escapes written as `\uXXXX`. JSON.stringify already

@@ -3,9 +3,7 @@
  * and action, every call must be `_()` or an allowed method, and no property may lead into
  * JavaScript internals. Reports through the rule's own offset map so positions are exact.
  */
-import { walk, type Call, type Expr } from '../grammar/ast.js';
-import { print } from '../grammar/print.js';
-import type { Reporter } from '../grammar/diagnostic.js';
+import { walk, type Call, type Expr, print, type Reporter } from '../grammar/index.js';
 import { availableNames, ENGINE_USER_FIELDS, METHOD_NAMES, methodSpec, REFERENCE, ROOTS } from './language/index.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';

@@ -5,12 +5,7 @@
  * (data, oldData, user.data, records) are unknown unless a schema describes them, and unknown
  * never produces a diagnostic.
  */
-import { optionalObjects, type Chain, type Expr } from '../grammar/ast.js';
-import type { Reporter } from '../grammar/diagnostic.js';
-import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
-import type { PathPattern } from '../grammar/pattern.js';
-import { print } from '../grammar/print.js';
-import type { Span } from '../grammar/span.js';
+import { optionalObjects, type Chain, type Expr, type Reporter, MESSAGES, type Code, type MessageParams, type PathPattern, print, type Span } from '../grammar/index.js';
 import { binaryRow, LENGTH, logicalRow, methodSpec, REFERENCE, ROOTS, unaryRow, VARIABLE, type OperandRule } from './language/index.js';
 import { recordCandidates, schemaFor, schemaForPattern, type Schema, type SchemaSection } from './schema.js';
 import { actionInfo, type Section } from './scope.js';

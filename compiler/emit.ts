@@ -6,7 +6,7 @@
  * property read and conversion is an `r.*` call (except the three fields of the engine's own
  * `c.user` object); user text only appears in JSON strings.
  */
-import { arrayText, isHole, type Chain, type Expr } from '../grammar/ast.js';
+import { arrayText, isHole, type Chain, type Expr } from '../grammar/index.js';
 import { translateRegex } from './regex.js';
 import { jsRegexError } from './regex-js.js';
 import { binaryRow, logicalRow, REFERENCE, rootName, ROOTS, unaryRow, VARIABLE } from './language/index.js';

@@ -2,12 +2,7 @@
  * compileProgram(text) → diagnostics, the checked program (typed AST) and the generated module
  * source. Pure: no I/O and no Node-only APIs, so it runs in the browser too.
  */
-import { walk, type Expr } from '../grammar/ast.js';
-import { DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic, type Reporter } from '../grammar/diagnostic.js';
-import { parseRuleFile, type Environment } from '../grammar/file.js';
-import { LineIndex, type Span } from '../grammar/span.js';
-import { loadYaml } from '../grammar/yaml.js';
-import type { YamlCst } from '../grammar/yaml-depth.js';
+import { walk, type Expr, DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic, type Reporter, parseRuleFile, type Environment, LineIndex, type Span, loadYaml, type YamlCst } from '../grammar/index.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
 import { TypeChecker } from './checker.js';
@@ -189,3 +184,30 @@ export type { CheckedRule, RuleLocation, RuleProgram } from './program.js';
 export type { RuleUsage } from './check-rule.js';
 export { loadSchema, type Schema } from './schema.js';
 export { COMPILE_LIMITS, type CompileLimits } from './limits.js';
+
+// What front ends and later stages read of the compiler: every module's exports, through this one entry.
+export * from './check-rule.js';
+export * from './checker.js';
+export * from './emit.js';
+export * from './limits.js';
+export * from './lints.js';
+export * from './overrides.js';
+export * from './program.js';
+export * from './regex-alphabet.js';
+export * from './regex-charset.js';
+export * from './regex-empty.js';
+export * from './regex-floor.js';
+export * from './regex-js.js';
+export * from './regex-parse.js';
+export * from './regex-sets.js';
+export * from './regex-size.js';
+export * from './regex.js';
+export * from './schema.js';
+export * from './scope.js';
+export * from './shadow.js';
+export * from './structure.js';
+export * from './suggest.js';
+export * from './suppress.js';
+export * from './truth.js';
+export * from './types.js';
+export * from './language/index.js';

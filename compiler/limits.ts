@@ -4,11 +4,7 @@
  * the rules file holds; each one exceeded is an error diagnostic, never an exception. Run-time
  * limits live in engine/limits.ts.
  */
-import { children, type Expr } from '../grammar/ast.js';
-import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
-import { ruleLexer } from '../grammar/lexer.js';
-import type { Span } from '../grammar/span.js';
-import { loadYaml, type YNode, type YScalar } from '../grammar/yaml.js';
+import { children, type Expr, DiagnosticSink, type Diagnostic, ruleLexer, type Span, loadYaml, type YNode, type YScalar } from '../grammar/index.js';
 import { withOverrides } from './overrides.js';
 
 export interface CompileLimits {
@@ -40,7 +36,7 @@ export function resolveCompileLimits(overrides?: Partial<CompileLimits>): Compil
   return withOverrides(COMPILE_LIMITS, overrides, 'compile limit');
 }
 
-export { cstTooDeep, parseYamlCst, yamlTooDeep } from '../grammar/yaml-depth.js';
+export { cstTooDeep, parseYamlCst, yamlTooDeep } from '../grammar/index.js';
 
 const OPEN = new Set(['LParen', 'LBracket', 'LCurly', 'TemplateHead']);
 const CLOSE = new Set(['RParen', 'RBracket', 'RCurly', 'RCurlyClose', 'TemplateTail', 'UnterminatedTemplateTail']);

@@ -1,9 +1,5 @@
 /** Warnings about rules and patterns that parse and resolve but probably do not mean what they say. */
-import { isOptionalLink, linkObject, walk, type Expr } from '../grammar/ast.js';
-import type { DiagnosticSink, Reporter } from '../grammar/diagnostic.js';
-import { isArrayIndex } from '../grammar/key-order.js';
-import { planOf } from '../grammar/pattern.js';
-import { print } from '../grammar/print.js';
+import { isOptionalLink, linkObject, walk, type Expr, type DiagnosticSink, type Reporter, isArrayIndex, planOf, print } from '../grammar/index.js';
 import { covered } from './shadow.js';
 import type { RuleSite } from './structure.js';
 

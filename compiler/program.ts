@@ -1,7 +1,5 @@
 /** The compiler's output data: checked rules (the typed AST) handed to codegen and the runtime. */
-import type { Expr } from '../grammar/ast.js';
-import type { PatternPart } from '../grammar/pattern.js';
-import type { Span } from '../grammar/span.js';
+import type { Expr, PatternPart, Span } from '../grammar/index.js';
 import type { RuleUsage } from './check-rule.js';
 import type { Section } from './scope.js';
 

@@ -3,7 +3,7 @@
  * own RegExp (a literal when the rule is loaded, a `match` string when the call runs), so its
  * verdict is the engine's. Constructing a RegExp only parses it; nothing is matched here.
  */
-import { errorText } from '../grammar/text.js';
+import { errorText } from '../grammar/index.js';
 
 export function jsRegexError(pattern: string, flags: string): string | undefined {
   try {

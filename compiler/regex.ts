@@ -13,7 +13,7 @@ import { programSizeFloor } from './regex-floor.js';
 import { jsRegexError } from './regex-js.js';
 import { parseRegex, Unsupported } from './regex-parse.js';
 import { estimateProgramSize } from './regex-size.js';
-import { errorText } from '../grammar/text.js';
+import { errorText } from '../grammar/index.js';
 
 /** Everything the runtime needs to run one regex (serialized into compiled modules as JSON). */
 export interface Re2Source {

@@ -5,11 +5,7 @@
  * additionalProperties, items, enum, const, nullable, anyOf/oneOf, $ref within the file);
  * other validation keywords are ignored with one info diagnostic.
  */
-import { DiagnosticSink, type Diagnostic } from '../grammar/diagnostic.js';
-import { propertyOrder } from '../grammar/key-order.js';
-import { acceptsPrefix, parsePattern, planOf, type PathPattern } from '../grammar/pattern.js';
-import type { Span } from '../grammar/span.js';
-import { loadYaml, type YMap, type YNode } from '../grammar/yaml.js';
+import { DiagnosticSink, type Diagnostic, propertyOrder, acceptsPrefix, parsePattern, planOf, type PathPattern, type Span, loadYaml, type YMap, type YNode } from '../grammar/index.js';
 import { BOOLEAN, NULL, NUMBER, STRING, UNKNOWN, arrayOf, union, type Prop, type Type } from './types.js';
 
 export type SchemaSection = 'record' | 'event' | 'rpc';

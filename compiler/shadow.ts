@@ -5,7 +5,7 @@
  * subset construction of P against the union of the Qs over a finite alphabet (the literal
  * characters involved, `/`, and one "other" character).
  */
-import type { PatternPart } from '../grammar/pattern.js';
+import type { PatternPart } from '../grammar/index.js';
 
 type Item = { readonly t: 'lit'; readonly c: string } | { readonly t: 'one' } | { readonly t: 'manyNs' } | { readonly t: 'any' };
 

@@ -4,10 +4,7 @@
  * returned as a site, even under an unknown section, action or an invalid pattern, so its
  * names are still checked and the author sees all problems at once.
  */
-import type { DiagnosticSink } from '../grammar/diagnostic.js';
-import type { PatternAst, RuleAst, RuleFileAst } from '../grammar/file.js';
-import { propertyOrder } from '../grammar/key-order.js';
-import type { PathPattern } from '../grammar/pattern.js';
+import { type DiagnosticSink, type PatternAst, type RuleAst, type RuleFileAst, propertyOrder, type PathPattern } from '../grammar/index.js';
 import { actionsOf, isSection, SECTIONS, type Section } from './scope.js';
 import { suggest } from './suggest.js';
 

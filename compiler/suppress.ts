@@ -3,7 +3,7 @@
  * those warnings and notes for the lines that entry covers. Errors can not be silenced. Without
  * codes every warning and note there is silenced.
  */
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/index.js';
 
 interface Suppression {
   readonly from: number;

@@ -5,9 +5,7 @@
  * and can never allow here. The checker reports such rules, and the parts that sometimes yield a
  * truthy non-boolean (where deepstream allows and we deny), each at the part to blame.
  */
-import type { Expr } from '../grammar/ast.js';
-import type { ResultFix } from '../grammar/messages.js';
-import { print } from '../grammar/print.js';
+import { type Expr, type ResultFix, print } from '../grammar/index.js';
 import * as T from './types.js';
 import type { Type } from './types.js';
 

@@ -4,14 +4,13 @@
  * `_()` references together, one more round per nesting level) and a promise is returned.
  * Nothing throws out of here: every failure is a deny carrying its reason.
  */
-import { MESSAGES, type Code, type MessageParams } from '../grammar/messages.js';
-import { ANONYMOUS_ID, type Section } from '../compiler/scope.js';
+import { MESSAGES, type Code, type MessageParams, errorText, namedErrorText } from '../grammar/index.js';
+import { ANONYMOUS_ID, type Section } from '../compiler/index.js';
 import { inspect, isProxy, LIMITS, resolveLimits, type Inspection, type RuntimeLimits } from './limits.js';
 import { PatternList } from './matcher.js';
 import type { RuleFn, RuntimeRule } from './instantiate.js';
 import { applyPatch, parsePath, PatchError } from './patch.js';
 import { describe, evaluation, NeedRecord, RuleError, type RecordSlot, type RuleContext } from './stdlib.js';
-import { errorText, namedErrorText } from '../grammar/text.js';
 
 export interface RequestUser {
   readonly id: string;

@@ -2,16 +2,12 @@
  * createEngine: compiled rules plus a record loader, deciding requests. Browser-safe: rules
  * come as a compiled module, a factory module, or text; reading paths is adapters/node/load.ts.
  */
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { hasErrors } from '../grammar/diagnostic.js';
-import { MESSAGES } from '../grammar/messages.js';
+import { type Diagnostic, hasErrors, MESSAGES, type Environment, errorText, plural } from '../grammar/index.js';
 import { RuleSet, type CheckRequest, type Decision, type LoadRecord } from './check.js';
 import { resolveLimits, type RuntimeLimits } from './limits.js';
 import { instantiate, type RuleFactory, type RuntimeRule } from './instantiate.js';
 import { compile, type RulesModule } from './rules-module.js';
 import { checkEngineOptions, checkRulesInput } from './options.js';
-import type { Environment } from '../grammar/file.js';
-import { errorText, plural } from '../grammar/text.js';
 
 /** Thrown when rules can not be used; carries every diagnostic. */
 export class RulesError extends Error {

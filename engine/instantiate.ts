@@ -1,7 +1,6 @@
 /** Turns generated factory code into live rule functions bound to the stdlib. */
-import type { PatternPart } from '../grammar/pattern.js';
-import type { RuleUsage } from '../compiler/check-rule.js';
-import type { Section } from '../compiler/scope.js';
+import type { PatternPart } from '../grammar/index.js';
+import type { RuleUsage, Section } from '../compiler/index.js';
 import { STDLIB, type RuleContext, type Stdlib } from './stdlib.js';
 
 export type RuleFn = (c: RuleContext) => unknown;

@@ -3,7 +3,7 @@
  * or per check (`RuleSet.check(request, { limits })`). A check that hits one denies with a reason;
  * nothing is thrown into the caller. Compile-time limits live in compiler/limits.ts.
  */
-import { withOverrides } from '../compiler/overrides.js';
+import { withOverrides } from '../compiler/index.js';
 
 export interface RuntimeLimits {
   /** Longest string a rule may build (by `+`, a template or a conversion), in UTF-16 units. */

@@ -26,7 +26,7 @@
  * ends where a `/` follows (the usual `users/$id/…`), else by its PatternPlan (linear in the name
  * times the pattern: a backtracking RegExp took seconds on names a client chose, issue #13).
  */
-import { isLineTerminator, patternRegExp, PatternPlan, type PatternPart } from '../grammar/pattern.js';
+import { isLineTerminator, patternRegExp, PatternPlan, type PatternPart } from '../grammar/index.js';
 
 export { patternRegExp };
 

@@ -4,7 +4,7 @@
  * `setValue`, which both its permission check and its record store use), except that keys
  * reaching JavaScript internals are refused and a `null` parent is replaced instead of throwing.
  */
-import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
+import { FORBIDDEN_PROPERTIES } from '../compiler/index.js';
 
 export class PatchError extends Error {}
 

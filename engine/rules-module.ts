@@ -1,7 +1,6 @@
 /** A compiled rules file, ready to decide requests: what `compile()` hands to callers. */
-import { compileProgram, type CompileOptions } from '../compiler/index.js';
-import type { RuleProgram } from '../compiler/program.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import { compileProgram, type CompileOptions, type RuleProgram } from '../compiler/index.js';
+import type { Diagnostic } from '../grammar/index.js';
 import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from './check.js';
 import { instantiateSource, type RuntimeRule } from './instantiate.js';
 

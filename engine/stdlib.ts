@@ -5,11 +5,8 @@
  * deny with the rule's position.
  */
 import { RE2JS } from 're2js';
-import { InputMapper } from '../compiler/regex-alphabet.js';
-import type { Operations, RecordSlot, RuleContext } from '../compiler/language/context.js';
-import type { Re2Source } from '../compiler/regex.js';
-import { FORBIDDEN_PROPERTIES } from '../compiler/scope.js';
-import { MESSAGES } from '../grammar/messages.js';
+import { InputMapper, type Operations, type RecordSlot, type RuleContext, type Re2Source, FORBIDDEN_PROPERTIES } from '../compiler/index.js';
+import { MESSAGES } from '../grammar/index.js';
 import { LIMITS, type RuntimeLimits } from './limits.js';
 
 /**

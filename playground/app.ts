@@ -3,8 +3,7 @@
  * simulator with its explain trace, tests, records, schema, examples and sharing.
  */
 import { client, exampleState, firstState } from './boot.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { errorText, plural } from '../grammar/text.js';
+import { type Diagnostic, errorText, plural } from '../grammar/index.js';
 import { byId, h, shown } from './dom.js';
 import { EXAMPLES, exampleById } from './examples.js';
 import { explainDecorations } from './explain-view.js';

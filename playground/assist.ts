@@ -6,18 +6,8 @@
  * cursor follows `.` or sits inside a string.
  */
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
-import { TypeChecker } from '../compiler/checker.js';
-import { availableNames, LENGTH, METHODS, methodSpec, REFERENCE, rootDoc, rootName, VARIABLE, WORD_OPERATORS } from '../compiler/language/index.js';
-import { loadSchema, type Schema } from '../compiler/schema.js';
-import { actionInfo, isSection, type Section } from '../compiler/scope.js';
-import { members, show, type Type } from '../compiler/types.js';
-import type { Expr } from '../grammar/ast.js';
-import { parseExpression } from '../grammar/expression.js';
-import { parseRuleFile, type RuleAst } from '../grammar/file.js';
-import { ruleLexer } from '../grammar/lexer.js';
-import type { PathPattern } from '../grammar/pattern.js';
-import type { Span } from '../grammar/span.js';
-import * as T from '../grammar/tokens.js';
+import { TypeChecker, availableNames, LENGTH, METHODS, methodSpec, REFERENCE, rootDoc, rootName, VARIABLE, WORD_OPERATORS, loadSchema, type Schema, actionInfo, isSection, type Section, members, show, type Type } from '../compiler/index.js';
+import { type Expr, parseExpression, parseRuleFile, type RuleAst, ruleLexer, type PathPattern, type Span, tokens as T } from '../grammar/index.js';
 
 export type AssistKind = 'variable' | 'property' | 'method' | 'function' | 'keyword' | 'field';
 

@@ -1,5 +1,5 @@
 /** Tiny DOM helpers: the page has a handful of widgets, not enough to need a framework. */
-import { visible } from '../grammar/visible.js';
+import { visible } from '../grammar/index.js';
 
 /**
  * Text for the page: messages, patterns and rule text come from the file being edited (or a

@@ -4,7 +4,7 @@
  * nest, and Monaco cannot stack backgrounds, so each stretch of text takes the colour of the
  * innermost coloured sub-expression covering it; the hover lists every value there.
  */
-import type { ExplainStep } from '../tooling/explain.js';
+import type { ExplainStep } from '../tooling/index.js';
 import * as monaco from './monaco.js';
 import type { RuleRange } from './protocol.js';
 import { segments, short, stepClass, stepValue } from './trace.js';

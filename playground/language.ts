@@ -7,10 +7,8 @@
  */
 import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import { conf as yamlConf, language as yamlLanguage } from 'monaco-editor/languages/definitions/yaml/yaml.js';
-import { isBinaryOp, isUnaryOp, METHOD_NAMES, REFERENCE, ROOTS } from '../compiler/language/index.js';
-import { ACTIONS, SECTIONS } from '../compiler/scope.js';
-import { ruleLexer } from '../grammar/lexer.js';
-import * as T from '../grammar/tokens.js';
+import { isBinaryOp, isUnaryOp, METHOD_NAMES, REFERENCE, ROOTS, ACTIONS, SECTIONS } from '../compiler/index.js';
+import { ruleLexer, tokens as T } from '../grammar/index.js';
 import * as monaco from './monaco.js';
 
 export const LANGUAGE_ID = 'valve-yaml';

@@ -1,5 +1,5 @@
 /** Diagnostic (the one shape every stage reports) → Monaco marker. */
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/index.js';
 import { shown } from './dom.js';
 import * as monaco from './monaco.js';
 

@@ -1,7 +1,7 @@
 /** Messages between the page and the compiler worker: plain data only (structured clone). */
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import type { CheckRequest, Decision } from '../engine/check.js';
-import type { ExplainStep } from '../tooling/explain.js';
+import type { Diagnostic } from '../grammar/index.js';
+import type { CheckRequest, Decision } from '../engine/index.js';
+import type { ExplainStep } from '../tooling/index.js';
 import type { Completion, HoverInfo } from './assist.js';
 
 /** A rule's place in the file (1-based lines and columns). */

@@ -1,5 +1,5 @@
 /** The simulator panel: the request form, and the decision with its explanation. */
-import { actionsOf, isSection, SECTIONS } from '../compiler/scope.js';
+import { actionsOf, isSection, SECTIONS } from '../compiler/index.js';
 import { byId, code, h } from './dom.js';
 import { stepClass, stepValue } from './trace.js';
 import type { RuleRange, SimulateReply } from './protocol.js';

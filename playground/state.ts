@@ -2,9 +2,9 @@
  * Everything a playground session holds — rules, schema, records, tests and the simulator's
  * request — as one plain object: what Share puts in the URL and what the page restores.
  */
-import { actionsOf, ANONYMOUS_ID, isSection, type Section } from '../compiler/scope.js';
-import type { CheckRequest } from '../engine/check.js';
-import { errorText } from '../grammar/text.js';
+import { actionsOf, ANONYMOUS_ID, isSection, type Section } from '../compiler/index.js';
+import type { CheckRequest } from '../engine/index.js';
+import { errorText } from '../grammar/index.js';
 
 export interface RequestForm {
   readonly userId: string;

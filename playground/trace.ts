@@ -1,5 +1,5 @@
 /** Explain steps → colour classes and non-overlapping stretches of text (pure; tested in Node). */
-import type { ExplainStep } from '../tooling/explain.js';
+import type { ExplainStep } from '../tooling/index.js';
 
 export type StepClass = 'vx-true' | 'vx-false' | 'vx-skipped' | 'vx-error' | 'vx-value';
 

@@ -3,10 +3,9 @@
  * answers completion and hover questions, decides simulator requests with an explanation, and
  * runs test files. Everything here is the same code the CLI runs; the page only shows results.
  */
-import { namedErrorText, noun, plural } from '../grammar/text.js';
-import { compile, type CompileResult } from '../engine/rules-module.js';
-import { decidingRule, explain } from '../tooling/explain.js';
-import { describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../tooling/test-file.js';
+import { namedErrorText, noun, plural } from '../grammar/index.js';
+import { compile, type CompileResult } from '../engine/index.js';
+import { decidingRule, explain, describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../tooling/index.js';
 import { complete, hover } from './assist.js';
 import { recordsMessage, SCHEMA_FILE, type CompileReply, type RecordsProblem, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 

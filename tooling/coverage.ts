@@ -4,10 +4,9 @@
  * whether it was evaluated and which values it took. Built only from decisions and explain()
  * traces, so there is no second interpreter. Browser-safe.
  */
-import type { Expr } from '../grammar/ast.js';
-import { LineIndex, type Position } from '../grammar/span.js';
-import type { CheckedRule, RuleProgram } from '../compiler/program.js';
-import type { Decision } from '../engine/check.js';
+import { type Expr, LineIndex, type Position } from '../grammar/index.js';
+import type { CheckedRule, RuleProgram } from '../compiler/index.js';
+import type { Decision } from '../engine/index.js';
 import { stepSites, type Explanation, type ExplainStep } from './explain.js';
 
 /** At most this many distinct values are kept per sub-expression. */

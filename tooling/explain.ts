@@ -3,12 +3,10 @@
  * the value of every sub-expression the reference interpreter evaluated (short-circuited ones
  * marked). Shared by `valve eval --explain` and the playground.
  */
-import { isHole, walk, type Expr } from '../grammar/ast.js';
-import { LineIndex } from '../grammar/span.js';
-import type { CheckedRule, RuleProgram } from '../compiler/program.js';
-import { RuleSet, type CheckOptions, type CheckRequest, type Decision } from '../engine/check.js';
+import { isHole, walk, type Expr, LineIndex } from '../grammar/index.js';
+import type { CheckedRule, RuleProgram } from '../compiler/index.js';
+import { RuleSet, type CheckOptions, type CheckRequest, type Decision, stdlib } from '../engine/index.js';
 import { interpretedRules, type TraceEntry } from './interpret.js';
-import { describe, RegexValue } from '../engine/stdlib.js';
 
 export interface ExplainStep {
   /** The sub-expression as written in the file. */
@@ -33,13 +31,13 @@ export interface Explanation {
 /** A value as short readable JSON. */
 export function showValue(v: unknown): string {
   if (v === undefined) return 'undefined';
-  if (v instanceof RegexValue) return v.text;
+  if (v instanceof stdlib.RegexValue) return v.text;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     const s = JSON.stringify(v);
     return s.length > 200 ? `${s.slice(0, 197)}…` : s;
   } catch {
-    return describe(v);
+    return stdlib.describe(v);
   }
 }
 

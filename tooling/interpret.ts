@@ -3,14 +3,9 @@
  * compiled code. It is the oracle for codegen (property tests compare the two) and records an
  * explain trace: the value of every sub-expression it evaluated.
  */
-import { isHole, isOptionalLink, linkObject, type Expr } from '../grammar/ast.js';
-import { binaryRow, logicalRow, REFERENCE, rootName, unaryRow, VARIABLE } from '../compiler/language/index.js';
-import type { CheckedRule } from '../compiler/program.js';
-import { translateRegex } from '../compiler/regex.js';
-import { jsRegexError } from '../compiler/regex-js.js';
-import type { RuntimeRule } from '../engine/instantiate.js';
-import * as S from '../engine/stdlib.js';
-import { errorText } from '../grammar/text.js';
+import { isHole, isOptionalLink, linkObject, type Expr, errorText } from '../grammar/index.js';
+import { binaryRow, logicalRow, REFERENCE, rootName, unaryRow, VARIABLE, type CheckedRule, translateRegex, jsRegexError } from '../compiler/index.js';
+import { type RuntimeRule, stdlib as S } from '../engine/index.js';
 
 /** One evaluated sub-expression: its value, or the error it raised. */
 export type TraceEntry = { readonly node: Expr; readonly value: unknown } | { readonly node: Expr; readonly error: string };

@@ -19,14 +19,10 @@
  *     expect: allow                  # allow | deny
  * ```
  */
-import { actionInfo, actionsOf, isSection, SECTIONS, type Section } from '../compiler/scope.js';
-import { closest } from '../compiler/suggest.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
-import { LineIndex, type Position, type Span } from '../grammar/span.js';
-import { loadYaml, nodeKind, type YEntry, type YMap, type YNode } from '../grammar/yaml.js';
-import type { CheckRequest, Decision, RequestUser } from '../engine/check.js';
+import { actionInfo, actionsOf, isSection, SECTIONS, type Section, closest } from '../compiler/index.js';
+import { type Diagnostic, LineIndex, type Position, type Span, loadYaml, nodeKind, type YEntry, type YMap, type YNode } from '../grammar/index.js';
+import type { CheckRequest, Decision, RequestUser, RulesModule } from '../engine/index.js';
 import { explain, showValue, type Explanation } from './explain.js';
-import type { RulesModule } from '../engine/rules-module.js';
 
 /** A problem in a test file (or a request given to `valve eval`), with its place. */
 export interface TestFileError {

@@ -4,9 +4,9 @@
  * request is built as an object literal of a fixed shape: V8 (Node 20) takes a slow path,
  * hundreds of nanoseconds, for `{ ...base, more }` (issue #9).
  */
-import { ANONYMOUS_ID } from '../../compiler/scope.js';
-import type { CheckRequest, RequestUser } from '../../engine/check.js';
-import { asError } from '../../grammar/text.js';
+import { ANONYMOUS_ID } from '../../compiler/index.js';
+import type { CheckRequest, RequestUser } from '../../engine/index.js';
+import { asError } from '../../grammar/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the server hands a permission plugin (only the parts used here).

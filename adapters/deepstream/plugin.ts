@@ -18,21 +18,12 @@
  * (settled()), so a rule always sees a write made just before it.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { formatText, summary } from '../../grammar/render.js';
-import { COMPILE_LIMITS } from '../../compiler/limits.js';
-import { hasErrors, type Diagnostic } from '../../grammar/diagnostic.js';
-import { visible } from '../../grammar/visible.js';
-import { CompilerThread, loadSlices, type CompileAnswer } from '../node/compiler-thread.js';
-import { createEngine, type Engine, type RulesInput } from '../../engine/create.js';
-import { resolveLimits, type RuntimeLimits } from '../../engine/limits.js';
-import { isCompiledModule, loadRules } from '../node/load.js';
-import type { CheckRequest, Decision } from '../../engine/check.js';
+import { formatText, summary, hasErrors, type Diagnostic, visible, errorText } from '../../grammar/index.js';
+import { COMPILE_LIMITS } from '../../compiler/index.js';
+import { CompilerThread, loadSlices, type CompileAnswer, isCompiledModule, loadRules, readSource, utf8BytesFor, fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/index.js';
+import { createEngine, type Engine, type RulesInput, resolveLimits, type RuntimeLimits, type CheckRequest, type Decision, compile } from '../../engine/index.js';
 import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './messages.js';
-import { readSource, utf8BytesFor } from '../node/read-source.js';
-import { compile } from '../../engine/rules-module.js';
-import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
-import { errorText } from '../../grammar/text.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
 

@@ -8,11 +8,9 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { emitFactory } from '../../compiler/emit.js';
-import { compileProgram } from '../../compiler/index.js';
-import type { CheckedRule } from '../../compiler/program.js';
+import { emitFactory, compileProgram, type CheckedRule } from '../../compiler/index.js';
 import { packSlices, type CompileJob, type CompileAnswer } from './compiler-thread.js';
-import { errorText } from '../../grammar/text.js';
+import { errorText } from '../../grammar/index.js';
 
 /**
  * A slice's size, counted in characters of rule text and patterns (the generated code is about

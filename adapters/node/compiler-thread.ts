@@ -10,9 +10,8 @@
  * TypeScript worker through tsx (compile-worker-tsx.mjs), as adapters/deepstream/plugin.cjs does.
  */
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { RuleSet, RuleSetBuilder } from '../../engine/check.js';
-import { instantiateSource, type RuntimeRule } from '../../engine/instantiate.js';
+import type { Diagnostic } from '../../grammar/index.js';
+import { RuleSet, RuleSetBuilder, instantiateSource, type RuntimeRule } from '../../engine/index.js';
 
 export interface CompileJob {
   readonly id: number;

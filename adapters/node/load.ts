@@ -1,7 +1,7 @@
 /** Node-only: rules from a path (.yml/.yaml/.json compiled on the spot, .mjs/.js from `valve compile`). */
 import { pathToFileURL } from 'node:url';
-import { COMPILE_LIMITS } from '../../compiler/limits.js';
-import { createEngine, type CompiledModuleExports, type Engine, type EngineOptions, type RulesInput } from '../../engine/create.js';
+import { COMPILE_LIMITS } from '../../compiler/index.js';
+import { createEngine, type CompiledModuleExports, type Engine, type EngineOptions, type RulesInput } from '../../engine/index.js';
 import { readSource, SourceReadError, utf8BytesFor } from './read-source.js';
 
 /** A module written by `valve compile` (imported) rather than a rules file (compiled). */

@@ -5,7 +5,7 @@
  */
 import { constants, fstatSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { errorText } from '../../grammar/text.js';
+import { errorText } from '../../grammar/index.js';
 
 export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';

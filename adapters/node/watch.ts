@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { asError } from '../../grammar/text.js';
+import { asError } from '../../grammar/index.js';
 
 export interface FileWatcher {
   /** Stops watching; a pending debounced call is dropped. Safe to call twice. */

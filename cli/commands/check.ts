@@ -1,7 +1,6 @@
 /** `valve check FILE…`: diagnostics for each rules file; exit 0 clean, 1 errors, 2 unreadable. */
 import { compileProgram } from '../../compiler/index.js';
-import type { Diagnostic } from '../../grammar/diagnostic.js';
-import type { Environment } from '../../grammar/file.js';
+import type { Diagnostic, Environment } from '../../grammar/index.js';
 import { formatGithub } from '../formats/github.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { writeSarif } from '../formats/sarif.js';

@@ -1,10 +1,9 @@
 /** `valve compile FILE [-o OUT]`: writes the generated ES module (stdout when no -o). */
 import { writeFileSync } from 'node:fs';
 import { compileProgram } from '../../compiler/index.js';
-import type { Environment } from '../../grammar/file.js';
+import { type Environment, errorText } from '../../grammar/index.js';
 import { readRules, UsageError, useColor } from '../io.js';
 import { formatText, summary } from '../report.js';
-import { errorText } from '../../grammar/text.js';
 import { EXIT, type ExitCode } from '../exit.js';
 
 export function runCompile(file: string, options: { readonly out?: string; readonly env?: Environment }): ExitCode {

@@ -4,13 +4,10 @@
  * and rule, the `$variables`, and the value of every sub-expression (short-circuited ones marked).
  * Exit 0 with a decision (allow or deny), 2 for unreadable or invalid input.
  */
-import type { RuleProgram } from '../../compiler/program.js';
-import { hasErrors } from '../../grammar/diagnostic.js';
-import type { Environment } from '../../grammar/file.js';
-import type { Decision } from '../../engine/check.js';
-import { decidingRule, explain, type Explanation } from '../../tooling/explain.js';
-import { compile } from '../../engine/rules-module.js';
-import { parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../tooling/test-file.js';
+import type { RuleProgram } from '../../compiler/index.js';
+import { hasErrors, type Environment } from '../../grammar/index.js';
+import { type Decision, compile } from '../../engine/index.js';
+import { decidingRule, explain, type Explanation, parseRecords, parseRequest, storedLoader, storedTwice, type TestFileError } from '../../tooling/index.js';
 import { oneLine } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';

@@ -1,5 +1,5 @@
 /** `valve explain [CODE]`: the diagnostic catalogue, or one code's explanation. */
-import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
+import { CODES, MESSAGES, type Code } from '../../grammar/index.js';
 import { UsageError } from '../io.js';
 import { EXIT, type ExitCode } from '../exit.js';
 

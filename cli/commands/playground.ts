@@ -9,10 +9,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, resolve, sep } from 'node:path';
-import { visible } from '../../grammar/visible.js';
+import { visible, errorText } from '../../grammar/index.js';
 import { readRules, readSource, UsageError } from '../io.js';
 import { packageRoot } from '../package.js';
-import { errorText } from '../../grammar/text.js';
 import { untilSignalled, type ExitCode } from '../exit.js';
 
 export const DEFAULT_PORT = 5173;

@@ -11,10 +11,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import * as plugin from '../../adapters/deepstream/plugin.js';
-import type { ReloadMode } from '../../adapters/deepstream/plugin.js';
+import * as plugin from '../../adapters/deepstream/index.js';
+import type { ReloadMode } from '../../adapters/deepstream/index.js';
 import { readSource, UsageError, useColor } from '../io.js';
-import { errorText } from '../../grammar/text.js';
+import { errorText } from '../../grammar/index.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
 

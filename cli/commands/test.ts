@@ -4,13 +4,9 @@
  * below the threshold, 2 an invalid test file or rules file (with the position of the problem).
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { hasErrors } from '../../grammar/diagnostic.js';
-import type { Environment } from '../../grammar/file.js';
-import { errorText, plural } from '../../grammar/text.js';
-import { CoverageCollector, type CoverageReport } from '../../tooling/coverage.js';
-import { compile, type RulesModule } from '../../engine/rules-module.js';
-import { describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../tooling/test-file.js';
+import { type Diagnostic, hasErrors, type Environment, errorText, plural } from '../../grammar/index.js';
+import { CoverageCollector, type CoverageReport, describeRequest, describeRule, parseTestFile, runTests, type TestFileError, type TestResult, type TestSuite } from '../../tooling/index.js';
+import { compile, type RulesModule } from '../../engine/index.js';
 import { formatCoverage } from '../formats/coverage.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { readRules, readSource } from '../io.js';

@@ -1,6 +1,6 @@
 /** Text rendering of rule coverage (`valve test --coverage`); the data comes from tooling/coverage.ts. */
-import type { CoverageReport, RuleCoverage } from '../../tooling/coverage.js';
-import { visible } from '../../grammar/visible.js';
+import type { CoverageReport, RuleCoverage } from '../../tooling/index.js';
+import { visible } from '../../grammar/index.js';
 import { paint } from '../report.js';
 
 const pct = (n: number, of: number): string => `${n}/${of}${of === 0 ? '' : ` (${((100 * n) / of).toFixed(1)}%)`}`;

@@ -2,8 +2,7 @@
  * GitHub Actions workflow commands for `valve check --format github`: each diagnostic becomes an
  * annotation on the pull request's diff (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`).
  */
-import type { Diagnostic } from '../../grammar/diagnostic.js';
-import { visible } from '../../grammar/visible.js';
+import { type Diagnostic, visible } from '../../grammar/index.js';
 import { relativePath } from './paths.js';
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;

@@ -4,8 +4,7 @@
  * catalogue, so a result's `ruleIndex` is stable across runs; paths are relative to the working
  * directory (the repository root in CI) under `%SRCROOT%`.
  */
-import type { Diagnostic, Severity } from '../../grammar/diagnostic.js';
-import { CODES, MESSAGES, type Code } from '../../grammar/messages.js';
+import { type Diagnostic, type Severity, CODES, MESSAGES, type Code } from '../../grammar/index.js';
 import { printableJson, writeJsonArray } from '../report.js';
 import { relativeUri } from './paths.js';
 import { packageVersion } from '../package.js';

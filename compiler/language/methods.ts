@@ -1,7 +1,7 @@
 /**
  * Each allowed method, declared once (as cel-js `lib/overloads.js`): its name, the receiver types
  * it works on, its parameters, its return type (the checker's Type; the printed form is derived
- * from it) and its doc. runtime/stdlib.ts `methods` implements exactly these (a test checks the
+ * from it) and its doc. engine/stdlib.ts `methods` implements exactly these (a test checks the
  * two lists match).
  */
 import * as T from '../types.js';

@@ -6,7 +6,7 @@
  * read these rows; the AST's operator types are their keys. A later stage adds a column here.
  */
 import type { Operations } from './context.js';
-import { BINARY_SYNTAX, LOGICAL_SYNTAX, type BinaryOp, type BinarySyntax, type LogicalOp, type UnaryOp } from '../../grammar/operators.js';
+import { BINARY_SYNTAX, LOGICAL_SYNTAX, type BinaryOp, type BinarySyntax, type LogicalOp, type UnaryOp } from '../../grammar/index.js';
 import * as T from '../types.js';
 import type { Type } from '../types.js';
 
@@ -139,7 +139,7 @@ export const BINARY: Record<BinaryOp, BinaryRow> = rows<BinaryOp, BinaryRow>(BIN
 export const LOGICAL: Record<LogicalOp, LogicalRow> = rows<LogicalOp, LogicalRow>(LOGICAL_SYNTAX, LOGICAL_MEANING);
 
 export type { BinaryOp, LogicalOp, UnaryOp };
-export { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp, WORD_OPERATORS } from '../../grammar/operators.js';
+export { BINARY_LEVELS, isBinaryOp, isLogicalOp, isUnaryOp, WORD_OPERATORS } from '../../grammar/index.js';
 
 /** The row of an operator, typed as its kind's row (the tables' literal types are narrower than needed). */
 export const unaryRow = (op: UnaryOp): UnaryRow => UNARY[op];

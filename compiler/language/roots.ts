@@ -5,7 +5,7 @@
  * for the actions whose row in compiler/scope.ts ACTIONS says so; the rest in every rule).
  */
 import type { Operations, RuleContext } from './context.js';
-import { actionInfo, type Section } from '../scope.js';
+import { actionInfo, ANONYMOUS_ID, type Section } from '../scope.js';
 import * as T from '../types.js';
 import type { Type } from '../types.js';
 
@@ -43,8 +43,8 @@ export interface RootName {
 }
 
 const USER_FIELDS: readonly UserField[] = [
-  { name: 'id', type: () => T.STRING, doc: "The connection's user id; `'open'` for an unauthenticated connection.", emit: 'c.user.id', input: false },
-  { name: 'isAuthenticated', type: () => T.BOOLEAN, doc: 'False exactly when the id is `open`.', emit: 'c.user.isAuthenticated', input: false },
+  { name: 'id', type: () => T.STRING, doc: `The connection's user id; \`'${ANONYMOUS_ID}'\` for an unauthenticated connection.`, emit: 'c.user.id', input: false },
+  { name: 'isAuthenticated', type: () => T.BOOLEAN, doc: `False exactly when the id is \`${ANONYMOUS_ID}\`.`, emit: 'c.user.isAuthenticated', input: false },
   {
     name: 'data',
     type: (s) => (s.userData ? T.union(s.userData, T.NULL) : T.UNKNOWN),
