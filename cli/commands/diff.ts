@@ -8,6 +8,7 @@ import { readRules } from '../io.js';
 import { formatText, paint } from '../report.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { EXIT } from '../exit.js';
+import { plural } from '../../grammar/text.js';
 
 export interface DiffCommandOptions {
   readonly format?: 'text' | 'json';
@@ -60,7 +61,7 @@ function textReport(report: DiffReport, oldFile: string, newFile: string, color:
   for (const u of report.unknown) lines.push(`${u.section} ${u.action}: could not decide: ${u.reason}`);
   const summary = report.equivalent
     ? 'equivalent: every request is decided the same by both files'
-    : `${report.changes.length} change${report.changes.length === 1 ? '' : 's'}${report.unknown.length ? `, ${report.unknown.length} undecided` : ''}`;
+    : `${plural(report.changes.length, 'change')}${report.unknown.length ? `, ${report.unknown.length} undecided` : ''}`;
   lines.push(summary);
   return `${lines.join('\n')}\n`;
 }
