@@ -8,10 +8,11 @@ const STAGES = {
   compiler: ['grammar'],
   engine: ['grammar', 'compiler'],
   tooling: ['grammar', 'compiler', 'engine'],
+  analysis: ['grammar', 'compiler', 'engine', 'tooling'],
   'adapters/node': ['grammar', 'compiler', 'engine'],
   'adapters/deepstream': ['grammar', 'compiler', 'engine', 'adapters/node'],
   playground: ['grammar', 'compiler', 'engine', 'tooling'],
-  cli: ['grammar', 'compiler', 'engine', 'tooling', 'adapters/node', 'adapters/deepstream'],
+  cli: ['grammar', 'compiler', 'engine', 'tooling', 'analysis', 'adapters/node', 'adapters/deepstream'],
 };
 const OURS = [...Object.keys(STAGES), 'test', 'bench', 'tools', 'index\\.ts'];
 const folder = (f) => `^${f}/`;
@@ -29,10 +30,10 @@ module.exports = {
       name: 'no-reaching-into-a-folder',
       comment: 'another folder is imported through its index.ts, never its internal files',
       severity: 'error',
-      from: { path: '^(grammar|compiler|engine|tooling|adapters/[^/]+|playground|cli)/', pathNot: '^(test|bench|tools)/' },
+      from: { path: '^(grammar|compiler|engine|tooling|analysis|adapters/[^/]+|playground|cli)/', pathNot: '^(test|bench|tools)/' },
       to: {
-        path: '^(engine|tooling|adapters/node|adapters/deepstream)/',
-        pathNot: ['^(engine|tooling|adapters/node|adapters/deepstream)/index\\.ts$', '^$1/'],
+        path: '^(engine|tooling|analysis|adapters/node|adapters/deepstream)/',
+        pathNot: ['^(engine|tooling|analysis|adapters/node|adapters/deepstream)/index\\.ts$', '^$1/'],
       },
     },
     {

@@ -142,6 +142,27 @@ Examples:
 Run \`valve help <command>\` for a command's options and examples.`);
 // ---- end of `valve test` and `valve eval` ----------------------------------------------------
 
+// ---- `valve diff` (cli/commands/diff.ts): what a change of the rules changes ---------------------
+program
+  .command('diff')
+  .description('compare two rules files: every section/action whose decisions change, with an example request')
+  .argument('<old>', 'the rules before (permissions.yml / .json)')
+  .argument('<new>', 'the rules after')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .option('--timeout-ms <ms>', 'time for each solver query (default 10000)', (v: string) => count(v))
+  .addHelpText('after', `
+Every example is run through the engine on both files before it is printed.
+Exit codes: 0 equivalent, 1 decisions differ, 2 usage or invalid input, 3 could not decide (and no change found).
+
+Examples:
+  $ valve diff old/permissions.yml permissions.yml
+  $ valve diff old.yml new.yml --format json`)
+  .action(async (oldFile: string, newFile: string, o: { format: 'text' | 'json'; timeoutMs?: number }) => {
+    const { runDiff } = await import('./commands/diff.js');
+    exitCode = await runDiff(oldFile, newFile, o);
+  });
+// ---- end of `valve diff` ----------------------------------------------------------------------
+
 // ---- `valve serve` (cli/commands/serve.ts): a deepstream server with the Valve plugin ----------
 program
   .command('serve')

@@ -1,0 +1,72 @@
+/**
+ * Rule selection as the engine does it (engine/matcher.ts): among the patterns defining the
+ * action, the longest pattern text that matches the whole name wins, the later one on ties;
+ * `$variable` is one or more characters other than `/`, `*` any run without a line terminator.
+ * A presence query of all users is matched as the text "undefined", its rule seeing `name` and
+ * every `$variable` as undefined.
+ */
+import type { Re } from 'z3-solver';
+import type { CheckedRule } from '../compiler/program.js';
+import type { PatternPart } from '../grammar/pattern.js';
+import type { B, Ctx, S, Theory, V } from './model/theory.js';
+import { z3Text } from './model/theory.js';
+
+type R = Re<'main'>;
+
+/** Any code unit in [lo, hi]. */
+const range = (ctx: Ctx, lo: number, hi: number): R => ctx.Range(z3Text(String.fromCharCode(lo)), z3Text(String.fromCharCode(hi)));
+
+function partRe(ctx: Ctx, th: Theory, p: PatternPart): R {
+  if (p.kind === 'literal') return ctx.Re.toRe(th.text(p.text));
+  if (p.kind === 'variable') return ctx.Plus(ctx.Union(range(ctx, 0, 0x2e), range(ctx, 0x30, 0xffff)));
+  return ctx.Star(ctx.Union(range(ctx, 0, 9), range(ctx, 11, 12), range(ctx, 14, 0x2027), range(ctx, 0x202a, 0xffff)));
+}
+
+export function patternRe(ctx: Ctx, th: Theory, parts: readonly PatternPart[]): R {
+  const res = parts.map((p) => partRe(ctx, th, p));
+  return res.length === 0 ? ctx.Re.toRe(th.text('')) : res.length === 1 ? res[0] : ctx.ReConcat(...res);
+}
+
+/** Better first, as the matcher ranks them. */
+export const byPrecedence = (rules: readonly CheckedRule[]): CheckedRule[] =>
+  [...rules].sort((a, b) => b.pattern.length - a.pattern.length || b.order - a.order);
+
+export interface Selection {
+  readonly rule: CheckedRule;
+  /** This rule decides the request. */
+  readonly selected: B;
+  /** The rule's `$variables` as its rule sees them. */
+  readonly vars: ReadonlyMap<string, V>;
+}
+
+/**
+ * For each rule (better first), when it is selected and its variables. The captures are string
+ * constants tied to the name by the pattern's parts (keyed by pattern text, so the same pattern
+ * in OLD and NEW shares them); `facts` receives the ties.
+ */
+export function selections(th: Theory, rules: readonly CheckedRule[], text: S, named: B, facts: B[], captures: Map<string, S[]>): Selection[] {
+  const { ctx } = th;
+  let better: B = ctx.Bool.val(false);
+  const out: Selection[] = [];
+  for (const rule of byPrecedence(rules)) {
+    const matches = ctx.InRe(text, patternRe(ctx, th, rule.parts));
+    const selected = ctx.And(matches, ctx.Not(better));
+    better = ctx.Or(better, matches);
+    let parts = captures.get(rule.pattern);
+    if (!parts) {
+      parts = rule.parts.map((p, i) => (p.kind === 'literal' ? th.text(p.text) : ctx.String.const(`cap:${rule.pattern}:${i}`)));
+      captures.set(rule.pattern, parts);
+      rule.parts.forEach((p, i) => {
+        if (p.kind !== 'literal') facts.push(ctx.InRe(parts![i], partRe(ctx, th, p)));
+      });
+      const whole = parts.length === 0 ? th.text('') : parts.reduce((a, b) => a.concat(b));
+      facts.push(ctx.Implies(matches, text.eq(whole)));
+    }
+    const vars = new Map<string, V>();
+    rule.parts.forEach((p, i) => {
+      if (p.kind === 'variable') vars.set(p.name, ctx.If(named, th.str(parts![i]), th.undef) as V);
+    });
+    out.push({ rule, selected, vars });
+  }
+  return out;
+}
