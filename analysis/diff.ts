@@ -5,10 +5,9 @@
  * makes a false proof); a change is reported only with an example the engine reproduces;
  * everything else is `unknown` with the reason.
  */
-import type { CheckedRule } from '../compiler/program.js';
-import { actionsOf, SECTIONS, type Section } from '../compiler/scope.js';
+import { type CheckedRule, actionsOf, SECTIONS, type Section } from '../compiler/index.js';
 import { compile, type RulesModule } from '../engine/index.js';
-import type { Diagnostic } from '../grammar/diagnostic.js';
+import type { Diagnostic } from '../grammar/index.js';
 import { buildQuery, type Example } from './model/request.js';
 import { Theory, type B } from './model/theory.js';
 import { replay } from './replay.js';

@@ -6,10 +6,9 @@
  * every `$variable` as undefined.
  */
 import type { Re } from 'z3-solver';
-import type { CheckedRule } from '../compiler/program.js';
-import type { PatternPart } from '../grammar/pattern.js';
-import type { B, Ctx, S, Theory, V } from './model/theory.js';
-import { z3Text } from './model/theory.js';
+import type { CheckedRule } from '../compiler/index.js';
+import type { PatternPart } from '../grammar/index.js';
+import { type B, type Ctx, type S, type Theory, type V, z3Text } from './model/theory.js';
 
 type R = Re<'main'>;
 

@@ -5,10 +5,9 @@
  * OLD and NEW) and are recorded as inexact sites: an "equivalent" found through them is still a
  * proof, while an example found through them must be confirmed by the engine.
  */
-import { walk as walkExpr, type Expr } from '../../grammar/ast.js';
+import { walk as walkExpr, type Expr, print } from '../../grammar/index.js';
 import { LIMITS } from '../../engine/index.js';
-import { print } from '../../grammar/print.js';
-import { FORBIDDEN_PROPERTIES } from '../../compiler/scope.js';
+import { FORBIDDEN_PROPERTIES } from '../../compiler/index.js';
 import { BINARY_MODEL, LOGICAL_MODEL, textExact, toText, UNARY_MODEL, type Outcome } from './operators.js';
 import type { B, N, S, Theory, V } from './theory.js';
 

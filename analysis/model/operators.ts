@@ -6,7 +6,7 @@
  * value is an uninterpreted function of the operands (still a function, so equal operands give
  * equal results in OLD and NEW), and an example found through it must be confirmed by the engine.
  */
-import type { BinaryOp, LogicalOp, UnaryOp } from '../../compiler/language/operators.js';
+import type { BinaryOp, LogicalOp, UnaryOp } from '../../compiler/index.js';
 import { LIMITS } from '../../engine/index.js';
 import type { B, Theory, V } from './theory.js';
 

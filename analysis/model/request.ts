@@ -3,9 +3,8 @@
  * way back from a solver model to a concrete request and records (as `valve eval` takes them).
  */
 import type { Model } from 'z3-solver';
-import type { CheckedRule } from '../../compiler/program.js';
-import { actionInfo, ANONYMOUS_ID, type Section } from '../../compiler/scope.js';
-import { walk } from '../../grammar/ast.js';
+import { type CheckedRule, actionInfo, ANONYMOUS_ID, type Section } from '../../compiler/index.js';
+import { walk } from '../../grammar/index.js';
 import { selections } from '../select.js';
 import { Encoder, type RuleScope, type Site, type Term } from './encode.js';
 import { jsText, type B, type Ctx, type S, type Theory, type V } from './theory.js';

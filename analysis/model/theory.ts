@@ -6,7 +6,7 @@
  * references into a symbolic heap (`field(ref, key)`), so `===` on them is identity.
  */
 import type { Arith, Bool, Context, Datatype, DatatypeExpr, DatatypeSort, Expr, FuncDecl, Seq } from 'z3-solver';
-import { ANONYMOUS_ID } from '../../compiler/scope.js';
+import { ANONYMOUS_ID } from '../../compiler/index.js';
 
 export type Ctx = Context<'main'>;
 export type B = Bool<'main'>;

@@ -8,7 +8,7 @@ import { readRules } from '../io.js';
 import { formatText, paint } from '../report.js';
 import { processOutput, type Output } from '../formats/output.js';
 import { EXIT } from '../exit.js';
-import { plural } from '../../grammar/text.js';
+import { plural } from '../../grammar/index.js';
 
 export interface DiffCommandOptions {
   readonly format?: 'text' | 'json';
