@@ -138,6 +138,9 @@ export function scanYaml(text: string): FastYaml | undefined {
       stack.push(frame);
       depth = 1;
     } else {
+      // A mapping a comment joined and this line closes reaches to the line's first character:
+      // yaml counts the closing line's indentation into it.
+      for (let f = stack.length - 1; f >= 0 && stack[f].indent > indent; f--) if (f < commentReach) stack[f].span.end = p;
       while (stack.length > 0 && stack[stack.length - 1].indent > indent) stack.pop();
       if (stack.length === 0 || stack[stack.length - 1].indent !== indent) return undefined;
       frame = stack[stack.length - 1];

@@ -157,6 +157,12 @@ describe('yaml fast path', () => {
     expect(fast).toBeGreaterThan(runs / 20);
   });
 
+  it('ends a mapping a comment joined where yaml does: at the first character of the line that closes it', () => {
+    // fast-check found it (seed 667539630): yaml counts the closing line's indentation into the mapping.
+    expectSameAsFull('"read":\n   read:\n    read:\n      read: user.isAuthenticated\n      # c\n   a : user.isAuthenticated\n');
+    expectSameAsFull('a:\n  b:\n    c: true\n    # c\n\n  d: true\n');
+  });
+
   it('takes every simple file, and builds yaml’s tree for it', () => {
     fc.assert(
       fc.property(simpleFile, (text) => {
