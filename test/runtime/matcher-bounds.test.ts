@@ -25,6 +25,18 @@ describe('lookup work on hostile names', () => {
     }
   });
 
+  // The same set with no room for a DFA state: the NFA walks every name from its first
+  // character, and its dedup (one entry per trie node per step) is what bounds the work.
+  it('decides a*×12 + b on long unique names past the DFA bounds (the NFA from the start)', { timeout: 20_000 }, () => {
+    const list = new PatternList([selectable('*', 0), selectable(`${'a*'.repeat(12)}b`, 1)], { maxCells: 0, maxEntries: 0 });
+    for (let i = 0; i < 200; i++) {
+      const n = 30 + (i % 100);
+      expect(list.match(`${'a'.repeat(n)}c${i}`)?.item.order).toBe(0);
+      expect(list.match(`${'a'.repeat(n)}b`)?.item.order).toBe(1);
+    }
+    expect(list.automaton.states).toBe(1);
+  });
+
   it('reads $variables of a winner with many variables on a long name', { timeout: 20_000 }, () => {
     const list = new PatternList([selectable('*', 0), selectable('$a-$b-$c-$d-$e-$f', 1)]);
     const name = `${'-'.repeat(3000)}x`;

@@ -81,8 +81,12 @@ describe('compiled matcher against the RegExp oracle', () => {
 
   it('sees a pattern added after a lookup in names not looked up before', () => {
     const list = new PatternList([must('*', 0)]);
+    // Nothing is built before the first lookup (a reload costs no DFA), and an add drops it.
+    expect(list.automaton).toEqual({ states: 0, cells: 0, entries: 0 });
     expect(list.match('users/1')?.item.pattern).toBe('*');
+    expect(list.automaton.states).toBeGreaterThan(0);
     list.add(must('users/$id', 1));
+    expect(list.automaton).toEqual({ states: 0, cells: 0, entries: 0 });
     expect(list.match('users/2')?.item.pattern).toBe('users/$id');
     expect(list.match('users/2')?.vars).toEqual(['2']);
   });
