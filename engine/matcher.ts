@@ -205,6 +205,7 @@ export class PatternList<T extends Selectable> {
   private lookup(name: string): Match<T> | null {
     const best = this.run(name);
     if (!best) return null;
+    // Stryker disable next-line ConditionalExpression: a shortcut; without variables the segment pass below reads no value either
     if (best.names.length === 0) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
     const values = best.segments ? segmentValues(best.segments, name) : best.plan.captures(name);
     // INVARIANT: the automaton and the plan accept the same names (test/grammar/pattern-plan.test.ts).
@@ -232,6 +233,7 @@ export class PatternList<T extends Selectable> {
         // the table may have grown
         trans = d.trans;
       }
+      // Stryker disable next-line ConditionalExpression: a shortcut; DEAD wins nothing and leads only to DEAD, so reading on ends with no winner too
       if (s === DEAD) return null;
     }
     return d.winners[s];
@@ -255,7 +257,9 @@ export class PatternList<T extends Selectable> {
     let next = this.next;
     // The arrays are reused and never shortened (setting `length` is slow): counts say what is live.
     let count = from.length;
+    // Stryker disable next-line EqualityOperator: one more slot, past the live count, is never read before it is written
     for (let k = 0; k < count; k++) active[k] = from[k];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; a step over no active node adds none, so reading on ends with no winner too
     for (let i = at; i < name.length && count > 0; i++) {
       const ch = name.charCodeAt(i);
       const stamp = ++stamps;
@@ -311,16 +315,18 @@ function bestOf<T extends Selectable>(item: T): Best<T> {
     }
   }
   const plan = new PatternPlan(item.parts);
-  return simple && names.length > 0 ? { item, plan, names, segments: skip } : { item, plan, names };
+  return simple ? { item, plan, names, segments: skip } : { item, plan, names };
 }
 
 /** The `$variable` values of a name the pattern matches (checked by the automaton), each up to its next `/`. */
 function segmentValues(skip: readonly number[], name: string): string[] {
+  // Stryker disable next-line ArrayDeclaration: every slot is written below; the length only saves growing the array
   const out = new Array<string>(skip.length);
   let pos = 0;
   for (let k = 0; k < skip.length; k++) {
     pos += skip[k];
     let end = name.indexOf('/', pos);
+    // Stryker disable next-line EqualityOperator: never 0: a value is at least one character other than `/`, and only the first can start at 0
     if (end < 0) end = name.length;
     out[k] = name.slice(pos, end);
     pos = end;
@@ -362,11 +368,12 @@ class Dfa<T extends Selectable> {
       this.classes.push({ literal: c, inSegment: c !== SLASH, inAny: !isLineTerminator(c) });
     }
     this.stride = this.classes.length;
+    // Stryker disable next-line ArithmeticOperator: the first capacity only; intern() grows the table to what the states need
     this.trans = new Int32Array(this.stride * 8);
-    // DEAD (no node left) loops on every class; 0 is never a state.
+    // 0 is never a state, and a lookup stops at DEAD (no node left): neither set nor row is read.
+    // Stryker disable next-line ArrayDeclaration: as above, the sets of UNKNOWN and DEAD are never read
     this.sets.push([], []);
     this.winners.push(null, null);
-    this.trans.fill(DEAD, DEAD * this.stride, (DEAD + 1) * this.stride);
     const start: TrieNode<T>[] = [];
     this.enter(root, start, ++stamps);
     this.intern(start, true);
@@ -394,14 +401,17 @@ class Dfa<T extends Selectable> {
     const into: TrieNode<T>[] = [];
     const stamp = ++stamps;
     for (const n of this.sets[s]) {
+      // Stryker disable next-line ConditionalExpression: no literal edge is on -1 (the classes without a code unit): get(-1) finds none
       if (literal >= 0) {
         const lit = n.literal.get(literal);
+        // Stryker disable next-line ConditionalExpression: enter() adds nothing for undefined
         if (lit) this.enter(lit, into, stamp);
       }
       if (inSegment && n.variable) this.enter(n.variable, into, stamp);
       if ((n.loops === ANY && inAny) || (n.loops === SEGMENT && inSegment)) this.enter(n, into, stamp);
     }
     const t = into.length === 0 ? DEAD : this.intern(into);
+    // Stryker disable next-line ConditionalExpression: as true, UNKNOWN is written over UNKNOWN (the cell was not computed yet)
     if (t !== UNKNOWN) this.trans[s * this.stride + cls] = t;
     return t;
   }
@@ -417,6 +427,7 @@ class Dfa<T extends Selectable> {
     const s = this.sets.length;
     const cells = (s + 1) * this.stride;
     if (!always && (cells > this.maxCells || this.entries + set.length > this.maxEntries)) return UNKNOWN;
+    // Stryker disable next-line EqualityOperator: a table exactly full grows one state early, by doubling and within maxCells alike
     if (cells > this.trans.length) {
       const grown = new Int32Array(Math.max(cells, Math.min(this.trans.length * 2, this.maxCells)));
       grown.set(this.trans);

@@ -81,8 +81,12 @@ describe('compiled matcher against the RegExp oracle', () => {
 
   it('sees a pattern added after a lookup in names not looked up before', () => {
     const list = new PatternList([must('*', 0)]);
+    // Nothing is built before the first lookup (a reload costs no DFA), and an add drops it.
+    expect(list.automaton).toEqual({ states: 0, cells: 0, entries: 0 });
     expect(list.match('users/1')?.item.pattern).toBe('*');
+    expect(list.automaton.states).toBeGreaterThan(0);
     list.add(must('users/$id', 1));
+    expect(list.automaton).toEqual({ states: 0, cells: 0, entries: 0 });
     expect(list.match('users/2')?.item.pattern).toBe('users/$id');
     expect(list.match('users/2')?.vars).toEqual(['2']);
   });
@@ -91,6 +95,54 @@ describe('compiled matcher against the RegExp oracle', () => {
     const items = [must('a*', 0), must('a\n*', 1), must('$v', 2), must('a/$w', 3)];
     const list = new PatternList(items);
     for (const name of ['ab', 'a\nb', 'a\rb', 'a\u2028', 'a\u2029b', 'a\n\n', 'a/b', 'a/', 'b/c', 'é', 'a/é', '\u2028', 'ab\n']) expect(answer(list, name)).toEqual(oracle(items, name));
+  });
+});
+
+describe('character classes', () => {
+  // No pattern here spells `/` or a line terminator: those, and every code unit no pattern spells,
+  // must take only the `$variable` and `*` edges, never a literal one.
+  it('a code unit a pattern spells out matches only itself: U+0000, U+0001 and both sides of U+0080', () => {
+    const items = [must('a\u0001b', 0), must('c\u0000', 1), must('\u007f$x', 2), must('d\u0080', 3), must('e*', 4)];
+    const list = new PatternList(items);
+    const names = ['a\u0001b', 'axb', 'a/b', 'a\nb', 'a\u2028b', 'a\u0000b', 'c\u0000', 'cx', 'c\u0001', '\u007fq', '\u007f\u0080', '\u007f', 'd\u0080', 'dx', 'd\u0081', 'd\u007f', 'e\u0080\u0000\u0001'];
+    for (const name of names) expect(answer(list, name)).toEqual(oracle(items, name));
+    expect(list.match('a\u0001b')?.item.order).toBe(0);
+    expect(list.match('c\u0000')?.item.order).toBe(1);
+    expect(list.match('d\u0080')?.item.order).toBe(3);
+  });
+});
+
+describe('the DFA', () => {
+  // `*a*`: before any `a` the set is {root, `*`}; after one or more `a`s it is {`*`, `a`, `a*`},
+  // reached in a different order after the first `a` than after later ones.
+  it('makes one state per set of trie nodes, however a name reaches it', () => {
+    const list = new PatternList([must('*a*', 0)]);
+    for (const name of ['a', 'aa', 'aaa', 'aaaa']) expect(list.match(name)?.item.order).toBe(0);
+    // 4 rows (UNKNOWN, DEAD, the two states) of 4 classes (3 fixed, `a`)
+    expect(list.automaton).toEqual({ states: 2, cells: 4 * 4, entries: 2 + 3 });
+  });
+
+  // `abcd$v` and `*` on `abcdxy`: 6 states of 2 trie nodes each (the start {root, `*`}, then after
+  // a, ab, abc, abcd and abcdx, where `$v` loops), 7 classes (3 fixed, a b c d), and rows 0 and 1
+  // reserved (UNKNOWN, DEAD): 8 rows of 7 transitions.
+  it('holds its bounds at exactly their value; one below, the NFA finishes the name alike', () => {
+    const items = [must('abcd$v', 0), must('*', 1)];
+    const whole = new PatternList(items);
+    expect(answer(whole, 'abcdxy')).toEqual({ pattern: 'abcd$v', vars: ['xy'] });
+    const size = whole.automaton;
+    expect(size).toEqual({ states: 6, cells: 8 * 7, entries: 6 * 2 });
+    for (const options of [{ maxCells: size.cells }, { maxEntries: size.entries }]) {
+      const exact = new PatternList(items, options);
+      expect(answer(exact, 'abcdxy')).toEqual({ pattern: 'abcd$v', vars: ['xy'] });
+      expect(exact.automaton).toEqual(size);
+    }
+    for (const options of [{ maxCells: size.cells - 1 }, { maxEntries: size.entries - 1 }]) {
+      const short = new PatternList(items, options);
+      expect(answer(short, 'abcdxy')).toEqual({ pattern: 'abcd$v', vars: ['xy'] });
+      expect(answer(short, 'abcdx')).toEqual({ pattern: 'abcd$v', vars: ['x'] });
+      expect(answer(short, 'abcd')).toEqual({ pattern: '*', vars: [] });
+      expect(short.automaton.states).toBe(5);
+    }
   });
 });
 
