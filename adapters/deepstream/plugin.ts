@@ -32,6 +32,7 @@ import { readSource, utf8BytesFor } from '../node/read-source.js';
 import { compile } from '../../engine/rules-module.js';
 import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
+import { rulesVersion, RulesVersions, type RulesStatus } from './version.js';
 import { errorText } from '../../grammar/text.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
@@ -117,6 +118,9 @@ export const DEFAULT_SETTLE_MS = 1000;
  */
 const MAX_RULES_BYTES = utf8BytesFor(COMPILE_LIMITS.maxFileSize + 1);
 
+/** The most bytes of a `valve compile` module read to hash it (its version); the import reads it all. */
+const MAX_MODULE_BYTES = 256 * 1024 * 1024;
+
 /**
  * One line for the debug log: who wanted what, the answer, and which rule gave it. User and
  * record names come from clients, patterns from the rules file: escaped (issue #13, item 10).
@@ -141,9 +145,10 @@ const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 /** Longest wait for a record's in-flight update to reach the cache before reading it anyway. */
 const SETTLE_LIMIT_MS = 2000;
 
+/** `version`: rulesVersion of the text read (absent when the file could not be read). */
 type Loaded =
-  | { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
-  | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+  | { readonly input: RulesInput; readonly version: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
+  | { readonly failed: string; readonly version?: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
 
 /** Where the time of the last reload went (logged, and read by bench/reload-stall.ts). */
 export interface ReloadTiming {
@@ -186,11 +191,13 @@ export class ValvePermission {
   private readonly path: string;
   /** The path as diagnostics and rule locations show it. */
   private readonly file: string;
+  /** The version in force and the last refusal (RulesVersions, read by status()). */
+  private readonly versions: RulesVersions;
 
   constructor(
     private readonly options: ValveOptions,
     private readonly services: DeepstreamServices,
-    _config?: unknown,
+    config?: unknown,
   ) {
     this.logger = services.logger.getNameSpace?.('PERMISSION') ?? services.logger;
     const given = options?.permissions;
@@ -214,6 +221,13 @@ export class ValvePermission {
     this.reloadMode = options?.reload === 'rename' ? 'rename' : 'change';
     this.settleMs = typeof options?.settleMs === 'number' ? options.settleMs : this.reloadMode === 'rename' ? 0 : DEFAULT_SETTLE_MS;
     this.description = `Valve permissions (valve-toolchain) from ${this.file}`;
+    const server = config !== null && typeof config === 'object' ? (config as { serverName?: unknown }).serverName : undefined;
+    this.versions = new RulesVersions(this.file, typeof server === 'string' ? server : undefined);
+  }
+
+  /** Which rules this node enforces, and the last file it refused since (the GET /valve answer). */
+  status(): RulesStatus {
+    return this.versions.status();
   }
 
   /** Loads the rules. On failure every diagnostic is logged, the failure is fatal and this never settles, so the server does not start. */
@@ -241,7 +255,8 @@ export class ValvePermission {
       return this.refuseToStart(`${this.file} can not be used: ${errorText(e)}`);
     }
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
-    this.logger.info('INFO', `rules loaded from ${this.file}`);
+    this.versions.loaded(loaded.version);
+    this.logger.info('INFO', `rules loaded from ${this.file}, version ${loaded.version}`);
     if (this.options.watch === true && !this.closed) {
       this.watcher = watchFile(this.path, (v) => this.scheduleReload({ version: v }), {
         ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
@@ -417,9 +432,10 @@ export class ValvePermission {
     const read = await this.readRules();
     if ('failed' in read) return read;
     const { source } = read;
+    const version = rulesVersion(source);
     const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
-    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
-    return { input: module, diagnostics, source };
+    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics, source };
+    return { input: module, version, diagnostics, source };
   }
 
   /**
@@ -443,29 +459,33 @@ export class ValvePermission {
       return this.compileHere(source);
     }
     const compileMs = performance.now() - t0;
-    if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, diagnostics: answer.diagnostics, source };
-    if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, diagnostics: answer.diagnostics, source };
+    const version = rulesVersion(source);
+    if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, version, diagnostics: answer.diagnostics, source };
+    if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics: answer.diagnostics, source };
     const back = await loadSlices(this.file, answer.slices, () => this.closed);
     if (!back) return undefined;
-    return { input: back.rules, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
+    return { input: back.rules, version, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
   }
 
   private compileHere(source: string): Loaded {
     const t0 = performance.now();
+    const version = rulesVersion(source);
     const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
-    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
-    return { input: module, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
+    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics, source };
+    return { input: module, version, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
   }
 
   /** A module written by `valve compile` (code the operator produced: imported, not compiled). */
   private async loadModule(): Promise<Loaded> {
-    // A FIFO or device would block the import: refused first, with readSource's reason.
-    const regular = await this.readRules(0);
+    // A FIFO or device would block the import: refused first, with readSource's reason. The text
+    // read is what the version hashes (a compiled module has no size limit of the compiler's).
+    const regular = await this.readRules(MAX_MODULE_BYTES);
     if ('failed' in regular) return regular;
+    const version = rulesVersion(regular.source);
     try {
-      return { input: await loadRules(this.path), diagnostics: [] };
+      return { input: await loadRules(this.path), version, diagnostics: [] };
     } catch (e) {
-      return { failed: `${this.file} can not be loaded: ${errorText(e)}`, diagnostics: [] };
+      return { failed: `${this.file} can not be loaded: ${errorText(e)}`, version, diagnostics: [] };
     }
   }
 
@@ -511,7 +531,8 @@ export class ValvePermission {
     if (this.closed || loaded === undefined) return;
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
-      this.logger.error('PLUGIN_ERROR', `${loaded.failed}; the rules loaded before stay in force`);
+      this.versions.refused(loaded.failed, loaded.diagnostics, loaded.version);
+      this.logger.error('PLUGIN_ERROR', `${loaded.failed}${loaded.version !== undefined ? ` (version ${loaded.version} refused)` : ''}; the rules loaded before (version ${this.versions.current ?? '?'}) stay in force`);
       return;
     }
     // Checked again right before the swap: a file that changed while it was read and compiled
@@ -526,16 +547,19 @@ export class ValvePermission {
     try {
       this.engine.replace(loaded.input);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${errorText(e)}; the rules loaded before stay in force`));
+      const why = `${this.file} can not be used: ${errorText(e)}`;
+      this.versions.refused(why, [], loaded.version);
+      this.logger.error('PLUGIN_ERROR', visible(`${why} (version ${loaded.version} refused); the rules loaded before (version ${this.versions.current ?? '?'}) stay in force`));
       return;
     }
     const swapMs = performance.now() - t0;
     this.inForce = now;
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
+    this.versions.loaded(loaded.version);
     const t = loaded.timing;
     if (t) this.lastReload = { ...t, swapMs };
     const how = t ? ` (compiled on the ${t.compiledOn === 'worker' ? 'worker thread' : 'main thread'} in ${ms(t.compileMs)}${t.turns > 0 ? `, loaded in ${t.turns} turns of at most ${ms(t.longestTurnMs)}` : ''}, swapped in ${ms(swapMs)})` : '';
-    this.logger.info('INFO', `rules reloaded from ${this.file}${how}`);
+    this.logger.info('INFO', `rules reloaded from ${this.file}, version ${loaded.version}${how}`);
   }
 }
 
