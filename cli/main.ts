@@ -155,6 +155,9 @@ program
   .option('--settle-ms <ms>', 'wait until a changed rules file is unchanged this long before loading it (default 1000; 0 with --reload rename)', (v: string) => count(v))
   .addOption(new Option('--reload <mode>', 'change: reload on any change once the file settles; rename: only when a new file is renamed over it (in-place writes are ignored)').choices(['change', 'rename']).default('change'))
   .option('--substitute-env', 'replace ${NAME} in path patterns from the server\'s environment at every load (deepstream\'s substituteEnv; never inside rules)')
+  .option('--redis <url>', 'join a cluster over Redis (redis://HOST:PORT[/DB]): message bus and record cache')
+  .option('--storage <url>', 'store records in Postgres (postgres://USER@HOST:PORT/DATABASE)')
+  .option('--name <name>', 'the server name (unique per node; default valve-serve, or valve-HOST-PID with --redis)')
   .addHelpText('after', `
 Hot reload: save the rules by writing a temporary file and renaming it over the rules file
 (what most editors do); with --reload rename that is the only kind of save that is loaded.
@@ -162,8 +165,11 @@ Hot reload: save the rules by writing a temporary file and renaming it over the 
 Examples:
   $ valve serve --permissions permissions.yml
   $ valve serve --permissions permissions.yml --users users.yml --port 7000
-  $ valve serve --permissions permissions.yml --reload rename`)
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean }) => {
+  $ valve serve --permissions permissions.yml --reload rename
+  $ valve serve --port 6021 --name node-a --redis redis://127.0.0.1:6379 --storage postgres://ds@127.0.0.1:5432/ds
+
+GET http://HOST:PORT/valve answers with the rules version the node enforces.`)
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {

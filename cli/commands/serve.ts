@@ -6,6 +6,11 @@
  * Only deepstream's `ws-binary` endpoint is started (uWebSockets.js is not used: the HTTP and
  * uws endpoints are left out). Authentication is open (the login `username` becomes `user.id`)
  * unless a users file is given, which switches to deepstream's file authentication.
+ *
+ * As a cluster node (`--redis`, `--storage`, `--name`) it uses deepstream's own connectors:
+ * @deepstream/clusternode-redis (message bus) and @deepstream/cache-redis (record cache) on one
+ * Redis, @deepstream/storage-postgres for records. GET /valve on the node's HTTP port tells which
+ * rules version it enforces (adapters/deepstream/version.ts).
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,10 +18,12 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../adapters/deepstream/plugin.js';
 import type { ReloadMode } from '../../adapters/deepstream/plugin.js';
+import type { RulesStatus } from '../../adapters/deepstream/index.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
+import { clusterConfig, redacted, serverName, type ClusterConfig } from './serve-cluster.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -38,6 +45,12 @@ export interface ServeOptions {
   readonly maxRuleIterations?: number;
   /** `--substitute-env`: the plugin's `substituteEnv` (`${NAME}` in path patterns from the server's environment, at every load). */
   readonly substituteEnv?: boolean;
+  /** `--redis redis://HOST:PORT[/DB]`: join a cluster over Redis (message bus and record cache). */
+  readonly redis?: string;
+  /** `--storage postgres://USER@HOST:PORT/DB`: store records in Postgres. */
+  readonly storage?: string;
+  /** `--name`: deepstream's `serverName` (default `valve-serve`, or a unique name with `--redis`). */
+  readonly name?: string;
   /** Extra deepstream configuration merged over the defaults here (tests use it for a logger). */
   readonly deepstream?: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +62,10 @@ export interface RunningServer {
   readonly port: number;
   /** The absolute path of the rules file in use. */
   readonly permissions: string;
+  /** deepstream's `serverName` of this node. */
+  readonly name: string;
+  /** GET this for the rules version in force (`http://HOST:PORT/valve`). */
+  readonly statusUrl: string;
   /** The deepstream instance (its services, for tests and embedding). */
   readonly server: DeepstreamServer;
   /** Stops the server; resolves once it has stopped. Safe to call twice. */
@@ -151,9 +168,9 @@ function portInUse(port: number, host: string): Promise<boolean> {
 }
 
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
   return {
-    serverName: 'valve-serve',
+    serverName: o.name ?? 'valve-serve',
     showLogo: false,
     logLevel: o.logLevel,
     exitOnFatalError: false,
@@ -176,6 +193,7 @@ export function serveConfig(o: { permissions: string; host: string; port: number
     },
     cache: { type: 'default', options: {} },
     storage: { type: 'default', options: {} },
+    ...o.cluster,
     monitoring: { type: 'none', options: {} },
     telemetry: { type: 'deepstreamIO', options: { enabled: false } },
   };
@@ -211,13 +229,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (options.settleMs !== undefined && (!Number.isInteger(options.settleMs) || options.settleMs < 0)) throw new UsageError(`invalid settle time ${options.settleMs}; give whole milliseconds, 0 or more`);
   if (options.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') throw new UsageError(`invalid reload mode ${String(options.reload)}; use change or rename`);
   const users = options.users !== undefined ? readUsers(options.users) : undefined;
+  const name = serverName(options);
+  const cluster = clusterConfig(options);
   const port = requested === 0 ? await freePort(host) : requested;
   if (requested !== 0 && (await portInUse(port, host))) throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
   const Deepstream = await loadDeepstream();
   registerPlugin();
 
   const config = merge(
-    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv }),
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, name, cluster }),
     options.deepstream,
   );
   const server = new Deepstream(config);
@@ -246,7 +266,34 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     await stop();
     throw e;
   });
-  return { url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}/deepstream`, host, port, permissions, server, stop };
+  serveStatus(server);
+  const address = host.includes(':') ? `[${host}]` : host;
+  return { url: `ws://${address}:${port}/deepstream`, host, port, permissions, name: String(config.serverName), statusUrl: `http://${address}:${port}${STATUS_PATH}`, server, stop };
+}
+
+/** Where a node says which rules it enforces. */
+export const STATUS_PATH = '/valve';
+
+type Respond = (error: { statusCode: number; message: string } | null, data?: unknown) => void;
+interface HttpService {
+  registerGetPathPrefix?(prefix: string, handler: (meta: { url?: string }, respond: Respond) => void): void;
+}
+
+/**
+ * GET /valve on the node's own HTTP server: the plugin's status() as JSON (RulesStatus). deepstream
+ * matches GET paths by prefix; anything longer than /valve is not ours.
+ */
+function serveStatus(server: DeepstreamServer): void {
+  const services = server.getServices();
+  const http = services.httpService as HttpService | undefined;
+  const permission = services.permission as { status?(): RulesStatus | null } | undefined;
+  http?.registerGetPathPrefix?.(STATUS_PATH, (meta, respond) => {
+    const path = (meta.url ?? '').split('?')[0];
+    if (path !== STATUS_PATH) return respond({ statusCode: 404, message: 'Endpoint not found.' });
+    const status = permission?.status?.() ?? null;
+    if (status === null) return respond({ statusCode: 503, message: 'the Valve rules are not loaded' });
+    respond(null, status);
+  });
 }
 
 /** The command: start, print where to connect, run until SIGINT/SIGTERM. Returns the exit code. */
@@ -263,6 +310,9 @@ export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
     [
       `valve serve: deepstream with Valve permissions from ${running.permissions}`,
       `  connect clients to ${running.url}`,
+      `  rules version: ${running.statusUrl}`,
+      ...(options.redis !== undefined ? [`  cluster: node \`${running.name}\` over Redis ${redacted(options.redis)} (message bus and record cache)`] : []),
+      ...(options.storage !== undefined ? [`  records stored in Postgres (${redacted(options.storage)})`] : []),
       `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
       `  ${watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
       '',
