@@ -1,0 +1,90 @@
+/**
+ * Cluster nodes for the tests: each one `valve serve` from the build (bin/valve.js, so run
+ * `npx tsc -p tsconfig.build.json` first, as for every CLI test) as its own process and process
+ * group, on a free 127.0.0.1 port, read back from what it prints.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RulesStatus } from '../../../adapters/deepstream/index.js';
+import { kill } from './services.js';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BUILT_CLI = join(ROOT, 'bin', 'valve.js');
+export const built = (): boolean => existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
+
+export interface Node {
+  readonly name: string;
+  /** ws://127.0.0.1:PORT/deepstream */
+  readonly url: string;
+  /** http://127.0.0.1:PORT/valve */
+  readonly statusUrl: string;
+  output(): string;
+  status(): Promise<RulesStatus>;
+  stop(): Promise<void>;
+}
+
+/** Starts `valve serve --port 0 …args`; resolves once it prints where to connect. */
+export function startNode(name: string, args: readonly string[], timeoutMs = 60_000): Promise<Node> {
+  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--port', '0', '--name', name, ...args], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= kill(child));
+  return new Promise((resolve, reject) => {
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`node ${name}: ${why}; output:\n${out}`));
+    };
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
+    const seen = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      const ws = /connect clients to (ws:\/\/\S+)/.exec(out)?.[1];
+      const http = /rules version: (http:\/\/\S+)/.exec(out)?.[1];
+      if (ws && http && out.includes('press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve({ name, url: ws, statusUrl: http, output: () => out, status: () => getJson(http) as Promise<RulesStatus>, stop });
+      }
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('exit', (code) => fail(`exited with ${code}`));
+  });
+}
+
+/** GET a JSON document (deepstream's HTTP server answers with JSON and a trailing blank line). */
+export function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${url}: ${res.statusCode} ${body.trim()}`));
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    }).on('error', reject);
+  });
+}
+
+/** Polls every node's GET /valve until `done` holds for all of them; the milliseconds it took. */
+export async function untilEveryNode(nodes: readonly Node[], done: (s: RulesStatus) => boolean, what: string, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const statuses = await Promise.all(nodes.map((n) => n.status()));
+    if (statuses.every(done)) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`not every node reached ${what} within ${timeoutMs} ms: ${JSON.stringify(statuses)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
