@@ -1,6 +1,7 @@
 /**
- * Valve on a deepstream cluster (issue 16, first slice): three `valve serve` processes joined
- * over one Redis (clusternode-redis + cache-redis) with their records in one Postgres
+ * Valve on a deepstream cluster (issue 16, first slice): three `valve serve` processes and one
+ * plain `deepstream start -c config.yml` (the README's config, fixtures/config.yml) joined over
+ * one Redis (clusternode-redis + cache-redis) with their records in one Postgres
  * (storage-postgres), every server started by this file on random 127.0.0.1 ports, and real
  * @deepstream/client clients on different nodes. Covers: events cross nodes only when their rule
  * allows; a `_()` rule on one node reads the fresh value of a record written through another; a
@@ -16,7 +17,7 @@ import pg from 'pg';
 import { rulesVersion } from '../../adapters/deepstream/index.js';
 import { POSTGRES_SCHEMA } from '../../cli/commands/serve-cluster.js';
 import { TestClient } from '../e2e/helpers/client.js';
-import { built, startNode, untilEveryNode, type Node } from './helpers/nodes.js';
+import { built, startDeepstream, startNode, untilEveryNode, type DeepstreamNode, type Node } from './helpers/nodes.js';
 import { missingServers, REQUIRE_CLUSTER, startPostgres, startRedis, type Service } from './helpers/services.js';
 
 const WAIT = 15_000;
@@ -39,14 +40,16 @@ const missing = missingServers();
 if (missing && REQUIRE_CLUSTER) throw new Error(`the cluster tests need real servers: ${missing}`);
 if (missing) console.warn(`skipping the cluster tests: ${missing}`);
 
-describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes over Redis and Postgres', () => {
+describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes and a deepstream node over Redis and Postgres', () => {
   const dir = mkdtempSync(join(tmpdir(), 'valve-cluster-'));
   const file = join(dir, 'permissions.yml');
   let redis: Service | undefined;
   let postgres: Service | undefined;
   let nodes: Node[] = [];
+  /** node-d: `deepstream start` with fixtures/config.yml (no GET /valve: that is `valve serve`'s). */
+  let plain: DeepstreamNode | undefined;
   const clients: TestClient[] = [];
-  const client = async (node: Node, user: string): Promise<TestClient> => {
+  const client = async (node: DeepstreamNode, user: string): Promise<TestClient> => {
     const c = new TestClient(`${user}@${node.name}`, node.url);
     clients.push(c);
     return c.login(user);
@@ -63,12 +66,14 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
     save(rules('alice'));
     [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
     const args = ['--permissions', file, '--redis', redis.url, '--storage', postgres.url, '--reload', 'rename', '--log-level', 'WARN'];
-    nodes = await Promise.all(['node-a', 'node-b', 'node-c'].map((name) => startNode(name, args)));
+    const [d, ...serve] = await Promise.all([startDeepstream('node-d', { permissions: file, redis, postgres }), ...['node-a', 'node-b', 'node-c'].map((name) => startNode(name, args))]);
+    plain = d as DeepstreamNode;
+    nodes = serve as Node[];
   }, 180_000);
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all([...nodes, ...(plain ? [plain] : [])].map((n) => n.stop()));
     await Promise.all([redis?.stop(), postgres?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -82,33 +87,42 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
     }
   });
 
-  it('an event published on one node reaches a subscriber on another only when the rule allows', async () => {
+  it('an event published on one node reaches subscribers on others only when the rule allows', async () => {
     const [a, b] = nodes;
     const bob = await client(b!, 'bob');
+    const dora = await client(plain!, 'dora');
     const alice = await client(a!, 'alice');
+    const aliceOnD = await client(plain!, 'alice');
     const mallory = await client(a!, 'mallory');
-    bob.subscribeEvent('secret/x');
-    // The subscription reaches node A over the bus in its own time: alice's probes show when.
+    const malloryOnD = await client(plain!, 'mallory');
+    for (const s of [bob, dora]) s.subscribeEvent('secret/x');
+    // Subscriptions reach the other nodes over the bus in their own time: alice's probes show when.
     let probes = 0;
-    while (bob.received('secret/x').length === 0) {
-      expect(probes++, 'the subscription on node B never reached node A').toBeLessThan(200);
+    while (bob.received('secret/x').length === 0 || dora.received('secret/x').length === 0) {
+      expect(probes++, 'the subscriptions on nodes B and D never reached node A').toBeLessThan(200);
       alice.ds.event.emit('secret/x', 'probe');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const before = bob.received('secret/x').length;
-    mallory.ds.event.emit('secret/x', 'from mallory');
+    const before = [bob.received('secret/x').length, dora.received('secret/x').length];
+    mallory.ds.event.emit('secret/x', 'from mallory on A');
+    malloryOnD.ds.event.emit('secret/x', 'from mallory on D');
     await mallory.expectError('EVENT', 'MESSAGE_DENIED');
-    alice.ds.event.emit('secret/x', 'from alice');
-    await bob.until(() => bob.received('secret/x').includes('from alice'), 'alice\u2019s event', WAIT);
-    expect(bob.received('secret/x').slice(before).filter((e) => e !== 'probe')).toEqual(['from alice']);
+    await malloryOnD.expectError('EVENT', 'MESSAGE_DENIED');
+    alice.ds.event.emit('secret/x', 'from alice on A');
+    aliceOnD.ds.event.emit('secret/x', 'from alice on D');
+    const both = (c: TestClient): boolean => c.received('secret/x').includes('from alice on A') && c.received('secret/x').includes('from alice on D');
+    await bob.until(() => both(bob) && both(dora), 'alice\u2019s events on nodes B and D', WAIT, [dora]);
+    // Each subscriber gets the events of the other nodes only; its own node's come directly.
+    expect(bob.received('secret/x').slice(before[0]).filter((e) => e !== 'probe').sort()).toEqual(['from alice on A', 'from alice on D']);
+    expect(dora.received('secret/x').slice(before[1]).filter((e) => e !== 'probe').sort()).toEqual(['from alice on A', 'from alice on D']);
   });
 
-  it('a _() rule on node C reads the fresh value of a record written through node A', async () => {
+  it('a _() rule on nodes C and D reads the fresh value of a record written through node A', async () => {
     const [a, , c] = nodes;
     const writer = await client(a!, 'writer');
-    const reader = await client(c!, 'reader');
+    const readers = [await client(c!, 'reader'), await client(plain!, 'reader')];
     await writer.ds.record.setDataWithAck('gate/1', { title: 'the gated record' });
-    const readOnC = (): Promise<boolean> =>
+    const reads = (reader: TestClient): Promise<boolean> =>
       reader.ds.record.snapshot('gate/1').then(
         () => true,
         (e: unknown) => {
@@ -120,7 +134,7 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
     // give the previous decision at least once.
     for (const open of [true, false, true, false, true]) {
       await writer.ds.record.setDataWithAck('flag/1', { open });
-      expect(await readOnC(), `flag/1 open: ${open}`).toBe(open);
+      for (const reader of readers) expect(await reads(reader), `${reader.label}: flag/1 open: ${open}`).toBe(open);
     }
   });
 
@@ -144,7 +158,7 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
     const subscriber = await client(nodes[0]!, 'watcher');
     subscriber.subscribeEvent('rollout/x');
     /** Whether `user` may publish on `rollout/x` through `node` (a denial comes back as an error). */
-    const publishes = async (node: Node, user: string): Promise<boolean> => {
+    const publishes = async (node: DeepstreamNode, user: string): Promise<boolean> => {
       const c = await client(node, user);
       c.ds.event.emit('rollout/x', `${user}@${node.name}`);
       await c.roundTrip();
@@ -161,6 +175,16 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
       expect(await publishes(node, 'bob'), `bob on ${node.name}`).toBe(true);
       expect(await publishes(node, 'alice'), `alice on ${node.name}`).toBe(false);
     }
+    // node-d has no GET /valve: its log says when it has the new rules.
+    const logged = async (text: string): Promise<void> => {
+      for (let i = 0; !plain!.output().includes(text); i++) {
+        expect(i, `node-d never logged ${text}:\n${plain!.output()}`).toBeLessThan(300);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await logged(`version ${v2}`);
+    expect(await publishes(plain!, 'bob'), 'bob on node-d').toBe(true);
+    expect(await publishes(plain!, 'alice'), 'alice on node-d').toBe(false);
 
     const broken = `${rules('mallory')}  "oops": [\n`;
     save(broken);
@@ -174,5 +198,15 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes ove
       expect(await publishes(node, 'bob'), `bob on ${node.name} after the broken file`).toBe(true);
       expect(await publishes(node, 'mallory'), `mallory on ${node.name} after the broken file`).toBe(false);
     }
+    await logged(`version ${rulesVersion(broken)} refused`);
+    expect(await publishes(plain!, 'bob'), 'bob on node-d after the broken file').toBe(true);
+    expect(await publishes(plain!, 'mallory'), 'mallory on node-d after the broken file').toBe(false);
+
+    // The first reload started each node's compile worker; a second one finds it running.
+    const v3 = rulesVersion(rules('carol'));
+    save(rules('carol'));
+    const warmMs = await untilEveryNode(nodes, (s) => s.version === v3 && s.refused === null, `version ${v3}`);
+    console.log(`rollout: all ${nodes.length} nodes reported version ${v3} ${Math.round(warmMs)} ms after the rename (compile workers already running)`);
+    for (const node of nodes) expect(await publishes(node, 'carol'), `carol on ${node.name}`).toBe(true);
   });
 });

@@ -1,39 +1,44 @@
 /**
- * Cluster nodes for the tests: each one `valve serve` from the build (bin/valve.js, so run
- * `npx tsc -p tsconfig.build.json` first, as for every CLI test) as its own process and process
- * group, on a free 127.0.0.1 port, read back from what it prints.
+ * Cluster nodes for the tests, each its own process and process group on a free 127.0.0.1 port:
+ * `valve serve` from the build (bin/valve.js, so run `npx tsc -p tsconfig.build.json` first, as
+ * for every CLI test), or deepstream's own `deepstream start -c config.yml` with the README's
+ * config.yml (fixtures/config.yml) and our plugin in its `permission` block.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RulesStatus } from '../../../adapters/deepstream/index.js';
-import { kill } from './services.js';
+import { freePort } from '../../../cli/commands/serve.js';
+import { kill, type Service } from './services.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BUILT_CLI = join(ROOT, 'bin', 'valve.js');
 export const built = (): boolean => existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
+export const CONFIG_YML = join(ROOT, 'test', 'cluster', 'fixtures', 'config.yml');
+const DEEPSTREAM_CLI = join(ROOT, 'node_modules', '@deepstream', 'server', 'dist', 'bin', 'deepstream.js');
+const VALVE_PLUGIN = join(ROOT, 'adapters', 'deepstream', 'plugin.cjs');
 
-export interface Node {
+export interface DeepstreamNode {
   readonly name: string;
   /** ws://127.0.0.1:PORT/deepstream */
   readonly url: string;
-  /** http://127.0.0.1:PORT/valve */
-  readonly statusUrl: string;
   output(): string;
-  status(): Promise<RulesStatus>;
   stop(): Promise<void>;
 }
 
-/** Starts `valve serve --port 0 …args`; resolves once it prints where to connect. */
-export function startNode(name: string, args: readonly string[], timeoutMs = 60_000): Promise<Node> {
-  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--port', '0', '--name', name, ...args], {
-    cwd: ROOT,
-    detached: true,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface Node extends DeepstreamNode {
+  /** http://127.0.0.1:PORT/valve */
+  readonly statusUrl: string;
+  status(): Promise<RulesStatus>;
+}
+
+/**
+ * Resolves with what `ready` makes of the output so far once it makes something (`output` reads
+ * all of it, then and later); rejects on exit or timeout.
+ */
+function started<T>(child: ChildProcess, name: string, ready: (out: string, output: () => string, stop: () => Promise<void>) => T | undefined, timeoutMs: number): Promise<T> {
   let out = '';
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= kill(child));
@@ -46,17 +51,40 @@ export function startNode(name: string, args: readonly string[], timeoutMs = 60_
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
     const seen = (chunk: Buffer): void => {
       out += chunk.toString('utf8');
-      const ws = /connect clients to (ws:\/\/\S+)/.exec(out)?.[1];
-      const http = /rules version: (http:\/\/\S+)/.exec(out)?.[1];
-      if (ws && http && out.includes('press Ctrl-C')) {
+      const node = ready(out, () => out, stop);
+      if (node !== undefined) {
         clearTimeout(timer);
-        resolve({ name, url: ws, statusUrl: http, output: () => out, status: () => getJson(http) as Promise<RulesStatus>, stop });
+        resolve(node);
       }
     };
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
     child.once('exit', (code) => fail(`exited with ${code}`));
   });
+}
+
+/** Starts `valve serve --port 0 --name NAME …args`; resolves once it prints where to connect. */
+export function startNode(name: string, args: readonly string[], timeoutMs = 60_000): Promise<Node> {
+  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--port', '0', '--name', name, ...args], { cwd: ROOT, detached: true, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return started(
+    child,
+    name,
+    (out, output, stop) => {
+      const ws = /connect clients to (ws:\/\/\S+)/.exec(out)?.[1];
+      const http = /rules version: (http:\/\/\S+)/.exec(out)?.[1];
+      if (!ws || !http || !out.includes('press Ctrl-C')) return undefined;
+      return { name, url: ws, statusUrl: http, output, status: () => getJson(http) as Promise<RulesStatus>, stop };
+    },
+    timeoutMs,
+  );
+}
+
+/** `deepstream start -c fixtures/config.yml`, the README's cluster node, filled in from the environment. */
+export async function startDeepstream(name: string, o: { permissions: string; redis: Service; postgres: Service }, timeoutMs = 90_000): Promise<DeepstreamNode> {
+  const port = await freePort();
+  const env = { NODE_NAME: name, NODE_PORT: String(port), VALVE_PLUGIN, PERMISSIONS: o.permissions, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(o.redis.port), POSTGRES_URL: o.postgres.url };
+  const child = spawn(process.execPath, [DEEPSTREAM_CLI, 'start', '-c', CONFIG_YML], { cwd: ROOT, detached: true, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return started(child, name, (out, output, stop) => (out.includes('Deepstream started') ? { name, url: `ws://127.0.0.1:${port}/deepstream`, output, stop } : undefined), timeoutMs);
 }
 
 /** GET a JSON document (deepstream's HTTP server answers with JSON and a trailing blank line). */
