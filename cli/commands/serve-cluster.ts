@@ -6,7 +6,9 @@
  * module, exiting".
  */
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { hostname } from 'node:os';
+import { errorText } from '../../grammar/text.js';
 import { UsageError } from '../io.js';
 
 export interface ClusterOptions {
@@ -76,6 +78,41 @@ export function serverName(o: ClusterOptions): string | undefined {
   // The Redis bus drops messages that say they come from this node's own name: two nodes with
   // one name would never hear each other.
   return o.redis !== undefined ? `valve-${hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 40)}-${process.pid}` : undefined;
+}
+
+/** How long a connection to Redis or Postgres may take before `valve serve` gives up on it. */
+const REACH_TIMEOUT_MS = 5000;
+
+function reach(what: string, flag: string, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const fail = (why: string): void => {
+      socket.destroy();
+      reject(new UsageError(`cannot reach ${what} at ${host.includes(':') ? `[${host}]` : host}:${port} (${flag}): ${why}`));
+    };
+    socket.setTimeout(REACH_TIMEOUT_MS, () => fail(`no answer within ${REACH_TIMEOUT_MS} ms`));
+    socket.once('error', (e) => fail(errorText(e)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Checks that Redis and Postgres accept connections before deepstream starts: otherwise the Redis
+ * connectors retry until ioredis rejects a command nobody catches (a crash with a stack trace),
+ * and storage-postgres retries until deepstream's start-up times out.
+ */
+export async function reachable(o: ClusterOptions): Promise<void> {
+  if (o.redis !== undefined) {
+    const r = redisOptions(o.redis);
+    await reach('Redis', '--redis', String(r.host), Number(r.port));
+  }
+  if (o.storage !== undefined) {
+    const u = url(o.storage, '--storage', ['postgres:', 'postgresql:'], 'postgres://USER@HOST:PORT/DATABASE');
+    await reach('Postgres', '--storage', u.hostname.replace(/^\[(.*)\]$/, '$1'), u.port === '' ? 5432 : Number(u.port));
+  }
 }
 
 /** The clusterNode, cache and storage blocks for the options given (none: in-memory, one node). */

@@ -23,7 +23,7 @@ import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
-import { clusterConfig, redacted, serverName, type ClusterConfig } from './serve-cluster.js';
+import { clusterConfig, reachable, redacted, serverName, type ClusterConfig } from './serve-cluster.js';
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -231,6 +231,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const users = options.users !== undefined ? readUsers(options.users) : undefined;
   const name = serverName(options);
   const cluster = clusterConfig(options);
+  await reachable(options);
   const port = requested === 0 ? await freePort(host) : requested;
   if (requested !== 0 && (await portInUse(port, host))) throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
   const Deepstream = await loadDeepstream();

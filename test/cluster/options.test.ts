@@ -8,12 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterConfig, postgresOptions, redacted, redisOptions, serverName } from '../../cli/commands/serve-cluster.js';
-import { startServer } from '../../cli/commands/serve.js';
+import { freePort, startServer } from '../../cli/commands/serve.js';
 import { UsageError } from '../../cli/io.js';
 import { rulesVersion, RulesVersions, ValvePermission, type DeepstreamLogger } from '../../adapters/deepstream/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'valve-cluster-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const okRules = (): string => {
+  const file = join(dir, 'ok.yml');
+  writeFileSync(file, 'record:\n  "*": { read: true }\nevent:\n  "*": { publish: true }\nrpc:\n  "*": { request: true }\npresence:\n  "*": { allow: true }\n');
+  return file;
+};
 
 describe('cluster options', () => {
   it('turn a Redis URL into ioredis options for both connectors', () => {
@@ -52,10 +57,16 @@ describe('cluster options', () => {
   });
 
   it('are checked before any server starts', async () => {
-    const rules = join(dir, 'ok.yml');
-    writeFileSync(rules, 'record:\n  "*": { read: true }\nevent:\n  "*": { publish: true }\nrpc:\n  "*": { request: true }\npresence:\n  "*": { allow: true }\n');
+    const rules = okRules();
     await expect(startServer({ permissions: rules, port: 0, redis: 'localhost' })).rejects.toThrow(/invalid --redis URL `localhost`/);
     await expect(startServer({ permissions: rules, port: 0, storage: 'localhost:5432' })).rejects.toThrow(UsageError);
+  });
+
+  it('name a Redis or Postgres nobody listens on before deepstream starts (instead of its connectors\u2019 crash or time-out)', async () => {
+    const rules = okRules();
+    const nobody = await freePort();
+    await expect(startServer({ permissions: rules, port: 0, redis: `redis://127.0.0.1:${nobody}` })).rejects.toThrow(new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${nobody} \\(--redis\\): .*ECONNREFUSED`));
+    await expect(startServer({ permissions: rules, port: 0, storage: `postgres://ds:pw@127.0.0.1:${nobody}/ds` })).rejects.toThrow(new RegExp(`cannot reach Postgres at 127\\.0\\.0\\.1:${nobody} \\(--storage\\)`));
   });
 });
 
