@@ -179,6 +179,26 @@ GET http://HOST:PORT/valve answers with the rules version the node enforces.`)
   });
 // ---- end of `valve serve` ---------------------------------------------------------------------
 
+// ---- `valve status` (cli/commands/status.ts): the rules version of each cluster node ---------
+program
+  .command('status')
+  .description('print the rules version each `valve serve` node enforces (its GET /valve); exit 0 when all agree')
+  .argument('<urls...>', 'each node\'s HTTP address, e.g. http://127.0.0.1:6021')
+  .option('--expect <version>', 'exit 0 only when every node is on this version')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .addHelpText('after', `
+Exit codes: 0 every node answered with the same version (the one --expect names) and none refused
+a newer file, 1 otherwise (a node unreachable, on another version, or refusing a file), 2 a bad URL.
+
+Examples:
+  $ valve status http://127.0.0.1:6021 http://127.0.0.1:6022
+  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect 6d0165a3fa86ac50`)
+  .action(async (urls: string[], o: { expect?: string; format: 'text' | 'json' }) => {
+    const { runStatus } = await import('./commands/status.js');
+    exitCode = await runStatus(urls, o);
+  });
+// ---- end of `valve status` --------------------------------------------------------------------
+
 // ---- `valve playground` (cli/commands/playground.ts): the rules playground in a browser -------
 program
   .command('playground')

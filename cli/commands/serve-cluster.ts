@@ -20,6 +20,9 @@ export interface ClusterOptions {
 /** deepstream config blocks (merged over serveConfig's single-node defaults). */
 export type ClusterConfig = Readonly<Record<string, unknown>>;
 
+/** Where a `valve serve` node says which rules it enforces (GET, on its HTTP port). */
+export const STATUS_PATH = '/valve';
+
 /** The Postgres schema (namespace) records are stored in, as storage-postgres's example config has it. */
 export const POSTGRES_SCHEMA = 'ds';
 

@@ -23,7 +23,9 @@ import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
-import { clusterConfig, reachable, redacted, serverName, type ClusterConfig } from './serve-cluster.js';
+import { clusterConfig, reachable, redacted, serverName, STATUS_PATH, type ClusterConfig } from './serve-cluster.js';
+
+export { STATUS_PATH };
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -272,8 +274,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   return { url: `ws://${address}:${port}/deepstream`, host, port, permissions, name: String(config.serverName), statusUrl: `http://${address}:${port}${STATUS_PATH}`, server, stop };
 }
 
-/** Where a node says which rules it enforces. */
-export const STATUS_PATH = '/valve';
 
 type Respond = (error: { statusCode: number; message: string } | null, data?: unknown) => void;
 interface HttpService {

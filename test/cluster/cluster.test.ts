@@ -17,7 +17,7 @@ import pg from 'pg';
 import { rulesVersion } from '../../adapters/deepstream/index.js';
 import { POSTGRES_SCHEMA } from '../../cli/commands/serve-cluster.js';
 import { TestClient } from '../e2e/helpers/client.js';
-import { built, startDeepstream, startNode, untilEveryNode, type DeepstreamNode, type Node } from './helpers/nodes.js';
+import { built, startDeepstream, startNode, untilEveryNode, valveStatus, type DeepstreamNode, type Node } from './helpers/nodes.js';
 import { missingServers, REQUIRE_CLUSTER, startPostgres, startRedis, type Service } from './helpers/services.js';
 
 const WAIT = 15_000;
@@ -175,6 +175,12 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes and
       expect(await publishes(node, 'bob'), `bob on ${node.name}`).toBe(true);
       expect(await publishes(node, 'alice'), `alice on ${node.name}`).toBe(false);
     }
+    const urls = nodes.map((n) => n.statusUrl.replace(/\/valve$/, ''));
+    const settled = await valveStatus([...urls, '--expect', v2]);
+    expect(settled, settled.stdout + settled.stderr).toMatchObject({ code: 0 });
+    expect(settled.stdout).toContain(`all 3 nodes are on version ${v2}`);
+    for (const node of nodes) expect(settled.stdout).toMatch(new RegExp(`^${node.name}  ${node.statusUrl.replace(/[.]/g, '\\.')}  version ${v2} `, 'm'));
+    expect(await valveStatus([...urls, '--expect', rulesVersion(rules('alice'))])).toMatchObject({ code: 1 });
     // node-d has no GET /valve: its log says when it has the new rules.
     const logged = async (text: string): Promise<void> => {
       for (let i = 0; !plain!.output().includes(text); i++) {
@@ -198,6 +204,10 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes and
       expect(await publishes(node, 'bob'), `bob on ${node.name} after the broken file`).toBe(true);
       expect(await publishes(node, 'mallory'), `mallory on ${node.name} after the broken file`).toBe(false);
     }
+    const refusing = await valveStatus(urls);
+    expect(refusing.code, refusing.stdout).toBe(1);
+    expect(refusing.stdout).toContain(`not settled: 3 on ${v2}; 3 refused a newer file`);
+    expect(refusing.stdout).toContain(`refused ${rulesVersion(broken)} at `);
     await logged(`version ${rulesVersion(broken)} refused`);
     expect(await publishes(plain!, 'bob'), 'bob on node-d after the broken file').toBe(true);
     expect(await publishes(plain!, 'mallory'), 'mallory on node-d after the broken file').toBe(false);

@@ -11,6 +11,8 @@ import { clusterConfig, postgresOptions, redacted, redisOptions, serverName } fr
 import { freePort, startServer } from '../../cli/commands/serve.js';
 import { UsageError } from '../../cli/io.js';
 import { rulesVersion, RulesVersions, ValvePermission, type DeepstreamLogger } from '../../adapters/deepstream/index.js';
+import { statusUrl } from '../../cli/commands/status.js';
+import { built, valveStatus } from './helpers/nodes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'valve-cluster-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,5 +124,26 @@ describe('the rules version a node enforces', () => {
     } finally {
       await plugin.close();
     }
+  });
+});
+
+describe('valve status', () => {
+  it('asks each node at /valve', () => {
+    expect(statusUrl('http://127.0.0.1:6021')).toBe('http://127.0.0.1:6021/valve');
+    expect(statusUrl('127.0.0.1:6021')).toBe('http://127.0.0.1:6021/valve');
+    expect(statusUrl('http://10.0.0.5:80/valve')).toBe('http://10.0.0.5/valve');
+    expect(() => statusUrl('ftp://h')).toThrow(/invalid node URL `ftp:\/\/h`/);
+  });
+
+  it('exits 1 naming a node that does not answer, 2 for a bad URL', async () => {
+    expect(built(), 'run `npx tsc -p tsconfig.build.json` first').toBe(true);
+    const nobody = await freePort();
+    const down = await valveStatus([`127.0.0.1:${nobody}`]);
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain(`http://127.0.0.1:${nobody}/valve  unreachable: connect ECONNREFUSED`);
+    expect(down.stdout).toContain('not settled: 1 unreachable');
+    const bad = await valveStatus(['ftp://h']);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toBe('valve: invalid node URL `ftp://h`; give http://HOST:PORT\n');
   });
 });

@@ -4,7 +4,7 @@
  * for every CLI test), or deepstream's own `deepstream start -c config.yml` with the README's
  * config.yml (fixtures/config.yml) and our plugin in its `permission` block.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -115,4 +115,14 @@ export async function untilEveryNode(nodes: readonly Node[], done: (s: RulesStat
     if (performance.now() - t0 > timeoutMs) throw new Error(`not every node reached ${what} within ${timeoutMs} ms: ${JSON.stringify(statuses)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** `valve status …args` from the build: its exit code and output. */
+export function valveStatus(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BUILT_CLI, 'status', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
