@@ -184,7 +184,7 @@ program
   .command('status')
   .description('print the rules version each `valve serve` node enforces (its GET /valve); exit 0 when all agree')
   .argument('<urls...>', 'each node\'s HTTP address, e.g. http://127.0.0.1:6021')
-  .option('--expect <version>', 'exit 0 only when every node is on this version')
+  .option('--expect <version|file>', 'exit 0 only when every node is on this version (or on the version of this rules file)')
   .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
   .addHelpText('after', `
 Exit codes: 0 every node answered with the same version (the one --expect names) and none refused
@@ -192,7 +192,8 @@ a newer file, 1 otherwise (a node unreachable, on another version, or refusing a
 
 Examples:
   $ valve status http://127.0.0.1:6021 http://127.0.0.1:6022
-  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect 6d0165a3fa86ac50`)
+  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect 6d0165a3fa86ac50
+  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect permissions.yml`)
   .action(async (urls: string[], o: { expect?: string; format: 'text' | 'json' }) => {
     const { runStatus } = await import('./commands/status.js');
     exitCode = await runStatus(urls, o);

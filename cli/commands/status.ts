@@ -11,7 +11,7 @@ import { UsageError } from '../io.js';
 import { STATUS_PATH } from './serve-cluster.js';
 
 export interface StatusOptions {
-  /** The version every node must be on (default: whichever they agree on). */
+  /** The version every node must be on, or a rules file whose version it is (default: whichever they agree on). */
   readonly expect?: string;
   readonly format?: 'text' | 'json';
   /** Per node, in ms (default 5000). */
@@ -77,10 +77,26 @@ function verdict(answers: readonly Answer[]): string {
   return parts.filter(Boolean).join('; ');
 }
 
-export async function runStatus(urls: readonly string[], options: StatusOptions = {}): Promise<ExitCode> {
+const VERSION = /^[0-9a-f]{16}$/;
+
+/** `--expect`: a version as GET /valve gives it, or a rules file, hashed as a node hashes it when loading it. */
+async function expectedVersion(given: string): Promise<string> {
+  if (VERSION.test(given)) return given;
+  // Loaded only here: `valve status` without a file stays free of the plugin and the compiler.
+  const [{ readSource }, { rulesVersion }] = await Promise.all([import('../../adapters/node/index.js'), import('../../adapters/deepstream/index.js')]);
+  try {
+    return rulesVersion((await readSource(given, 256 * 1024 * 1024)).text);
+  } catch (e) {
+    throw new UsageError(`--expect \`${given}\` is neither a version (16 hex digits) nor a readable rules file: ${errorText(e)}`);
+  }
+}
+
+export async function runStatus(urls: readonly string[], given: StatusOptions = {}): Promise<ExitCode> {
   let targets: string[];
+  let options = given;
   try {
     targets = urls.map(statusUrl);
+    if (given.expect !== undefined) options = { ...given, expect: await expectedVersion(given.expect) };
   } catch (e) {
     process.stderr.write(`valve: ${errorText(e)}\n`);
     return EXIT.usage;

@@ -181,6 +181,8 @@ describe.skipIf(missing !== undefined)('a cluster of three valve serve nodes and
     expect(settled.stdout).toContain(`all 3 nodes are on version ${v2}`);
     for (const node of nodes) expect(settled.stdout).toMatch(new RegExp(`^${node.name}  ${node.statusUrl.replace(/[.]/g, '\\.')}  version ${v2} `, 'm'));
     expect(await valveStatus([...urls, '--expect', rulesVersion(rules('alice'))])).toMatchObject({ code: 1 });
+    // The file the operator just deployed names the version to wait for.
+    expect(await valveStatus([...urls, '--expect', file])).toMatchObject({ code: 0 });
     // node-d has no GET /valve: its log says when it has the new rules.
     const logged = async (text: string): Promise<void> => {
       for (let i = 0; !plain!.output().includes(text); i++) {

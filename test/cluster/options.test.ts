@@ -145,5 +145,8 @@ describe('valve status', () => {
     const bad = await valveStatus(['ftp://h']);
     expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toBe('valve: invalid node URL `ftp://h`; give http://HOST:PORT\n');
+    const noFile = await valveStatus([`127.0.0.1:${nobody}`, '--expect', join(dir, 'missing.yml')]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toMatch(/--expect `.*missing\.yml` is neither a version \(16 hex digits\) nor a readable rules file: no such file/);
   });
 });
