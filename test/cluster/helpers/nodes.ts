@@ -26,6 +26,8 @@ export interface DeepstreamNode {
   readonly url: string;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL to its process group: a crash, no clean leave (fault tests). */
+  crash(): Promise<void>;
 }
 
 export interface Node extends DeepstreamNode {
@@ -38,10 +40,11 @@ export interface Node extends DeepstreamNode {
  * Resolves with what `ready` makes of the output so far once it makes something (`output` reads
  * all of it, then and later); rejects on exit or timeout.
  */
-function started<T>(child: ChildProcess, name: string, ready: (out: string, output: () => string, stop: () => Promise<void>) => T | undefined, timeoutMs: number): Promise<T> {
+function started<T>(child: ChildProcess, name: string, ready: (out: string, output: () => string, stop: () => Promise<void>, crash: () => Promise<void>) => T | undefined, timeoutMs: number): Promise<T> {
   let out = '';
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= kill(child));
+  const crash = (): Promise<void> => (stopping ??= kill(child, 'SIGKILL'));
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => {
       clearTimeout(timer);
@@ -51,7 +54,7 @@ function started<T>(child: ChildProcess, name: string, ready: (out: string, outp
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
     const seen = (chunk: Buffer): void => {
       out += chunk.toString('utf8');
-      const node = ready(out, () => out, stop);
+      const node = ready(out, () => out, stop, crash);
       if (node !== undefined) {
         clearTimeout(timer);
         resolve(node);
@@ -69,11 +72,11 @@ export function startNode(name: string, args: readonly string[], timeoutMs = 60_
   return started(
     child,
     name,
-    (out, output, stop) => {
+    (out, output, stop, crash) => {
       const ws = /connect clients to (ws:\/\/\S+)/.exec(out)?.[1];
       const http = /rules version: (http:\/\/\S+)/.exec(out)?.[1];
       if (!ws || !http || !out.includes('press Ctrl-C')) return undefined;
-      return { name, url: ws, statusUrl: http, output, status: () => getJson(http) as Promise<RulesStatus>, stop };
+      return { name, url: ws, statusUrl: http, output, status: () => getJson(http) as Promise<RulesStatus>, stop, crash };
     },
     timeoutMs,
   );
@@ -84,7 +87,7 @@ export async function startDeepstream(name: string, o: { permissions: string; re
   const port = await freePort();
   const env = { NODE_NAME: name, NODE_PORT: String(port), VALVE_PLUGIN, PERMISSIONS: o.permissions, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(o.redis.port), POSTGRES_URL: o.postgres.url };
   const child = spawn(process.execPath, [DEEPSTREAM_CLI, 'start', '-c', CONFIG_YML], { cwd: ROOT, detached: true, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return started(child, name, (out, output, stop) => (out.includes('Deepstream started') ? { name, url: `ws://127.0.0.1:${port}/deepstream`, output, stop } : undefined), timeoutMs);
+  return started(child, name, (out, output, stop, crash) => (out.includes('Deepstream started') ? { name, url: `ws://127.0.0.1:${port}/deepstream`, output, stop, crash } : undefined), timeoutMs);
 }
 
 /** GET a JSON document (deepstream's HTTP server answers with JSON and a trailing blank line). */

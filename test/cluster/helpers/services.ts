@@ -104,9 +104,10 @@ function service(child: ChildProcess, port: number, url: string, dir: string, si
   };
 }
 
-export async function startRedis(): Promise<Service> {
+/** `port`: a restart on the port of a Redis stopped before (fault tests). */
+export async function startRedis(port?: number): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'valve-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   const child = await startProcess(findBinary('redis-server')!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], /Ready to accept connections/, { cwd: dir }, 'redis-server');
   return service(child, port, `redis://127.0.0.1:${port}`, dir);
 }
