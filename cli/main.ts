@@ -146,7 +146,7 @@ Run \`valve help <command>\` for a command's options and examples.`);
 program
   .command('serve')
   .description('run a local deepstream server (ws://127.0.0.1:6020/deepstream) whose permissions are Valve rules')
-  .option('--permissions <file>', 'rules file: .yml/.json, or a module written by `valve compile` (default: examples/permissions.yml)')
+  .option('--permissions <file|url>', 'rules file: .yml/.json, or a module written by `valve compile` (default: examples/permissions.yml); or an http(s) URL serving YAML/JSON rules')
   .option('--port <n>', 'port to listen on (0 picks a free one)', (v: string) => count(v), 6020)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--users <file>', 'deepstream users file (YAML/JSON): file authentication; serverData becomes user.data')
@@ -157,6 +157,7 @@ program
   .option('--substitute-env', 'replace ${NAME} in path patterns from the server\'s environment at every load (deepstream\'s substituteEnv; never inside rules)')
   .option('--redis <url>', 'join a cluster over Redis (redis://HOST:PORT[/DB]): message bus and record cache')
   .option('--storage <url>', 'store records in Postgres (postgres://USER@HOST:PORT/DATABASE)')
+  .option('--poll-ms <ms>', 'with a URL for --permissions: poll it this often (default 5000)', (v: string) => count(v))
   .option('--name <name>', 'the server name (unique per node; default valve-serve, or valve-HOST-PID with --redis)')
   .addHelpText('after', `
 Hot reload: save the rules by writing a temporary file and renaming it over the rules file
@@ -169,7 +170,7 @@ Examples:
   $ valve serve --port 6021 --name node-a --redis redis://127.0.0.1:6379 --storage postgres://ds@127.0.0.1:5432/ds
 
 GET http://HOST:PORT/valve answers with the rules version the node enforces.`)
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string }) => {
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string; pollMs?: number }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {

@@ -33,6 +33,7 @@ import { compile } from '../../engine/rules-module.js';
 import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
 import { rulesVersion, RulesVersions, type RulesStatus } from './version.js';
+import { DEFAULT_POLL_MS, fetchRules, isRulesUrl, pollRules, shownUrl, type RulesPoller } from './rules-url.js';
 import { errorText } from '../../grammar/text.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
@@ -77,8 +78,13 @@ export interface RecordHandlerLike {
 }
 
 export interface ValveOptions {
-  /** The rules: .yml/.yaml/.json, or a .mjs/.js module written by `valve compile`. */
+  /**
+   * The rules: .yml/.yaml/.json, or a .mjs/.js module written by `valve compile`; or an
+   * http(s):// URL serving YAML or JSON rules (rules-url.ts), polled with `watch`.
+   */
   readonly permissions: string;
+  /** With a URL and `watch`: milliseconds between two polls (default 5000). */
+  readonly pollMs?: number;
   /** Reload the rules when the file changes (default false). */
   readonly watch?: boolean;
   /** Rounds of `_()` loads per check (default 3, as deepstream). */
@@ -193,6 +199,11 @@ export class ValvePermission {
   private readonly file: string;
   /** The version in force and the last refusal (RulesVersions, read by status()). */
   private readonly versions: RulesVersions;
+  /** `permissions` as an http(s) URL (then `path` is unused), and its poller. */
+  private readonly url?: string;
+  private poller?: RulesPoller;
+  /** The body the poller just fetched, read by the reload it triggers instead of a second request. */
+  private polled?: string;
 
   constructor(
     private readonly options: ValveOptions,
@@ -202,11 +213,14 @@ export class ValvePermission {
     this.logger = services.logger.getNameSpace?.('PERMISSION') ?? services.logger;
     const given = options?.permissions;
     const base = (globalThis as { deepstreamConfDir?: string }).deepstreamConfDir ?? process.cwd();
-    this.path = typeof given === 'string' ? (isAbsolute(given) ? given : resolve(base, given)) : '';
+    if (typeof given === 'string' && isRulesUrl(given)) this.url = given;
+    this.path = typeof given === 'string' && this.url === undefined ? (isAbsolute(given) ? given : resolve(base, given)) : '';
     const shown = relative(process.cwd(), this.path);
-    this.file = shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : this.path;
+    this.file = this.url !== undefined ? shownUrl(this.url) : (shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : this.path);
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
+    else if (this.url !== undefined && /\.[cm]?js(\?|#|$)/i.test(new URL(this.url).pathname)) this.configError = 'the option `permissions` is a URL of a JavaScript module; a URL must serve YAML or JSON rules (a module is code, imported only from a local file)';
+    else if (options?.pollMs !== undefined && !(typeof options.pollMs === 'number' && Number.isInteger(options.pollMs) && options.pollMs >= 100)) this.configError = 'the option `pollMs` must be a whole number of milliseconds, at least 100';
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
     else if (options?.substituteEnv !== undefined && typeof options.substituteEnv !== 'boolean') this.configError = 'the option `substituteEnv` must be true or false';
     else if (options?.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') this.configError = "the option `reload` must be 'change' or 'rename'";
@@ -236,7 +250,7 @@ export class ValvePermission {
     // Start-up compiles here, on the main thread: the server accepts no connection before this
     // settles, so there is no event loop to keep free yet, and a server that never reloads never
     // starts a worker.
-    const version = await fileVersion(this.path);
+    const version = this.url === undefined ? await fileVersion(this.path) : undefined;
     const loaded = await this.load();
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
@@ -257,7 +271,8 @@ export class ValvePermission {
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
     this.versions.loaded(loaded.version);
     this.logger.info('INFO', `rules loaded from ${this.file}, version ${loaded.version}`);
-    if (this.options.watch === true && !this.closed) {
+    if (this.options.watch === true && !this.closed && this.url !== undefined) this.startPolling(loaded.source);
+    else if (this.options.watch === true && !this.closed) {
       this.watcher = watchFile(this.path, (v) => this.scheduleReload({ version: v }), {
         ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
         settleMs: this.settleMs,
@@ -271,6 +286,8 @@ export class ValvePermission {
     this.closed = true;
     this.watcher?.close();
     this.watcher = undefined;
+    this.poller?.close();
+    this.poller = undefined;
     // Terminating the worker ends a compile under way at once (the reload then stops).
     const compiler = this.compiler;
     this.compiler = undefined;
@@ -489,12 +506,50 @@ export class ValvePermission {
     }
   }
 
+  /** The URL's rules polled for changes; a body unlike the last one is reloaded. */
+  private startPolling(initial: string | undefined): void {
+    const url = this.url!;
+    const shown = this.file;
+    const intervalMs = this.options.pollMs ?? DEFAULT_POLL_MS;
+    this.poller = pollRules(url, {
+      intervalMs,
+      maxBytes: MAX_RULES_BYTES,
+      initial: initial !== undefined ? { text: initial, ...(this.etag !== undefined ? { etag: this.etag } : {}) } : { notModified: true },
+      onChange: (text) => {
+        this.polled = text;
+        this.scheduleReload();
+      },
+      onError: (why) => this.logger.error('PLUGIN_ERROR', visible(`polling ${shown} failed: ${why}; the rules loaded before stay in force, polling goes on`)),
+      onRecovered: () => this.logger.info('INFO', visible(`polling ${shown} works again`)),
+    });
+    this.logger.info('INFO', visible(`polling ${shown} for changes every ${intervalMs} ms`));
+  }
+
+  /** The ETag of the URL's body read at start-up (the poller's first If-None-Match). */
+  private etag?: string;
+
   /** The file's text: a regular file only (a FIFO would never end the read), at most MAX_RULES_BYTES. */
   private async readRules(maxBytes = MAX_RULES_BYTES): Promise<Read> {
+    if (this.url !== undefined) return this.readUrl();
     try {
       return { source: (await readSource(this.path, maxBytes)).text };
     } catch (e) {
       return { failed: `can not read ${this.file}: ${errorText(e)}`, diagnostics: [] };
+    }
+  }
+
+  /** The URL's body: the one the poller just fetched, else a request of its own. */
+  private async readUrl(): Promise<Read> {
+    const polled = this.polled;
+    this.polled = undefined;
+    if (polled !== undefined) return { source: polled };
+    try {
+      const got = await fetchRules(this.url!, MAX_RULES_BYTES);
+      if ('notModified' in got) return { failed: `can not read ${this.file}: the server answered 304 Not Modified to a request without a condition`, diagnostics: [] };
+      this.etag = got.etag;
+      return { source: got.text };
+    } catch (e) {
+      return { failed: visible(`can not read ${this.file}: ${errorText((e as { cause?: unknown }).cause ?? e)}`), diagnostics: [] };
     }
   }
 

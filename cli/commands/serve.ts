@@ -44,6 +44,8 @@ export interface ServeOptions {
   /** deepstream log level: DEBUG, INFO, WARN, ERROR or OFF (default INFO). */
   readonly logLevel?: string;
   readonly maxRuleIterations?: number;
+  /** With an http(s) URL as `permissions`: milliseconds between two polls (the plugin's `pollMs`). */
+  readonly pollMs?: number;
   /** `--substitute-env`: the plugin's `substituteEnv` (`${NAME}` in path patterns from the server's environment, at every load). */
   readonly substituteEnv?: boolean;
   /** `--redis redis://HOST:PORT[/DB]`: join a cluster over Redis (message bus and record cache). */
@@ -114,6 +116,8 @@ export function pluginLoaderPath(): string {
 }
 
 function rulesPath(given: string | undefined): string {
+  // A URL is the plugin's to fetch (and to refuse, with its reason, when it can not).
+  if (given !== undefined && /^https?:\/\//i.test(given)) return given;
   if (given !== undefined) {
     const p = isAbsolute(given) ? given : resolve(given);
     if (!existsSync(p)) throw new UsageError(`cannot read ${given}: no such file`);
@@ -169,7 +173,7 @@ function portInUse(port: number, host: string): Promise<boolean> {
 }
 
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; pollMs?: number; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
   return {
     serverName: o.name ?? 'valve-serve',
     showLogo: false,
@@ -190,6 +194,7 @@ export function serveConfig(o: { permissions: string; host: string; port: number
         ...(o.settleMs !== undefined ? { settleMs: o.settleMs } : {}),
         ...(o.reload !== undefined ? { reload: o.reload } : {}),
         ...(o.substituteEnv === true ? { substituteEnv: true } : {}),
+        ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
       },
     },
     cache: { type: 'default', options: {} },
@@ -229,6 +234,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (logLevel === undefined) throw new UsageError(`invalid log level ${options.logLevel}; use DEBUG, INFO, WARN, ERROR or OFF`);
   if (options.settleMs !== undefined && (!Number.isInteger(options.settleMs) || options.settleMs < 0)) throw new UsageError(`invalid settle time ${options.settleMs}; give whole milliseconds, 0 or more`);
   if (options.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') throw new UsageError(`invalid reload mode ${String(options.reload)}; use change or rename`);
+  if (options.pollMs !== undefined && (!Number.isInteger(options.pollMs) || options.pollMs < 100)) throw new UsageError(`invalid poll interval ${options.pollMs}; give whole milliseconds, at least 100`);
   const users = options.users !== undefined ? readUsers(options.users) : undefined;
   const name = serverName(options);
   const cluster = clusterConfig(options);
@@ -239,7 +245,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   registerPlugin();
 
   const config = merge(
-    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, name, cluster }),
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, pollMs: options.pollMs, name, cluster }),
     options.deepstream,
   );
   const server = new Deepstream(config);
@@ -308,13 +314,13 @@ export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
   const watching = options.watch ?? true;
   process.stdout.write(
     [
-      `valve serve: deepstream with Valve permissions from ${running.permissions}`,
+      `valve serve: deepstream with Valve permissions from ${redacted(running.permissions)}`,
       `  connect clients to ${running.url}`,
       `  rules version: ${running.statusUrl}`,
       ...(options.redis !== undefined ? [`  cluster: node \`${running.name}\` over Redis ${redacted(options.redis)} (message bus and record cache)`] : []),
       ...(options.storage !== undefined ? [`  records stored in Postgres (${redacted(options.storage)})`] : []),
       `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
-      `  ${watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
+      `  ${watching && /^https?:\/\//i.test(running.permissions) ? `rules reload when ${redacted(running.permissions)} serves a new body (polled every ${options.pollMs ?? 5000} ms)` : watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
       '',
     ].join('\n'),
   );
