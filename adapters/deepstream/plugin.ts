@@ -219,7 +219,8 @@ export class ValvePermission {
     this.file = this.url !== undefined ? shownUrl(this.url) : (shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : this.path);
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
-    else if (this.url !== undefined && /\.[cm]?js(\?|#|$)/i.test(new URL(this.url).pathname)) this.configError = 'the option `permissions` is a URL of a JavaScript module; a URL must serve YAML or JSON rules (a module is code, imported only from a local file)';
+    else if (this.url !== undefined && !URL.canParse(this.url)) this.configError = 'the option `permissions` is not a valid URL';
+    else if (this.url !== undefined && /\.[cm]?js$/i.test(new URL(this.url).pathname)) this.configError = 'the option `permissions` is a URL of a JavaScript module; a URL must serve YAML or JSON rules (a module is code, imported only from a local file)';
     else if (options?.pollMs !== undefined && !(typeof options.pollMs === 'number' && Number.isInteger(options.pollMs) && options.pollMs >= 100)) this.configError = 'the option `pollMs` must be a whole number of milliseconds, at least 100';
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
     else if (options?.substituteEnv !== undefined && typeof options.substituteEnv !== 'boolean') this.configError = 'the option `substituteEnv` must be true or false';

@@ -127,11 +127,14 @@ describe('rules polled from a URL by every node', () => {
     for (const node of nodes) expect(node.output()).toContain('works again');
   });
 
-  it('a URL of a JavaScript module is refused: a module is code, imported only from a local file', () => {
+  it('a URL of a JavaScript module, or not a URL, is refused before anything is fetched', () => {
     const lines: string[] = [];
     const at = (level: string) => (event: string, message: string) => void lines.push(`${level} ${event} ${message}`);
     const logger: DeepstreamLogger = { fatal: at('FATAL'), error: at('ERROR'), warn: at('WARN'), info: at('INFO'), debug: at('DEBUG') };
     void new ValvePermission({ permissions: 'https://rules.example/permissions.mjs' }, { logger }).whenReady();
     expect(lines).toEqual([expect.stringMatching(/^FATAL PLUGIN_INITIALIZATION_ERROR invalid permission options: the option `permissions` is a URL of a JavaScript module/)]);
+    lines.length = 0;
+    void new ValvePermission({ permissions: 'http://' }, { logger }).whenReady();
+    expect(lines).toEqual([expect.stringMatching(/^FATAL PLUGIN_INITIALIZATION_ERROR invalid permission options: the option `permissions` is not a valid URL/)]);
   });
 });
