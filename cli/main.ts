@@ -158,6 +158,13 @@ program
   .option('--redis <url>', 'join a cluster over Redis (redis://HOST:PORT[/DB]): message bus and record cache')
   .option('--storage <url>', 'store records in Postgres (postgres://USER@HOST:PORT/DATABASE)')
   .option('--poll-ms <ms>', 'with a URL for --permissions: poll it this often (default 5000)', (v: string) => count(v))
+  .option('--decision-log <to>', 'log each deny (and sampled allows) as a JSON line to stdout, logger (deepstream\'s) or a file')
+  .option('--decision-log-allows <rate>', 'the share of allows logged, 0 to 1 (default 0)', (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1');
+    return n;
+  })
+  .option('--decision-log-payload', 'include the request\'s data in decision log lines (left out by default)')
   .option('--name <name>', 'the server name (unique per node; default valve-serve, or valve-HOST-PID with --redis)')
   .addHelpText('after', `
 Hot reload: save the rules by writing a temporary file and renaming it over the rules file
@@ -170,7 +177,7 @@ Examples:
   $ valve serve --port 6021 --name node-a --redis redis://127.0.0.1:6379 --storage postgres://ds@127.0.0.1:5432/ds
 
 GET http://HOST:PORT/valve answers with the rules version the node enforces.`)
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string; pollMs?: number }) => {
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string; pollMs?: number; decisionLog?: string; decisionLogAllows?: number; decisionLogPayload?: boolean }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {

@@ -33,6 +33,7 @@ import { compile } from '../../engine/rules-module.js';
 import { fileVersion, sameVersion, watchFile, type FileVersion, type FileWatcher } from '../node/watch.js';
 import { WriteOrder } from './write-order.js';
 import { rulesVersion, RulesVersions, type RulesStatus } from './version.js';
+import { DecisionLog, decisionLogProblem, type DecisionLogOptions } from './decision-log.js';
 import { DEFAULT_POLL_MS, fetchRules, isRulesUrl, pollRules, shownUrl, type RulesPoller } from './rules-url.js';
 import { errorText } from '../../grammar/text.js';
 
@@ -85,6 +86,8 @@ export interface ValveOptions {
   readonly permissions: string;
   /** With a URL and `watch`: milliseconds between two polls (default 5000). */
   readonly pollMs?: number;
+  /** A JSON line per decision (denies; allows sampled): decision-log.ts. Off by default. */
+  readonly decisionLog?: DecisionLogOptions;
   /** Reload the rules when the file changes (default false). */
   readonly watch?: boolean;
   /** Rounds of `_()` loads per check (default 3, as deepstream). */
@@ -204,6 +207,9 @@ export class ValvePermission {
   private poller?: RulesPoller;
   /** The body the poller just fetched, read by the reload it triggers instead of a second request. */
   private polled?: string;
+  /** deepstream's `serverName`, when the server gave one. */
+  private readonly serverName?: string;
+  private decisions?: DecisionLog;
 
   constructor(
     private readonly options: ValveOptions,
@@ -222,6 +228,7 @@ export class ValvePermission {
     else if (this.url !== undefined && !URL.canParse(this.url)) this.configError = 'the option `permissions` is not a valid URL';
     else if (this.url !== undefined && /\.[cm]?js$/i.test(new URL(this.url).pathname)) this.configError = 'the option `permissions` is a URL of a JavaScript module; a URL must serve YAML or JSON rules (a module is code, imported only from a local file)';
     else if (options?.pollMs !== undefined && !(typeof options.pollMs === 'number' && Number.isInteger(options.pollMs) && options.pollMs >= 100)) this.configError = 'the option `pollMs` must be a whole number of milliseconds, at least 100';
+    else if (options?.decisionLog !== undefined && decisionLogProblem(options.decisionLog) !== undefined) this.configError = `the option \`decisionLog\` ${decisionLogProblem(options.decisionLog)}`;
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
     else if (options?.substituteEnv !== undefined && typeof options.substituteEnv !== 'boolean') this.configError = 'the option `substituteEnv` must be true or false';
     else if (options?.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') this.configError = "the option `reload` must be 'change' or 'rename'";
@@ -237,7 +244,8 @@ export class ValvePermission {
     this.settleMs = typeof options?.settleMs === 'number' ? options.settleMs : this.reloadMode === 'rename' ? 0 : DEFAULT_SETTLE_MS;
     this.description = `Valve permissions (valve-toolchain) from ${this.file}`;
     const server = config !== null && typeof config === 'object' ? (config as { serverName?: unknown }).serverName : undefined;
-    this.versions = new RulesVersions(this.file, typeof server === 'string' ? server : undefined);
+    if (typeof server === 'string') this.serverName = server;
+    this.versions = new RulesVersions(this.file, this.serverName);
   }
 
   /** Which rules this node enforces, and the last file it refused since (the GET /valve answer). */
@@ -272,6 +280,16 @@ export class ValvePermission {
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
     this.versions.loaded(loaded.version);
     this.logger.info('INFO', `rules loaded from ${this.file}, version ${loaded.version}`);
+    if (this.options.decisionLog !== undefined) {
+      const log = this.options.decisionLog;
+      this.decisions = new DecisionLog(log, {
+        ...(this.serverName !== undefined ? { node: this.serverName } : {}),
+        version: () => this.versions.current,
+        info: (line) => this.logger.info('PERMISSION_DECISION', line),
+        error: (message) => this.logger.error('PLUGIN_ERROR', visible(message)),
+      });
+      this.logger.info('INFO', visible(`logging decisions to ${log.to} (denies ${log.denies === false ? 'off' : 'on'}, allows ${log.allows ?? 0}, payload ${log.payload === true ? 'on' : 'off'})`));
+    }
     if (this.options.watch === true && !this.closed && this.url !== undefined) this.startPolling(loaded.source);
     else if (this.options.watch === true && !this.closed) {
       this.watcher = watchFile(this.path, (v) => this.scheduleReload({ version: v }), {
@@ -289,6 +307,7 @@ export class ValvePermission {
     this.watcher = undefined;
     this.poller?.close();
     this.poller = undefined;
+    await this.decisions?.close();
     // Terminating the worker ends a compile under way at once (the reload then stops).
     const compiler = this.compiler;
     this.compiler = undefined;
@@ -372,6 +391,7 @@ export class ValvePermission {
   /** Logs a decision; the error to answer with (null when it is a plain allow or deny). */
   private judge(d: Decision, request: CheckRequest): string | null {
     if (this.logger.shouldLog?.(0)) this.logger.debug('PERMISSION_DECISION', describeDecision(d, request));
+    if (this.decisions?.wants(d.allowed)) this.decisions.record(d, request);
     if (d.error === undefined) return null;
     this.logger.warn('MESSAGE_PERMISSION_ERROR', visible(`${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`));
     return `${d.reason.code}: ${d.error}`;

@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../adapters/deepstream/index.js';
-import type { ReloadMode, RulesStatus } from '../../adapters/deepstream/index.js';
+import type { DecisionLogOptions, ReloadMode, RulesStatus } from '../../adapters/deepstream/index.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/text.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
@@ -46,6 +46,12 @@ export interface ServeOptions {
   readonly maxRuleIterations?: number;
   /** With an http(s) URL as `permissions`: milliseconds between two polls (the plugin's `pollMs`). */
   readonly pollMs?: number;
+  /** `--decision-log stdout|logger|FILE`: the plugin's `decisionLog.to`. */
+  readonly decisionLog?: string;
+  /** `--decision-log-allows RATE`: the share of allows logged (0 to 1). */
+  readonly decisionLogAllows?: number;
+  /** `--decision-log-payload`: include the request's data. */
+  readonly decisionLogPayload?: boolean;
   /** `--substitute-env`: the plugin's `substituteEnv` (`${NAME}` in path patterns from the server's environment, at every load). */
   readonly substituteEnv?: boolean;
   /** `--redis redis://HOST:PORT[/DB]`: join a cluster over Redis (message bus and record cache). */
@@ -172,8 +178,19 @@ function portInUse(port: number, host: string): Promise<boolean> {
   });
 }
 
+/** `--decision-log*` as the plugin's `decisionLog` option (a relative file from the working directory). */
+function decisionLogOptions(o: ServeOptions): DecisionLogOptions | undefined {
+  if (o.decisionLog === undefined) {
+    if (o.decisionLogAllows !== undefined || o.decisionLogPayload === true) throw new UsageError('--decision-log-allows and --decision-log-payload need --decision-log');
+    return undefined;
+  }
+  if (o.decisionLogAllows !== undefined && !(o.decisionLogAllows >= 0 && o.decisionLogAllows <= 1)) throw new UsageError(`invalid --decision-log-allows ${o.decisionLogAllows}; give the share of allows to log, from 0 to 1`);
+  const to = o.decisionLog === 'stdout' || o.decisionLog === 'logger' ? o.decisionLog : resolve(o.decisionLog);
+  return { to, ...(o.decisionLogAllows !== undefined ? { allows: o.decisionLogAllows } : {}), ...(o.decisionLogPayload === true ? { payload: true } : {}) };
+}
+
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; pollMs?: number; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; pollMs?: number; decisionLog?: DecisionLogOptions; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
   return {
     serverName: o.name ?? 'valve-serve',
     showLogo: false,
@@ -195,6 +212,7 @@ export function serveConfig(o: { permissions: string; host: string; port: number
         ...(o.reload !== undefined ? { reload: o.reload } : {}),
         ...(o.substituteEnv === true ? { substituteEnv: true } : {}),
         ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+        ...(o.decisionLog !== undefined ? { decisionLog: o.decisionLog } : {}),
       },
     },
     cache: { type: 'default', options: {} },
@@ -245,7 +263,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   registerPlugin();
 
   const config = merge(
-    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, pollMs: options.pollMs, name, cluster }),
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, pollMs: options.pollMs, decisionLog: decisionLogOptions(options), name, cluster }),
     options.deepstream,
   );
   const server = new Deepstream(config);
