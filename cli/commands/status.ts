@@ -49,7 +49,7 @@ async function ask(url: string, timeoutMs: number): Promise<Answer> {
 }
 
 /** One line per node, then the verdict. */
-function describe(answers: readonly Answer[], settled: string | undefined, expect: string | undefined): string[] {
+function statusLines(answers: readonly Answer[], settled: string | undefined, expect: string | undefined): string[] {
   const lines = answers.map((a) => {
     if ('error' in a) return `${a.url}  unreachable: ${visible(a.error)}`;
     const s = a.status;
@@ -109,7 +109,7 @@ export async function runStatus(urls: readonly string[], given: StatusOptions = 
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify({ settled: settled ?? null, nodes: answers }, null, 2)}\n`);
   } else {
-    process.stdout.write(`${describe(answers, settled, options.expect).join('\n')}\n`);
+    process.stdout.write(`${statusLines(answers, settled, options.expect).join('\n')}\n`);
   }
   return settled !== undefined ? EXIT.ok : EXIT.failed;
 }
