@@ -167,7 +167,7 @@ Examples:
 program
   .command('serve')
   .description('run a local deepstream server (ws://127.0.0.1:6020/deepstream) whose permissions are Valve rules')
-  .option('--permissions <file>', 'rules file: .yml/.json, or a module written by `valve compile` (default: examples/permissions.yml)')
+  .option('--permissions <file|url>', 'rules file: .yml/.json, or a module written by `valve compile` (default: examples/permissions.yml); or an http(s) URL serving YAML/JSON rules')
   .option('--port <n>', 'port to listen on (0 picks a free one)', (v: string) => count(v), 6020)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--users <file>', 'deepstream users file (YAML/JSON): file authentication; serverData becomes user.data')
@@ -176,6 +176,17 @@ program
   .option('--settle-ms <ms>', 'wait until a changed rules file is unchanged this long before loading it (default 1000; 0 with --reload rename)', (v: string) => count(v))
   .addOption(new Option('--reload <mode>', 'change: reload on any change once the file settles; rename: only when a new file is renamed over it (in-place writes are ignored)').choices(['change', 'rename']).default('change'))
   .option('--substitute-env', 'replace ${NAME} in path patterns from the server\'s environment at every load (deepstream\'s substituteEnv; never inside rules)')
+  .option('--redis <url>', 'join a cluster over Redis (redis://HOST:PORT[/DB]): message bus and record cache')
+  .option('--storage <url>', 'store records in Postgres (postgres://USER@HOST:PORT/DATABASE)')
+  .option('--poll-ms <ms>', 'with a URL for --permissions: poll it this often (default 5000)', (v: string) => count(v))
+  .option('--decision-log <to>', 'log each deny (and sampled allows) as a JSON line to stdout, logger (deepstream\'s) or a file')
+  .option('--decision-log-allows <rate>', 'the share of allows logged, 0 to 1 (default 0)', (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1');
+    return n;
+  })
+  .option('--decision-log-payload', 'include the request\'s data in decision log lines (left out by default)')
+  .option('--name <name>', 'the server name (unique per node; default valve-serve, or valve-HOST-PID with --redis)')
   .addHelpText('after', `
 Hot reload: save the rules by writing a temporary file and renaming it over the rules file
 (what most editors do); with --reload rename that is the only kind of save that is loaded.
@@ -183,8 +194,11 @@ Hot reload: save the rules by writing a temporary file and renaming it over the 
 Examples:
   $ valve serve --permissions permissions.yml
   $ valve serve --permissions permissions.yml --users users.yml --port 7000
-  $ valve serve --permissions permissions.yml --reload rename`)
-  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean }) => {
+  $ valve serve --permissions permissions.yml --reload rename
+  $ valve serve --port 6021 --name node-a --redis redis://127.0.0.1:6379 --storage postgres://ds@127.0.0.1:5432/ds
+
+GET http://HOST:PORT/valve answers with the rules version the node enforces.`)
+  .action((o: { permissions?: string; port: number; host: string; users?: string; logLevel: string; watch: boolean; settleMs?: number; reload: 'change' | 'rename'; substituteEnv?: boolean; redis?: string; storage?: string; name?: string; pollMs?: number; decisionLog?: string; decisionLogAllows?: number; decisionLogPayload?: boolean }) => {
     void import('./commands/serve.js')
       .then(({ runServe }) => runServe(o))
       .then((code) => process.exit(code), (e: unknown) => {
@@ -193,6 +207,27 @@ Examples:
       });
   });
 // ---- end of `valve serve` ---------------------------------------------------------------------
+
+// ---- `valve status` (cli/commands/status.ts): the rules version of each cluster node ---------
+program
+  .command('status')
+  .description('print the rules version each `valve serve` node enforces (its GET /valve); exit 0 when all agree')
+  .argument('<urls...>', 'each node\'s HTTP address, e.g. http://127.0.0.1:6021')
+  .option('--expect <version|file>', 'exit 0 only when every node is on this version (or on the version of this rules file)')
+  .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .addHelpText('after', `
+Exit codes: 0 every node answered with the same version (the one --expect names) and none refused
+a newer file, 1 otherwise (a node unreachable, on another version, or refusing a file), 2 a bad URL.
+
+Examples:
+  $ valve status http://127.0.0.1:6021 http://127.0.0.1:6022
+  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect 6d0165a3fa86ac50
+  $ valve status 127.0.0.1:6021 127.0.0.1:6022 --expect permissions.yml`)
+  .action(async (urls: string[], o: { expect?: string; format: 'text' | 'json' }) => {
+    const { runStatus } = await import('./commands/status.js');
+    exitCode = await runStatus(urls, o);
+  });
+// ---- end of `valve status` --------------------------------------------------------------------
 
 // ---- `valve playground` (cli/commands/playground.ts): the rules playground in a browser -------
 program

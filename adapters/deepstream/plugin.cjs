@@ -73,6 +73,11 @@ class ValvePermissionLoader {
     if (this.plugin) this.plugin.setRecordHandler(recordHandler);
   }
 
+  /** Which rules are in force (adapters/deepstream/version.ts); null until the plugin is loaded. */
+  status() {
+    return this.plugin ? this.plugin.status() : null;
+  }
+
   canPerformAction(socketWrapper, message, callback, passItOn) {
     if (this.plugin) {
       this.plugin.canPerformAction(socketWrapper, message, callback, passItOn);

@@ -24,6 +24,9 @@ import { CompilerThread, loadSlices, type CompileAnswer, isCompiledModule, loadR
 import { createEngine, type Engine, type RulesInput, resolveLimits, type RuntimeLimits, type CheckRequest, type Decision, compile } from '../../engine/index.js';
 import { buildRequest, DataError, ruleFor, type DeepstreamMessage, type DeepstreamSocket } from './messages.js';
 import { WriteOrder } from './write-order.js';
+import { rulesVersion, RulesVersions, type RulesStatus } from './version.js';
+import { DecisionLog, decisionLogProblem, type DecisionLogOptions } from './decision-log.js';
+import { DEFAULT_POLL_MS, fetchRules, isRulesUrl, pollRules, shownUrl, type RulesPoller } from './rules-url.js';
 
 export { buildRequest, DataError, MESSAGE_ACTIONS, requestFor, ruleFor, TOPIC, type ActionMapping, type DeepstreamMessage, type DeepstreamSocket, type MessageRule } from './messages.js';
 
@@ -67,8 +70,15 @@ export interface RecordHandlerLike {
 }
 
 export interface ValveOptions {
-  /** The rules: .yml/.yaml/.json, or a .mjs/.js module written by `valve compile`. */
+  /**
+   * The rules: .yml/.yaml/.json, or a .mjs/.js module written by `valve compile`; or an
+   * http(s):// URL serving YAML or JSON rules (rules-url.ts), polled with `watch`.
+   */
   readonly permissions: string;
+  /** With a URL and `watch`: milliseconds between two polls (default 5000). */
+  readonly pollMs?: number;
+  /** A JSON line per decision (denies; allows sampled): decision-log.ts. Off by default. */
+  readonly decisionLog?: DecisionLogOptions;
   /** Reload the rules when the file changes (default false). */
   readonly watch?: boolean;
   /** Rounds of `_()` loads per check (default 3, as deepstream). */
@@ -108,6 +118,9 @@ export const DEFAULT_SETTLE_MS = 1000;
  */
 const MAX_RULES_BYTES = utf8BytesFor(COMPILE_LIMITS.maxFileSize + 1);
 
+/** The most bytes of a `valve compile` module read to hash it (its version); the import reads it all. */
+const MAX_MODULE_BYTES = 256 * 1024 * 1024;
+
 /**
  * One line for the debug log: who wanted what, the answer, and which rule gave it. User and
  * record names come from clients, patterns from the rules file: escaped (issue #13, item 10).
@@ -132,9 +145,10 @@ const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
 /** Longest wait for a record's in-flight update to reach the cache before reading it anyway. */
 const SETTLE_LIMIT_MS = 2000;
 
+/** `version`: rulesVersion of the text read (absent when the file could not be read). */
 type Loaded =
-  | { readonly input: RulesInput; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
-  | { readonly failed: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
+  | { readonly input: RulesInput; readonly version: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string; readonly timing?: Omit<ReloadTiming, 'swapMs'> }
+  | { readonly failed: string; readonly version?: string; readonly diagnostics: readonly Diagnostic[]; readonly source?: string };
 
 /** Where the time of the last reload went (logged, and read by bench/reload-stall.ts). */
 export interface ReloadTiming {
@@ -177,20 +191,35 @@ export class ValvePermission {
   private readonly path: string;
   /** The path as diagnostics and rule locations show it. */
   private readonly file: string;
+  /** The version in force and the last refusal (RulesVersions, read by status()). */
+  private readonly versions: RulesVersions;
+  /** `permissions` as an http(s) URL (then `path` is unused), and its poller. */
+  private readonly url?: string;
+  private poller?: RulesPoller;
+  /** The body the poller just fetched, read by the reload it triggers instead of a second request. */
+  private polled?: string;
+  /** deepstream's `serverName`, when the server gave one. */
+  private readonly serverName?: string;
+  private decisions?: DecisionLog;
 
   constructor(
     private readonly options: ValveOptions,
     private readonly services: DeepstreamServices,
-    _config?: unknown,
+    config?: unknown,
   ) {
     this.logger = services.logger.getNameSpace?.('PERMISSION') ?? services.logger;
     const given = options?.permissions;
     const base = (globalThis as { deepstreamConfDir?: string }).deepstreamConfDir ?? process.cwd();
-    this.path = typeof given === 'string' ? (isAbsolute(given) ? given : resolve(base, given)) : '';
+    if (typeof given === 'string' && isRulesUrl(given)) this.url = given;
+    this.path = typeof given === 'string' && this.url === undefined ? (isAbsolute(given) ? given : resolve(base, given)) : '';
     const shown = relative(process.cwd(), this.path);
-    this.file = shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : this.path;
+    this.file = this.url !== undefined ? shownUrl(this.url) : (shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : this.path);
     const iterations = options?.maxRuleIterations;
     if (typeof given !== 'string' || given === '') this.configError = 'the option `permissions` (the path of the rules file) is missing';
+    else if (this.url !== undefined && !URL.canParse(this.url)) this.configError = 'the option `permissions` is not a valid URL';
+    else if (this.url !== undefined && /\.[cm]?js$/i.test(new URL(this.url).pathname)) this.configError = 'the option `permissions` is a URL of a JavaScript module; a URL must serve YAML or JSON rules (a module is code, imported only from a local file)';
+    else if (options?.pollMs !== undefined && !(typeof options.pollMs === 'number' && Number.isInteger(options.pollMs) && options.pollMs >= 100)) this.configError = 'the option `pollMs` must be a whole number of milliseconds, at least 100';
+    else if (options?.decisionLog !== undefined && decisionLogProblem(options.decisionLog) !== undefined) this.configError = `the option \`decisionLog\` ${decisionLogProblem(options.decisionLog)}`;
     else if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1)) this.configError = 'the option `maxRuleIterations` must be a whole number of at least 1';
     else if (options?.substituteEnv !== undefined && typeof options.substituteEnv !== 'boolean') this.configError = 'the option `substituteEnv` must be true or false';
     else if (options?.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') this.configError = "the option `reload` must be 'change' or 'rename'";
@@ -205,6 +234,14 @@ export class ValvePermission {
     this.reloadMode = options?.reload === 'rename' ? 'rename' : 'change';
     this.settleMs = typeof options?.settleMs === 'number' ? options.settleMs : this.reloadMode === 'rename' ? 0 : DEFAULT_SETTLE_MS;
     this.description = `Valve permissions (valve-toolchain) from ${this.file}`;
+    const server = config !== null && typeof config === 'object' ? (config as { serverName?: unknown }).serverName : undefined;
+    if (typeof server === 'string') this.serverName = server;
+    this.versions = new RulesVersions(this.file, this.serverName);
+  }
+
+  /** Which rules this node enforces, and the last file it refused since (the GET /valve answer). */
+  status(): RulesStatus {
+    return this.versions.status();
   }
 
   /** Loads the rules. On failure every diagnostic is logged, the failure is fatal and this never settles, so the server does not start. */
@@ -213,7 +250,7 @@ export class ValvePermission {
     // Start-up compiles here, on the main thread: the server accepts no connection before this
     // settles, so there is no event loop to keep free yet, and a server that never reloads never
     // starts a worker.
-    const version = await fileVersion(this.path);
+    const version = this.url === undefined ? await fileVersion(this.path) : undefined;
     const loaded = await this.load();
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
@@ -232,8 +269,20 @@ export class ValvePermission {
       return this.refuseToStart(`${this.file} can not be used: ${errorText(e)}`);
     }
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
-    this.logger.info('INFO', `rules loaded from ${this.file}`);
-    if (this.options.watch === true && !this.closed) {
+    this.versions.loaded(loaded.version);
+    this.logger.info('INFO', `rules loaded from ${this.file}, version ${loaded.version}`);
+    if (this.options.decisionLog !== undefined) {
+      const log = this.options.decisionLog;
+      this.decisions = new DecisionLog(log, {
+        ...(this.serverName !== undefined ? { node: this.serverName } : {}),
+        version: () => this.versions.current,
+        info: (line) => this.logger.info('PERMISSION_DECISION', line),
+        error: (message) => this.logger.error('PLUGIN_ERROR', visible(message)),
+      });
+      this.logger.info('INFO', visible(`logging decisions to ${log.to} (denies ${log.denies === false ? 'off' : 'on'}, allows ${log.allows ?? 0}, payload ${log.payload === true ? 'on' : 'off'})`));
+    }
+    if (this.options.watch === true && !this.closed && this.url !== undefined) this.startPolling(loaded.source);
+    else if (this.options.watch === true && !this.closed) {
       this.watcher = watchFile(this.path, (v) => this.scheduleReload({ version: v }), {
         ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
         settleMs: this.settleMs,
@@ -247,6 +296,9 @@ export class ValvePermission {
     this.closed = true;
     this.watcher?.close();
     this.watcher = undefined;
+    this.poller?.close();
+    this.poller = undefined;
+    await this.decisions?.close();
     // Terminating the worker ends a compile under way at once (the reload then stops).
     const compiler = this.compiler;
     this.compiler = undefined;
@@ -330,6 +382,7 @@ export class ValvePermission {
   /** Logs a decision; the error to answer with (null when it is a plain allow or deny). */
   private judge(d: Decision, request: CheckRequest): string | null {
     if (this.logger.shouldLog?.(0)) this.logger.debug('PERMISSION_DECISION', describeDecision(d, request));
+    if (this.decisions?.wants(d.allowed)) this.decisions.record(d, request);
     if (d.error === undefined) return null;
     this.logger.warn('MESSAGE_PERMISSION_ERROR', visible(`${d.section} ${d.action} of "${d.name ?? ''}" by "${request.user?.id}" denied: ${d.reason.code} ${d.error}${d.location ? ` (rule at ${d.location})` : ''}`));
     return `${d.reason.code}: ${d.error}`;
@@ -408,9 +461,10 @@ export class ValvePermission {
     const read = await this.readRules();
     if ('failed' in read) return read;
     const { source } = read;
+    const version = rulesVersion(source);
     const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
-    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
-    return { input: module, diagnostics, source };
+    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics, source };
+    return { input: module, version, diagnostics, source };
   }
 
   /**
@@ -434,38 +488,80 @@ export class ValvePermission {
       return this.compileHere(source);
     }
     const compileMs = performance.now() - t0;
-    if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, diagnostics: answer.diagnostics, source };
-    if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, diagnostics: answer.diagnostics, source };
+    const version = rulesVersion(source);
+    if (answer.error !== undefined) return { failed: `${this.file} can not be compiled: internal error: ${answer.error}`, version, diagnostics: answer.diagnostics, source };
+    if (!answer.slices || hasErrors(answer.diagnostics)) return { failed: `${summary(answer.diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics: answer.diagnostics, source };
     const back = await loadSlices(this.file, answer.slices, () => this.closed);
     if (!back) return undefined;
-    return { input: back.rules, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
+    return { input: back.rules, version, diagnostics: answer.diagnostics, source, timing: { compiledOn: 'worker', compileMs, turns: back.turns, longestTurnMs: back.longestTurnMs } };
   }
 
   private compileHere(source: string): Loaded {
     const t0 = performance.now();
+    const version = rulesVersion(source);
     const { diagnostics, module } = compile(source, this.env ? { file: this.file, env: this.env } : { file: this.file });
-    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, diagnostics, source };
-    return { input: module, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
+    if (!module || hasErrors(diagnostics)) return { failed: `${summary(diagnostics, 1)}: ${this.file} can not be used`, version, diagnostics, source };
+    return { input: module, version, diagnostics, source, timing: { compiledOn: 'main', compileMs: performance.now() - t0, turns: 0, longestTurnMs: 0 } };
   }
 
   /** A module written by `valve compile` (code the operator produced: imported, not compiled). */
   private async loadModule(): Promise<Loaded> {
-    // A FIFO or device would block the import: refused first, with readSource's reason.
-    const regular = await this.readRules(0);
+    // A FIFO or device would block the import: refused first, with readSource's reason. The text
+    // read is what the version hashes (a compiled module has no size limit of the compiler's).
+    const regular = await this.readRules(MAX_MODULE_BYTES);
     if ('failed' in regular) return regular;
+    const version = rulesVersion(regular.source);
     try {
-      return { input: await loadRules(this.path), diagnostics: [] };
+      return { input: await loadRules(this.path), version, diagnostics: [] };
     } catch (e) {
-      return { failed: `${this.file} can not be loaded: ${errorText(e)}`, diagnostics: [] };
+      return { failed: `${this.file} can not be loaded: ${errorText(e)}`, version, diagnostics: [] };
     }
   }
 
+  /** The URL's rules polled for changes; a body unlike the last one is reloaded. */
+  private startPolling(initial: string | undefined): void {
+    const url = this.url!;
+    const shown = this.file;
+    const intervalMs = this.options.pollMs ?? DEFAULT_POLL_MS;
+    this.poller = pollRules(url, {
+      intervalMs,
+      maxBytes: MAX_RULES_BYTES,
+      initial: initial !== undefined ? { text: initial, ...(this.etag !== undefined ? { etag: this.etag } : {}) } : { notModified: true },
+      onChange: (text) => {
+        this.polled = text;
+        this.scheduleReload();
+      },
+      onError: (why) => this.logger.error('PLUGIN_ERROR', visible(`polling ${shown} failed: ${why}; the rules loaded before stay in force, polling goes on`)),
+      onRecovered: () => this.logger.info('INFO', visible(`polling ${shown} works again`)),
+    });
+    this.logger.info('INFO', visible(`polling ${shown} for changes every ${intervalMs} ms`));
+  }
+
+  /** The ETag of the URL's body read at start-up (the poller's first If-None-Match). */
+  private etag?: string;
+
   /** The file's text: a regular file only (a FIFO would never end the read), at most MAX_RULES_BYTES. */
   private async readRules(maxBytes = MAX_RULES_BYTES): Promise<Read> {
+    if (this.url !== undefined) return this.readUrl();
     try {
       return { source: (await readSource(this.path, maxBytes)).text };
     } catch (e) {
       return { failed: `can not read ${this.file}: ${errorText(e)}`, diagnostics: [] };
+    }
+  }
+
+  /** The URL's body: the one the poller just fetched, else a request of its own. */
+  private async readUrl(): Promise<Read> {
+    const polled = this.polled;
+    this.polled = undefined;
+    if (polled !== undefined) return { source: polled };
+    try {
+      const got = await fetchRules(this.url!, MAX_RULES_BYTES);
+      if ('notModified' in got) return { failed: `can not read ${this.file}: the server answered 304 Not Modified to a request without a condition`, diagnostics: [] };
+      this.etag = got.etag;
+      return { source: got.text };
+    } catch (e) {
+      return { failed: visible(`can not read ${this.file}: ${errorText((e as { cause?: unknown }).cause ?? e)}`), diagnostics: [] };
     }
   }
 
@@ -502,7 +598,8 @@ export class ValvePermission {
     if (this.closed || loaded === undefined) return;
     if ('failed' in loaded) {
       this.logDiagnostics(loaded.diagnostics, loaded.source, 'error');
-      this.logger.error('PLUGIN_ERROR', `${loaded.failed}; the rules loaded before stay in force`);
+      this.versions.refused(loaded.failed, loaded.diagnostics, loaded.version);
+      this.logger.error('PLUGIN_ERROR', `${loaded.failed}${loaded.version !== undefined ? ` (version ${loaded.version} refused)` : ''}; the rules loaded before (version ${this.versions.current ?? '?'}) stay in force`);
       return;
     }
     // Checked again right before the swap: a file that changed while it was read and compiled
@@ -517,16 +614,19 @@ export class ValvePermission {
     try {
       this.engine.replace(loaded.input);
     } catch (e) {
-      this.logger.error('PLUGIN_ERROR', visible(`${this.file} can not be used: ${errorText(e)}; the rules loaded before stay in force`));
+      const why = `${this.file} can not be used: ${errorText(e)}`;
+      this.versions.refused(why, [], loaded.version);
+      this.logger.error('PLUGIN_ERROR', visible(`${why} (version ${loaded.version} refused); the rules loaded before (version ${this.versions.current ?? '?'}) stay in force`));
       return;
     }
     const swapMs = performance.now() - t0;
     this.inForce = now;
     this.logDiagnostics(loaded.diagnostics, loaded.source, 'warn');
+    this.versions.loaded(loaded.version);
     const t = loaded.timing;
     if (t) this.lastReload = { ...t, swapMs };
     const how = t ? ` (compiled on the ${t.compiledOn === 'worker' ? 'worker thread' : 'main thread'} in ${ms(t.compileMs)}${t.turns > 0 ? `, loaded in ${t.turns} turns of at most ${ms(t.longestTurnMs)}` : ''}, swapped in ${ms(swapMs)})` : '';
-    this.logger.info('INFO', `rules reloaded from ${this.file}${how}`);
+    this.logger.info('INFO', `rules reloaded from ${this.file}, version ${loaded.version}${how}`);
   }
 }
 

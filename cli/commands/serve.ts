@@ -6,17 +6,25 @@
  * Only deepstream's `ws-binary` endpoint is started (uWebSockets.js is not used: the HTTP and
  * uws endpoints are left out). Authentication is open (the login `username` becomes `user.id`)
  * unless a users file is given, which switches to deepstream's file authentication.
+ *
+ * As a cluster node (`--redis`, `--storage`, `--name`) it uses deepstream's own connectors:
+ * @deepstream/clusternode-redis (message bus) and @deepstream/cache-redis (record cache) on one
+ * Redis, @deepstream/storage-postgres for records. GET /valve on the node's HTTP port tells which
+ * rules version it enforces (adapters/deepstream/version.ts).
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as plugin from '../../adapters/deepstream/index.js';
-import type { ReloadMode } from '../../adapters/deepstream/index.js';
+import type { DecisionLogOptions, ReloadMode, RulesStatus } from '../../adapters/deepstream/index.js';
 import { readSource, UsageError, useColor } from '../io.js';
 import { errorText } from '../../grammar/index.js';
 import { EXIT, untilSignalled, type ExitCode } from '../exit.js';
 import { findPackage } from '../package.js';
+import { clusterConfig, reachable, redacted, serverName, STATUS_PATH, type ClusterConfig } from './serve-cluster.js';
+
+export { STATUS_PATH };
 
 export interface ServeOptions {
   /** Rules file (default: examples/permissions.yml). */
@@ -36,8 +44,22 @@ export interface ServeOptions {
   /** deepstream log level: DEBUG, INFO, WARN, ERROR or OFF (default INFO). */
   readonly logLevel?: string;
   readonly maxRuleIterations?: number;
+  /** With an http(s) URL as `permissions`: milliseconds between two polls (the plugin's `pollMs`). */
+  readonly pollMs?: number;
+  /** `--decision-log stdout|logger|FILE`: the plugin's `decisionLog.to`. */
+  readonly decisionLog?: string;
+  /** `--decision-log-allows RATE`: the share of allows logged (0 to 1). */
+  readonly decisionLogAllows?: number;
+  /** `--decision-log-payload`: include the request's data. */
+  readonly decisionLogPayload?: boolean;
   /** `--substitute-env`: the plugin's `substituteEnv` (`${NAME}` in path patterns from the server's environment, at every load). */
   readonly substituteEnv?: boolean;
+  /** `--redis redis://HOST:PORT[/DB]`: join a cluster over Redis (message bus and record cache). */
+  readonly redis?: string;
+  /** `--storage postgres://USER@HOST:PORT/DB`: store records in Postgres. */
+  readonly storage?: string;
+  /** `--name`: deepstream's `serverName` (default `valve-serve`, or a unique name with `--redis`). */
+  readonly name?: string;
   /** Extra deepstream configuration merged over the defaults here (tests use it for a logger). */
   readonly deepstream?: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +71,10 @@ export interface RunningServer {
   readonly port: number;
   /** The absolute path of the rules file in use. */
   readonly permissions: string;
+  /** deepstream's `serverName` of this node. */
+  readonly name: string;
+  /** GET this for the rules version in force (`http://HOST:PORT/valve`). */
+  readonly statusUrl: string;
   /** The deepstream instance (its services, for tests and embedding). */
   readonly server: DeepstreamServer;
   /** Stops the server; resolves once it has stopped. Safe to call twice. */
@@ -96,6 +122,8 @@ export function pluginLoaderPath(): string {
 }
 
 function rulesPath(given: string | undefined): string {
+  // A URL is the plugin's to fetch (and to refuse, with its reason, when it can not).
+  if (given !== undefined && /^https?:\/\//i.test(given)) return given;
   if (given !== undefined) {
     const p = isAbsolute(given) ? given : resolve(given);
     if (!existsSync(p)) throw new UsageError(`cannot read ${given}: no such file`);
@@ -150,10 +178,21 @@ function portInUse(port: number, host: string): Promise<boolean> {
   });
 }
 
+/** `--decision-log*` as the plugin's `decisionLog` option (a relative file from the working directory). */
+function decisionLogOptions(o: ServeOptions): DecisionLogOptions | undefined {
+  if (o.decisionLog === undefined) {
+    if (o.decisionLogAllows !== undefined || o.decisionLogPayload === true) throw new UsageError('--decision-log-allows and --decision-log-payload need --decision-log');
+    return undefined;
+  }
+  if (o.decisionLogAllows !== undefined && !(o.decisionLogAllows >= 0 && o.decisionLogAllows <= 1)) throw new UsageError(`invalid --decision-log-allows ${o.decisionLogAllows}; give the share of allows to log, from 0 to 1`);
+  const to = o.decisionLog === 'stdout' || o.decisionLog === 'logger' ? o.decisionLog : resolve(o.decisionLog);
+  return { to, ...(o.decisionLogAllows !== undefined ? { allows: o.decisionLogAllows } : {}), ...(o.decisionLogPayload === true ? { payload: true } : {}) };
+}
+
 /** deepstream's configuration for `valve serve`. */
-export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean }): Record<string, unknown> {
+export function serveConfig(o: { permissions: string; host: string; port: number; users?: Users; watch: boolean; logLevel: number; maxRuleIterations?: number; settleMs?: number; reload?: ReloadMode; substituteEnv?: boolean; pollMs?: number; decisionLog?: DecisionLogOptions; name?: string; cluster?: ClusterConfig }): Record<string, unknown> {
   return {
-    serverName: 'valve-serve',
+    serverName: o.name ?? 'valve-serve',
     showLogo: false,
     logLevel: o.logLevel,
     exitOnFatalError: false,
@@ -172,10 +211,13 @@ export function serveConfig(o: { permissions: string; host: string; port: number
         ...(o.settleMs !== undefined ? { settleMs: o.settleMs } : {}),
         ...(o.reload !== undefined ? { reload: o.reload } : {}),
         ...(o.substituteEnv === true ? { substituteEnv: true } : {}),
+        ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+        ...(o.decisionLog !== undefined ? { decisionLog: o.decisionLog } : {}),
       },
     },
     cache: { type: 'default', options: {} },
     storage: { type: 'default', options: {} },
+    ...o.cluster,
     monitoring: { type: 'none', options: {} },
     telemetry: { type: 'deepstreamIO', options: { enabled: false } },
   };
@@ -210,14 +252,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (logLevel === undefined) throw new UsageError(`invalid log level ${options.logLevel}; use DEBUG, INFO, WARN, ERROR or OFF`);
   if (options.settleMs !== undefined && (!Number.isInteger(options.settleMs) || options.settleMs < 0)) throw new UsageError(`invalid settle time ${options.settleMs}; give whole milliseconds, 0 or more`);
   if (options.reload !== undefined && options.reload !== 'change' && options.reload !== 'rename') throw new UsageError(`invalid reload mode ${String(options.reload)}; use change or rename`);
+  if (options.pollMs !== undefined && (!Number.isInteger(options.pollMs) || options.pollMs < 100)) throw new UsageError(`invalid poll interval ${options.pollMs}; give whole milliseconds, at least 100`);
   const users = options.users !== undefined ? readUsers(options.users) : undefined;
+  const name = serverName(options);
+  const cluster = clusterConfig(options);
+  await reachable(options);
   const port = requested === 0 ? await freePort(host) : requested;
   if (requested !== 0 && (await portInUse(port, host))) throw new UsageError(`port ${port} on ${host} is already in use; choose another with --port`);
   const Deepstream = await loadDeepstream();
   registerPlugin();
 
   const config = merge(
-    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv }),
+    serveConfig({ permissions, host, port, users, watch: options.watch ?? true, logLevel, maxRuleIterations: options.maxRuleIterations, settleMs: options.settleMs, reload: options.reload, substituteEnv: options.substituteEnv, pollMs: options.pollMs, decisionLog: decisionLogOptions(options), name, cluster }),
     options.deepstream,
   );
   const server = new Deepstream(config);
@@ -246,7 +292,32 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     await stop();
     throw e;
   });
-  return { url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}/deepstream`, host, port, permissions, server, stop };
+  serveStatus(server);
+  const address = host.includes(':') ? `[${host}]` : host;
+  return { url: `ws://${address}:${port}/deepstream`, host, port, permissions, name: String(config.serverName), statusUrl: `http://${address}:${port}${STATUS_PATH}`, server, stop };
+}
+
+
+type Respond = (error: { statusCode: number; message: string } | null, data?: unknown) => void;
+interface HttpService {
+  registerGetPathPrefix?(prefix: string, handler: (meta: { url?: string }, respond: Respond) => void): void;
+}
+
+/**
+ * GET /valve on the node's own HTTP server: the plugin's status() as JSON (RulesStatus). deepstream
+ * matches GET paths by prefix; anything longer than /valve is not ours.
+ */
+function serveStatus(server: DeepstreamServer): void {
+  const services = server.getServices();
+  const http = services.httpService as HttpService | undefined;
+  const permission = services.permission as { status?(): RulesStatus | null } | undefined;
+  http?.registerGetPathPrefix?.(STATUS_PATH, (meta, respond) => {
+    const path = (meta.url ?? '').split('?')[0];
+    if (path !== STATUS_PATH) return respond({ statusCode: 404, message: 'Endpoint not found.' });
+    const status = permission?.status?.() ?? null;
+    if (status === null) return respond({ statusCode: 503, message: 'the Valve rules are not loaded' });
+    respond(null, status);
+  });
 }
 
 /** The command: start, print where to connect, run until SIGINT/SIGTERM. Returns the exit code. */
@@ -261,10 +332,13 @@ export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
   const watching = options.watch ?? true;
   process.stdout.write(
     [
-      `valve serve: deepstream with Valve permissions from ${running.permissions}`,
+      `valve serve: deepstream with Valve permissions from ${redacted(running.permissions)}`,
       `  connect clients to ${running.url}`,
+      `  rules version: ${running.statusUrl}`,
+      ...(options.redis !== undefined ? [`  cluster: node \`${running.name}\` over Redis ${redacted(options.redis)} (message bus and record cache)`] : []),
+      ...(options.storage !== undefined ? [`  records stored in Postgres (${redacted(options.storage)})`] : []),
       `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
-      `  ${watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
+      `  ${watching && /^https?:\/\//i.test(running.permissions) ? `rules reload when ${redacted(running.permissions)} serves a new body (polled every ${options.pollMs ?? 5000} ms)` : watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
       '',
     ].join('\n'),
   );
