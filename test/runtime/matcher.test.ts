@@ -59,3 +59,12 @@ describe('pattern selection (trie)', () => {
     }
   });
 });
+
+describe('a match names its $variables', () => {
+  it('with exactly the pattern’s variable names as keys (no extra key a rule could read)', () => {
+    const list = new PatternList([selectable('u/$id/$k', 0)!]);
+    const m = list.match('u/7/z')!;
+    expect(Object.keys(m.named)).toEqual(['$id', '$k']);
+    expect(m.named).toEqual({ $id: '7', $k: 'z' });
+  });
+});
