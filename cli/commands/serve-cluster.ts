@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { errorText } from '../../grammar/index.js';
 import { UsageError } from '../io.js';
+import { shownUrl } from '../../adapters/deepstream/index.js';
 
 export interface ClusterOptions {
   readonly redis?: string;
@@ -130,13 +131,5 @@ export function clusterConfig(o: ClusterOptions): ClusterConfig {
   return out;
 }
 
-/** A URL as printed: its password replaced, so start-up output can go into logs. */
-export function redacted(text: string): string {
-  try {
-    const u = new URL(text);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return text;
-  }
-}
+/** A URL as printed: its password replaced, so start-up output can go into logs (the adapter's own rule). */
+export const redacted = shownUrl;

@@ -123,7 +123,7 @@ export function pluginLoaderPath(): string {
 
 function rulesPath(given: string | undefined): string {
   // A URL is the plugin's to fetch (and to refuse, with its reason, when it can not).
-  if (given !== undefined && /^https?:\/\//i.test(given)) return given;
+  if (given !== undefined && plugin.isRulesUrl(given)) return given;
   if (given !== undefined) {
     const p = isAbsolute(given) ? given : resolve(given);
     if (!existsSync(p)) throw new UsageError(`cannot read ${given}: no such file`);
@@ -338,7 +338,7 @@ export async function runServe(options: ServeOptions = {}): Promise<ExitCode> {
       ...(options.redis !== undefined ? [`  cluster: node \`${running.name}\` over Redis ${redacted(options.redis)} (message bus and record cache)`] : []),
       ...(options.storage !== undefined ? [`  records stored in Postgres (${redacted(options.storage)})`] : []),
       `  authentication: ${options.users ? `users from ${options.users} (serverData becomes user.data)` : 'open (the login username becomes user.id)'}`,
-      `  ${watching && /^https?:\/\//i.test(running.permissions) ? `rules reload when ${redacted(running.permissions)} serves a new body (polled every ${options.pollMs ?? 5000} ms)` : watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
+      `  ${watching && plugin.isRulesUrl(running.permissions) ? `rules reload when ${redacted(running.permissions)} serves a new body (polled every ${options.pollMs ?? 5000} ms)` : watching ? (options.reload === 'rename' ? 'rules reload when a new file is renamed over the rules file' : 'rules reload when the file changes and has settled') : 'rules do not reload (--no-watch)'}; press Ctrl-C to stop`,
       '',
     ].join('\n'),
   );

@@ -11,17 +11,9 @@ import { rulesVersion, type DecisionLine } from '../../adapters/deepstream/index
 import { startServer, type RunningServer, type ServeOptions } from '../../cli/commands/serve.js';
 import { UsageError } from '../../cli/io.js';
 import { TestClient } from '../e2e/helpers/client.js';
-import { getJson } from './helpers/nodes.js';
+import { publisherRules, getJson } from './helpers/nodes.js';
 
-const rules = (publisher: string): string => `record:
-  "*": { read: true }
-event:
-  "*": { subscribe: true, publish: "user.id === '${publisher}'" }
-rpc:
-  "*": { request: true }
-presence:
-  "*": { allow: true }
-`;
+const rules = publisherRules;
 
 const dir = mkdtempSync(join(tmpdir(), 'valve-decisions-'));
 const servers: RunningServer[] = [];

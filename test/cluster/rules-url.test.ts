@@ -10,17 +10,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rulesVersion, ValvePermission, type DeepstreamLogger } from '../../adapters/deepstream/index.js';
 import { TestClient } from '../e2e/helpers/client.js';
-import { built, startNode, untilEveryNode, type Node } from './helpers/nodes.js';
+import { publisherRules, built, startNode, untilEveryNode, type Node } from './helpers/nodes.js';
 
-const rules = (publisher: string): string => `record:
-  "*": { read: true }
-event:
-  "*": { subscribe: true, publish: "user.id === '${publisher}'" }
-rpc:
-  "*": { request: true }
-presence:
-  "*": { allow: true }
-`;
+const rules = publisherRules;
 
 /** The rules server: one body at /rules.yml, its ETag, and what it answered. */
 class RulesServer {

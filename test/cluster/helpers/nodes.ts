@@ -129,3 +129,14 @@ export function valveStatus(args: readonly string[]): Promise<{ code: number; st
     });
   });
 }
+
+/** Rules where only `publisher` may publish events (the rollout and decision-log tests change it). */
+export const publisherRules = (publisher: string): string => `record:
+  "*": { read: true }
+event:
+  "*": { subscribe: true, publish: "user.id === '${publisher}'" }
+rpc:
+  "*": { request: true }
+presence:
+  "*": { allow: true }
+`;

@@ -34,6 +34,16 @@ export function findBinary(name: string): string | undefined {
   return dirs.map((d) => join(d, name)).find(executable);
 }
 
+/**
+ * Why the cluster tests can not run here (they are skipped), or undefined when they can; with
+ * VALVE_REQUIRE_CLUSTER=1 (CI) a missing server throws instead, so it fails the run.
+ */
+export function serversOrSkip(): string | undefined {
+  const missing = missingServers();
+  if (missing && REQUIRE_CLUSTER) throw new Error(`the cluster tests need real servers: ${missing}`);
+  return missing;
+}
+
 /** Why the cluster tests can not run here, or undefined when they can. */
 export function missingServers(): string | undefined {
   const missing = ['redis-server', 'initdb', 'postgres'].filter((b) => findBinary(b) === undefined);
