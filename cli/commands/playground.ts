@@ -44,6 +44,8 @@ function newestMtime(path: string): number {
 export function staleReason(root: string): string | undefined {
   const index = join(distDir(root), 'index.html');
   if (!existsSync(index)) return 'it has not been built yet';
+  // An installed package ships the build without its sources (and without vite): that build is current.
+  if (!existsSync(join(root, 'playground', 'main.ts'))) return undefined;
   const built = statSync(index).mtimeMs;
   const changed = SOURCES.find((s) => newestMtime(join(root, s)) > built);
   return changed === undefined ? undefined : `${changed} changed since the last build`;
