@@ -18,14 +18,6 @@ const count = (v: string): number => {
 const withEnv = (o: { substituteEnv?: boolean }): { env?: Readonly<Record<string, string | undefined>> } => (o.substituteEnv === true ? { env: { ...process.env } } : {});
 
 let exitCode: number = EXIT.ok;
-// `valve … | head` closes the pipe before we are done writing: the reader has what it wanted, so
-// stop quietly with the exit code so far instead of dying on an unhandled EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(exitCode);
-  });
-}
 const program = new Command()
   .name('valve')
   .description('Check, compile and run Valve permission rules (permissions.yml) for deepstream')
