@@ -80,7 +80,9 @@ export function formatProblem(p: { readonly file: string; readonly start: Positi
 export function summary(diagnostics: readonly Diagnostic[], files: number): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+  // Notes only when there are some: printed notes under "0 errors, 0 warnings" read as lost output.
+  const notes = diagnostics.length - errors - warnings;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes > 0 ? `, ${plural(notes, 'note')}` : ''} in ${plural(files, 'file')}`;
 }
 
 /** Code units of the character at `i` (a surrogate pair is one character: never split it). */
