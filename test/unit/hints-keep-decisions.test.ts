@@ -36,4 +36,16 @@ describe('hints keep decisions', () => {
     expect(hint).toMatch(/every name/);
     expect(hint).toMatch(/widen|more|allow/);
   });
+
+  it('VLV0302 for `data` in a `create` rule points at `write` with `oldData === null`, which does see the first value', async () => {
+    const text = (action: string, rule: string): string => `record:\n  "*":\n    read: true\n  "doc/$id":\n    ${action}: "${rule}"\n${SECTIONS}`;
+    const hint = compile(text('create', 'data.owner === user.id'), { file: 'r.yml' }).diagnostics.find((d) => d.code === 'VLV0302')?.hint;
+    expect(hint).toContain('`write`');
+    expect(hint).toContain('`oldData === null`');
+    // Followed, it decides on the first value of a record that does not exist yet.
+    const engine = createEngine({ rules: { text: text('write', 'oldData === null && data.owner === user.id && $id.length > 0') }, loadRecord: () => null });
+    const write = (owner: string): CheckRequest => ({ type: 'record', action: 'write', name: 'doc/1', data: { owner }, user: { id: 'alice' } });
+    expect((await engine.check(write('alice'))).allowed).toBe(true);
+    expect((await engine.check(write('bob'))).allowed).toBe(false);
+  });
 });
