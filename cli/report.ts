@@ -38,9 +38,10 @@ const diagnosticJson = (d: Diagnostic): object => ({
   startColumn: d.start.column,
   endLine: d.end.line,
   endColumn: d.end.column,
+  ...(d.related?.length ? { related: d.related.map((r) => ({ message: r.message, startLine: r.start.line, startColumn: r.start.column, endLine: r.end.line, endColumn: r.end.column })) } : {}),
 });
 
-/** `--format json`: an array of `{ file, code, severity, message, hint?, startLine, … }`. */
+/** `--format json`: an array of `{ file, code, severity, message, hint?, startLine, …, related? }`. */
 export const writeJson = (diagnostics: readonly Diagnostic[], write: (text: string) => void): void => writeJsonArray(diagnostics, diagnosticJson, 0, write);
 
 export function formatJson(diagnostics: readonly Diagnostic[]): string {

@@ -131,7 +131,7 @@ function compileWithin(text: string, options: CompileOptions, file: string, limi
   const rules: CheckedRule[] = [];
   for (const site of sites) {
     const { rule } = site;
-    const report: Reporter = (code, where, params, severity) => sink.report(code, rule.toFileSpan(where), params, severity);
+    const report: Reporter = (code, where, params, severity, related) => sink.report(code, rule.toFileSpan(where), params, severity, related?.map((r) => ({ message: r.message, span: rule.toFileSpan(r.span) })));
     let usage = NO_USAGE;
     const deep = rule.expr && tooDeep(rule.expr, limits.maxExpressionDepth);
     if (deep) sink.report('VLV0705', rule.toFileSpan(deep.span), { max: limits.maxExpressionDepth, inRule: true });

@@ -12,10 +12,25 @@ export interface Diagnostic {
   readonly start: Position;
   readonly end: Position;
   readonly hint?: string;
+  /** Other places in the same file that explain this one (the `(` an unclosed group opened). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** A second place a diagnostic points at, in its own file, with what it is. */
+export interface RelatedLocation {
+  readonly message: string;
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** A related place as a stage reports it: a span of the text it reads (reporters map it as they map `where`). */
+export interface RelatedSpan {
+  readonly span: Span;
+  readonly message: string;
 }
 
 /** How a stage reports a problem: a catalogue code, where, the message's parameters (DiagnosticSink.report's shape). */
-export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity) => void;
+export type Reporter = <C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity, related?: readonly RelatedSpan[]) => void;
 
 /** Collects diagnostics for one source text, turning file offsets into line:column. */
 export class DiagnosticSink {
@@ -33,7 +48,7 @@ export class DiagnosticSink {
    * its own. `severity` overrides the catalogue's default (the type checker reports errors as
    * warnings without a schema).
    */
-  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity): Diagnostic {
+  report<C extends Code>(code: C, where: Span, params: MessageParams<C>, severity?: Severity, related?: readonly RelatedSpan[]): Diagnostic {
     // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
     const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
     const hint = hintOf(code, params);
@@ -45,6 +60,7 @@ export class DiagnosticSink {
       start: (this.lines ??= new LineIndex(this.text)).position(where.start),
       end: this.lines.position(Math.max(where.start, where.end)),
       ...(hint !== undefined ? { hint } : {}),
+      ...(related?.length ? { related: related.map((r) => ({ message: r.message, start: this.lines!.position(r.span.start), end: this.lines!.position(Math.max(r.span.start, r.span.end)) })) } : {}),
     };
     this.items.push(d);
     return d;

@@ -133,7 +133,7 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
 }
 
 function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Reporter {
-  return (code, where, params) => sink.report(code, toFileSpan(where), params);
+  return (code, where, params, severity, related) => sink.report(code, toFileSpan(where), params, severity, related?.map((r) => ({ message: r.message, span: toFileSpan(r.span) })));
 }
 
 /**

@@ -63,6 +63,10 @@ export function formatText(d: Diagnostic, source: string | undefined, style: Tex
   const sev = d.severity === 'error' ? paint(style.color, '31;1', 'error') : d.severity === 'warning' ? paint(style.color, '33;1', 'warning') : paint(style.color, '36', 'info');
   const lines = [`${clipped(d.file, MESSAGE_MAX)}:${d.start.line}:${d.start.column}: ${sev} ${d.code}: ${clipped(d.message, MESSAGE_MAX)}`];
   if (source !== undefined) lines.push(...excerpt(source, d.start, d.end, style));
+  for (const r of d.related ?? []) {
+    lines.push(`  ${clipped(d.file, MESSAGE_MAX)}:${r.start.line}:${r.start.column}: ${clipped(r.message, MESSAGE_MAX)}`);
+    if (source !== undefined) lines.push(...excerpt(source, r.start, r.end, style));
+  }
   if (d.hint) lines.push(`  hint: ${clipped(d.hint, MESSAGE_MAX)}`);
   return lines.join('\n');
 }
@@ -80,7 +84,9 @@ export function formatProblem(p: { readonly file: string; readonly start: Positi
 export function summary(diagnostics: readonly Diagnostic[], files: number): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+  // Notes only when there are some: printed notes under "0 errors, 0 warnings" read as lost output.
+  const notes = diagnostics.length - errors - warnings;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes > 0 ? `, ${plural(notes, 'note')}` : ''} in ${plural(files, 'file')}`;
 }
 
 /** Code units of the character at `i` (a surrogate pair is one character: never split it). */

@@ -22,6 +22,7 @@ import {
 } from 'yaml';
 import { type Diagnostic, DiagnosticSink } from './diagnostic.js';
 import { scalarOffsets, spanMapper } from './scalar-offsets.js';
+import { type IndentMistake, repairIndentation } from './yaml-indent.js';
 import type { Span } from './span.js';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -113,9 +114,48 @@ export function loadYaml(text: string, file: string, cst?: YamlCst): { root?: YN
   }
 }
 
-function load(text: string, cst: readonly CST.Token[], sink: DiagnosticSink, format: 'YAML' | 'JSON'): YNode | undefined {
+const compose = (cst: readonly CST.Token[]): { docs: Document.Parsed[]; stream: YAMLError[] } => {
   const composer = new Composer({ keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
   const docs = Array.from(composer.compose(cst));
+  return { docs, stream: docs.length === 0 ? composer.streamInfo().errors : [] };
+};
+
+/**
+ * A text yaml refused because a key is indented to fit no mapping: the tokens of the text with
+ * that key moved where it most likely belongs, their offsets mapped back to the original text, so
+ * the tree (and every diagnostic after it) points into the file as written.
+ */
+function repaired(text: string): { cst: CST.Token[]; mistakes: readonly IndentMistake[] } | undefined {
+  const repair = repairIndentation(text);
+  if (!repair) return undefined;
+  const parsed = parseYamlCst(repair.text, false);
+  if (!('tokens' in parsed) || cstTooDeep(parsed, YAML_DEPTH_SAFETY_NET)) return undefined;
+  const seen = new Set<object>();
+  const shift = (t: unknown): void => {
+    if (!t || typeof t !== 'object' || seen.has(t)) return;
+    seen.add(t);
+    if (Array.isArray(t)) return t.forEach(shift);
+    const tok = t as Record<string, unknown>;
+    if (typeof tok.offset === 'number') tok.offset = repair.toOriginal(tok.offset);
+    for (const key in tok) if (Object.hasOwn(tok, key) && tok[key] && typeof tok[key] === 'object') shift(tok[key]);
+  };
+  const tokens = [...parsed.tokens];
+  shift(tokens);
+  return { cst: tokens, mistakes: repair.mistakes };
+}
+
+function load(text: string, source: readonly CST.Token[], sink: DiagnosticSink, format: 'YAML' | 'JSON'): YNode | undefined {
+  let cst = source;
+  let { docs, stream } = compose(cst);
+  if (format === 'YAML' && (stream.length > 0 || docs.some((d) => d.errors.length > 0))) {
+    // Said in our words at the key itself, and the rest of the file read as the key was meant.
+    const fix = repaired(text);
+    if (fix) {
+      for (const m of fix.mistakes) sink.report('VLV0190', m.keySpan, { key: m.key, indent: m.indent, kind: m.kind, fixed: m.fixed, other: m.other });
+      cst = fix.cst;
+      ({ docs, stream } = compose(cst));
+    }
+  }
   // After the first error the parser often complains about every following token; those
   // "unexpected token" echoes say nothing new, so only the first error of a run is kept.
   let reported = 0;
@@ -124,7 +164,7 @@ function load(text: string, cst: readonly CST.Token[], sink: DiagnosticSink, for
     reported++;
     sink.report('VLV0001', { start: e.pos[0], end: e.pos[1] }, { detail: detailOf(e), format });
   };
-  if (docs.length === 0) composer.streamInfo().errors.forEach(report);
+  stream.forEach(report);
   for (const d of docs) d.errors.forEach(report);
 
   const cstDocs = cst.filter((t): t is CST.Document => t.type === 'document');

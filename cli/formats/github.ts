@@ -23,6 +23,8 @@ export function formatGithub(d: Diagnostic, cwd: string): string {
     `title=${escapeProperty(d.code)}`,
   ].join(',');
   // The Actions log is a terminal (it renders SGR colours): no raw control or bidi character.
-  const message = d.hint ? `${visible(d.message)}\nhint: ${visible(d.hint)}` : visible(d.message);
+  // An annotation has one place: the related ones go into its text.
+  const related = (d.related ?? []).map((r) => `\n${r.start.line}:${r.start.column}: ${visible(r.message)}`).join('');
+  const message = `${visible(d.message)}${related}${d.hint ? `\nhint: ${visible(d.hint)}` : ''}`;
   return `::${COMMAND[d.severity]} ${props}::${escapeData(message)}`;
 }

@@ -4,7 +4,7 @@
  * catalogue, so a result's `ruleIndex` is stable across runs; paths are relative to the working
  * directory (the repository root in CI) under `%SRCROOT%`.
  */
-import { type Diagnostic, type Severity, CODES, MESSAGES, type Code } from '../../grammar/index.js';
+import { type Diagnostic, type Position, type Severity, CODES, MESSAGES, type Code } from '../../grammar/index.js';
 import { printableJson, writeJsonArray } from '../report.js';
 import { relativeUri } from './paths.js';
 import { packageVersion } from '../package.js';
@@ -25,8 +25,17 @@ const ruleName = (code: Code): string =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
+/** A region in SARIF's terms: its endColumn is exclusive, as ours is; an empty span still marks one character. */
+const region = (start: Position, end: Position): object => ({
+  startLine: start.line,
+  startColumn: start.column,
+  endLine: end.line,
+  endColumn: end.line === start.line ? Math.max(end.column, start.column + 1) : end.column,
+});
+
 /** One result of the run: a diagnostic with its rule and location. */
 function sarifResult(d: Diagnostic, index: ReadonlyMap<string, number>, cwd: string): object {
+  const artifactLocation = { uri: relativeUri(d.file, cwd), uriBaseId: '%SRCROOT%' };
   return {
     ruleId: d.code,
     ruleIndex: index.get(d.code),
@@ -34,18 +43,10 @@ function sarifResult(d: Diagnostic, index: ReadonlyMap<string, number>, cwd: str
     message: { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message },
     locations: [
       {
-        physicalLocation: {
-          artifactLocation: { uri: relativeUri(d.file, cwd), uriBaseId: '%SRCROOT%' },
-          region: {
-            startLine: d.start.line,
-            startColumn: d.start.column,
-            endLine: d.end.line,
-            // SARIF's endColumn is exclusive, as ours is; an empty span still marks one character.
-            endColumn: d.end.line === d.start.line ? Math.max(d.end.column, d.start.column + 1) : d.end.column,
-          },
-        },
+        physicalLocation: { artifactLocation, region: region(d.start, d.end) },
       },
     ],
+    ...(d.related?.length ? { relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation, region: region(r.start, r.end) } })) } : {}),
   };
 }
 

@@ -58,6 +58,14 @@ describe('valve check', () => {
     ]);
   });
 
+  it('counts notes (info) in the summary, so it does not read "0 errors, 0 warnings" under printed notes', () => {
+    const file = write('notes.yml', GOOD.replace('"*":\n    read: true', '"*":\n    read: true\n  "a/$x":\n    read: true\n  "b/$y":\n    read: true'));
+    const r = valve('check', file);
+    expect(r.stdout.match(/: info VLV0406:/g)).toHaveLength(2);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('0 errors, 0 warnings, 2 notes in 1 file');
+    expect(r.code).toBe(0);
+  });
+
   it('warnings pass unless --deny-warnings or --max-warnings is exceeded', () => {
     const file = write('warn.yml', GOOD.replace('read: true', "read: \"user.id == 'a'\""));
     expect(valve('check', file).code).toBe(0);
@@ -82,7 +90,7 @@ describe('valve check', () => {
     for (const f of ['permissions-complex.json', 'permissions-default.yml']) {
       const r = valve('check', join(root, '..', 'shared', 'corpus', 'upstream', f));
       // Notes (info) may appear, e.g. an unused `$variable`; no errors and no warnings.
-      expect(r.stdout.trim().split('\n').at(-1)).toBe('0 errors, 0 warnings in 1 file');
+      expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^0 errors, 0 warnings(, \d+ notes?)? in 1 file$/);
       expect(r.stdout).not.toMatch(/: (error|warning) VLV/);
       expect(r.code).toBe(0);
     }
@@ -93,7 +101,11 @@ describe('valve compile and explain', () => {
   it('writes an importable ES module whose rules decide like the source', async () => {
     const src = write('c.yml', GOOD.replace('read: true', 'read: "user.id === \'alice\'"'));
     const out = join(dir, 'c.rules.mjs');
-    expect(valve('compile', src, '-o', out).code).toBe(0);
+    const r = valve('compile', src, '-o', out);
+    expect(r.code).toBe(0);
+    // Success says what it wrote (on stderr, as stdout is the module itself without -o).
+    expect(r.stderr.trim()).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 4 patterns, 4 rules, from ${src.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`));
+    expect(r.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toContain('export default function valveRules(r)');
     const mod = (await import(out)) as { default: (r: unknown) => { pattern: string; action: string; rule: unknown }[] };
     const { STDLIB } = await import('../../engine/stdlib.js');

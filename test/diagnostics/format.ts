@@ -9,6 +9,7 @@ export function formatDiagnostic(source: string, d: Diagnostic): string {
     `${d.start.line}:${d.start.column}-${d.end.line}:${d.end.column} ${d.severity} ${d.code} ${d.message}`,
     `  ^ underlined: ${showSpan(source.slice(d.start.offset, d.end.offset))}`,
   ];
+  for (const r of d.related ?? []) lines.push(`  related ${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column} ${r.message}: ${showSpan(source.slice(r.start.offset, r.end.offset))}`);
   if (d.hint !== undefined) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');
 }

@@ -131,7 +131,7 @@ describe('start-up with a broken rules file', () => {
       const rulesLogged = logs.filter((e) => e.event === 'PERMISSION_RULES').map((e) => e.message);
       expect(rulesLogged).toEqual(expectedReport(BROKEN, file));
       const fatalLines = logs.filter((e) => e.level === 'FATAL').map((e) => e.message);
-      expect(fatalLines).toEqual([expect.stringMatching(/^\d+ errors, \d+ warnings? in 1 file: .*broken\.yml can not be used; the server will not start$/)]);
+      expect(fatalLines).toEqual([expect.stringMatching(/^\d+ errors, \d+ warnings?(, \d+ notes?)? in 1 file: .*broken\.yml can not be used; the server will not start$/)]);
     } finally {
       await new Promise<void>((resolve) => {
         server.once('stopped', () => resolve());
