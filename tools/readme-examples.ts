@@ -47,7 +47,8 @@ export function findExamples(readme: string): ReadmeExample[] {
     const shown = text.split('\n').map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
     found.push({ command: command.trim(), dir: option('dir') ?? '.', lines: option('lines'), shown, indent, line, start, end: start + text.length });
   }
-  const markers = readme.split('<!-- readme-run:').length - 1;
+  // A marker starts its line; the README may also mention the syntax in its text.
+  const markers = readme.match(/^ *<!-- readme-run:/gm)?.length ?? 0;
   if (markers !== found.length) throw new Error(`README.md: ${markers - found.length} readme-run marker(s) not followed by a fenced block`);
   return found;
 }
