@@ -36,6 +36,9 @@ const editor = monaco.editor.create(byId('editor'), {
   tabSize: 2,
   insertSpaces: true,
   scrollBeyondLastLine: false,
+  // Rules are long one-liners: wrapped, every part of a rule is on screen without scrolling sideways.
+  wordWrap: 'on',
+  wrappingIndent: 'deepIndent',
   fixedOverflowWidgets: true,
   wordBasedSuggestions: 'off',
   quickSuggestions: { other: true, strings: true, comments: false },
@@ -83,9 +86,13 @@ function showDiagnostics(list: readonly Diagnostic[], inSchema: readonly Diagnos
   const all = [...list, ...inSchema];
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
+  const notes = all.length - errors - warnings;
   const status = byId('status');
   status.className = `status ${errors ? 'bad' : warnings ? 'warn' : 'ok'}`;
-  status.textContent = errors || warnings ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : 'No problems';
+  // The header counts what the Problems panel lists: notes too, as `valve check`'s summary does.
+  const counts = errors || warnings ? [plural(errors, 'error'), plural(warnings, 'warning')] : [];
+  if (notes) counts.push(plural(notes, 'note'));
+  status.textContent = counts.length ? counts.join(', ') : 'No problems';
   byId('problems-summary').textContent = `Problems (${all.length})`;
   byId('problems').replaceChildren(...list.map((d) => problemItem(d, false)), ...inSchema.map((d) => problemItem(d, true)));
   byId('schema-problems').replaceChildren(...inSchema.map((d) => problemItem(d, true)));

@@ -13,7 +13,10 @@ export const client = new CompilerClient();
 /** A state for rules and a test file: the records and the first request come from the tests. */
 async function stateFor(file: string, rules: string, tests: string, schema = ''): Promise<PlaygroundState> {
   const info = tests.trim() === '' ? undefined : await client.call('testFileInfo', { tests });
-  return { v: 1, file, rules, schema, records: info?.records ?? '{}', tests, request: info?.first ? formFromRequest(info.first) : toRequestForm({}) };
+  // The first request starts on the clock, as the empty `now` field says; the test file's `now`
+  // comes with a test loaded from the Tests tab, where it is that test's clock.
+  const request = info?.first ? { ...formFromRequest(info.first), now: '' } : toRequestForm({});
+  return { v: 1, file, rules, schema, records: info?.records ?? '{}', tests, request };
 }
 
 export const exampleState = (ex: Example): Promise<PlaygroundState> => stateFor(ex.file, ex.rules, ex.tests);

@@ -1,6 +1,6 @@
 /** The simulator panel: the request form, and the decision with its explanation. */
 import { actionsOf, isSection, SECTIONS } from '../compiler/index.js';
-import { byId, code, h } from './dom.js';
+import { byId, code, h, shown } from './dom.js';
 import { stepClass, stepValue } from './trace.js';
 import type { RuleRange, SimulateReply } from './protocol.js';
 import { DEFAULT_REQUEST, type RequestForm } from './state.js';
@@ -129,8 +129,15 @@ export class Simulator {
                 {
                   type: 'button',
                   class: `step ${stepClass(s)}`,
-                  title: 'Select in the editor',
-                  onclick: () => this.hooks.reveal({ line: s.start.line, column: s.start.column, endLine: s.end.line, endColumn: s.end.column }),
+                  // Long texts and values are cut to one line: the title has them whole, and a click
+                  // opens the step to show them wrapped (and selects it in the editor).
+                  title: shown(`${s.text.replace(/\s+/g, ' ')} = ${stepValue(s)}\n(click: show whole and select in the editor)`),
+                  'aria-expanded': 'false',
+                  onclick: (e: Event) => {
+                    const button = e.currentTarget as HTMLElement;
+                    button.setAttribute('aria-expanded', String(button.getAttribute('aria-expanded') !== 'true'));
+                    this.hooks.reveal({ line: s.start.line, column: s.start.column, endLine: s.end.line, endColumn: s.end.column });
+                  },
                 },
                 h('span', { class: 'step-text' }, s.text.replace(/\s+/g, ' ')),
                 h('span', { class: 'step-value' }, stepValue(s)),

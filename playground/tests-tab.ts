@@ -53,10 +53,11 @@ export class TestsTab {
       ...reply.results.map((r) =>
         h(
           'li',
-          { class: r.passed ? 'test pass' : 'test fail' },
+          // The whole row loads the test (the button inside is for the keyboard; its click bubbles here).
+          { class: r.passed ? 'test pass' : 'test fail', title: 'Load into the simulator', onclick: () => this.hooks.load(r, reply.records) },
           h(
             'button',
-            { type: 'button', class: 'link', title: 'Load into the simulator', onclick: () => this.hooks.load(r, reply.records) },
+            { type: 'button', class: 'link' },
             h('span', { class: 'mark', 'aria-hidden': 'true' }, r.passed ? '✓' : '✗'),
             ' ',
             r.name,

@@ -9,7 +9,7 @@ export function stepClass(s: ExplainStep): StepClass {
   return s.value === 'true' ? 'vx-true' : s.value === 'false' ? 'vx-false' : 'vx-value';
 }
 
-export const stepValue = (s: ExplainStep): string => (s.status === 'value' ? (s.value ?? '') : s.status === 'error' ? `error: ${s.error ?? ''}` : 'not evaluated');
+export const stepValue = (s: ExplainStep): string => (s.status === 'value' ? (s.fullValue ?? s.value ?? '') : s.status === 'error' ? `error: ${s.error ?? ''}` : 'not evaluated');
 
 export const short = (text: string): string => {
   const one = text.replace(/\s+/g, ' ');

@@ -16,6 +16,8 @@ export interface ExplainStep {
   readonly status: 'value' | 'error' | 'skipped';
   /** JSON text of the value (regular expressions as `/…/`); absent unless status is 'value'. */
   readonly value?: string;
+  /** The whole JSON text when `value` was cut short (the playground shows it on request). */
+  readonly fullValue?: string;
   readonly error?: string;
   /** Nesting depth in the expression (0 for the whole rule), for indentation. */
   readonly depth: number;
@@ -29,13 +31,13 @@ export interface Explanation {
 }
 
 /** A value as short readable JSON. */
-export function showValue(v: unknown): string {
+export function showValue(v: unknown, limit = 200): string {
   if (v === undefined) return 'undefined';
   if (v instanceof stdlib.RegexValue) return v.text;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     const s = JSON.stringify(v);
-    return s.length > 200 ? `${s.slice(0, 197)}…` : s;
+    return s.length > limit ? `${s.slice(0, limit - 3)}…` : s;
   } catch {
     return stdlib.describe(v);
   }
@@ -114,6 +116,8 @@ function steps(rule: CheckedRule, expr: Expr, trace: readonly TraceEntry[], line
     const base = { text, start, end, depth };
     if (!entry) return { ...base, status: 'skipped' as const };
     if ('error' in entry) return { ...base, status: 'error' as const, error: entry.error };
-    return { ...base, status: 'value' as const, value: showValue(entry.value) };
+    const value = showValue(entry.value);
+    const whole = value.endsWith('…') ? showValue(entry.value, Infinity) : value;
+    return { ...base, status: 'value' as const, value, ...(whole !== value ? { fullValue: whole } : {}) };
   });
 }
