@@ -1,4 +1,4 @@
-import { type Code, type Entry, hintOf, MESSAGES, type MessageParams } from './messages.js';
+import { type Code, type Entry, type Fix, fixOf, hintOf, MESSAGES, type MessageParams } from './messages.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -12,6 +12,8 @@ export interface Diagnostic {
   readonly start: Position;
   readonly end: Position;
   readonly hint?: string;
+  /** The hint as an edit, when it is mechanical (the catalogue's `fix`): an editor's quick fix. */
+  readonly fix?: Fix;
 }
 
 /** How a stage reports a problem: a catalogue code, where, the message's parameters (DiagnosticSink.report's shape). */
@@ -37,6 +39,7 @@ export class DiagnosticSink {
     // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
     const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
     const hint = hintOf(code, params);
+    const fix = fixOf(code, params);
     const d: Diagnostic = {
       code,
       severity: severity ?? entry.severity,
@@ -45,6 +48,7 @@ export class DiagnosticSink {
       start: (this.lines ??= new LineIndex(this.text)).position(where.start),
       end: this.lines.position(Math.max(where.start, where.end)),
       ...(hint !== undefined ? { hint } : {}),
+      ...(fix !== undefined ? { fix } : {}),
     };
     this.items.push(d);
     return d;

@@ -16,6 +16,18 @@ export interface Entry<P> {
   readonly message: (p: P) => string;
   /** How to fix it, from the same parameters; undefined when these parameters suggest nothing. */
   readonly hint?: (p: P) => string | undefined;
+  /** The hint as an edit, when it is mechanical (an editor's quick fix); undefined when it is not. */
+  readonly fix?: (p: P) => Fix | undefined;
+}
+
+/**
+ * A mechanical fix: `text` replaces the diagnostic's span, or with `at: 'end'` is added at the end
+ * of the file (on a line of its own). `title` is what an editor offers it as.
+ */
+export interface Fix {
+  readonly title: string;
+  readonly text: string;
+  readonly at?: 'end';
 }
 
 const def = <P = Record<string, never>>(severity: Severity, summary: string, message: (p: P) => string, hint?: (p: P) => string | undefined): Entry<P> => ({
@@ -26,6 +38,12 @@ const def = <P = Record<string, never>>(severity: Severity, summary: string, mes
 });
 
 const list = (names: readonly string[]): string => names.join(', ');
+
+/** An entry whose hint is also an edit. */
+const withFix = <P>(entry: Entry<P>, fix: (p: P) => Fix | undefined): Entry<P> => ({ ...entry, fix });
+
+/** The did-you-mean hint as an edit: the suggestion replaces the misspelt name. */
+const replaceWith = (p: { readonly suggestion?: string }): Fix | undefined => (p.suggestion === undefined ? undefined : { title: `change to \`${p.suggestion}\``, text: p.suggestion });
 
 // ── Hint builders used by several entries, or too long for one line ─────────────────
 
@@ -79,11 +97,13 @@ export const MESSAGES = {
   VLV0006: def<{ what: string }>('error', 'the file holds more than one YAML document', (p) => `the permissions file must hold one YAML document, found ${p.what}`),
 
   // ── 01xx: file structure and path patterns ───────────────────────────────────────
-  VLV0101: def<{ section: string }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`, (p) => `add \`${p.section}:\` with at least \`"*":\``),
-  VLV0102: def<{ section: string; known: readonly string[]; suggestion?: string }>('error', 'a section name is not one of record, event, rpc, presence', (p) => `unknown section \`${p.section}\`; the sections are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
+  // `actions`: the section's actions, for a fix that adds it denying them all (no decision changes).
+  VLV0101: withFix(def<{ section: string; actions?: readonly string[] }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`, (p) => `add \`${p.section}:\` with at least \`"*":\``), (p) =>
+    p.actions === undefined ? undefined : { title: `add section \`${p.section}\` denying every action`, text: `${p.section}:\n  "*":\n${p.actions.map((a) => `    ${a}: false\n`).join('')}`, at: 'end' }),
+  VLV0102: withFix(def<{ section: string; known: readonly string[]; suggestion?: string }>('error', 'a section name is not one of record, event, rpc, presence', (p) => `unknown section \`${p.section}\`; the sections are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0103: def<{ section: string }>('error', 'a section has no patterns', (p) => `section \`${p.section}\` is empty; it needs at least the root pattern "*"`, () => 'add `"*":` with the default rules'),
   VLV0104: def<{ section: string }>('error', 'a section lacks the root pattern "*"', (p) => `section \`${p.section}\` has no root pattern "*"`, () => 'add `"*":` with the default rules for names no other pattern matches'),
-  VLV0105: def<{ action: string; section: string; known: readonly string[]; suggestion?: string }>('error', 'an action is not valid for its section', (p) => `\`${p.action}\` is not an action of section \`${p.section}\`; its actions are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
+  VLV0105: withFix(def<{ action: string; section: string; known: readonly string[]; suggestion?: string }>('error', 'an action is not valid for its section', (p) => `\`${p.action}\` is not an action of section \`${p.section}\`; its actions are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0106: def<{ found: string }>('error', 'a rule is neither a boolean nor a string', (p) => `a rule must be true, false or a string holding an expression, not ${p.found}`, () => 'write `true`, `false` or an expression in quotes'),
   VLV0107: def('error', 'a rule string is empty', () => 'a rule can not be empty', () => 'write `false` to deny, `true` to allow'),
   VLV0108: def<{ reason: string; rewrite?: string }>('error', 'a path pattern is malformed', (p) => `invalid path pattern: ${p.reason}`, (p) => (p.rewrite === undefined ? undefined : `write \`${p.rewrite}\``)),
@@ -128,11 +148,11 @@ export const MESSAGES = {
   VLV0223: def<{ within: 'list' | 'object' }>('error', 'spread `...` is not supported', () => 'spread (`...`) is not supported in rules: it copies a whole value, with no bound the rule sets on time or memory', (p) => (p.within === 'list' ? 'test each part instead, e.g. `a.includes(x) || b.includes(x)`' : 'read the properties you need instead')),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
-  VLV0301: def<{ name: string; available: readonly string[]; nonAscii?: string; suggestion?: string }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`, (p) => (p.nonAscii ? `\`${p.nonAscii}\` (U+${p.nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII` : didYouMean(p.suggestion))),
+  VLV0301: withFix(def<{ name: string; available: readonly string[]; nonAscii?: string; suggestion?: string }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`, (p) => (p.nonAscii ? `\`${p.nonAscii}\` (U+${p.nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII` : didYouMean(p.suggestion))), (p) => (p.nonAscii ? undefined : replaceWith(p))),
   VLV0302: def<{ action: string; section: string; hasOldData?: boolean }>('error', '`data` is used where the action carries no data', (p) => `\`data\` is not available in \`${p.section}\` \`${p.action}\` rules: this action carries no incoming data`, (p) => (p.hasOldData ? 'the stored value is `oldData`' : undefined)),
   VLV0303: def<{ action: string; section: string; hasData?: boolean }>('error', '`oldData` is used where there is no stored record', (p) => `\`oldData\` is not available in \`${p.section}\` \`${p.action}\` rules: only record read, write and delete have a stored value`, (p) => (p.hasData ? 'the incoming value is `data`' : undefined)),
   VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `${p.callee} can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
-  VLV0305: def<{ method: string; allowed: readonly string[]; suggestion?: string }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`, (p) => didYouMean(p.suggestion)),
+  VLV0305: withFix(def<{ method: string; allowed: readonly string[]; suggestion?: string }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
   // VLV0307 is retired: such a `$variable` is now warning VLV0313 (the file loads, and reading it denies, as upstream throws).
   VLV0308: def<{ count: number }>('warning', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
@@ -140,12 +160,12 @@ export const MESSAGES = {
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument', () => 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
   VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
-  VLV0313: def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)),
+  VLV0313: withFix(def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0314: def<{ pattern: string; detail: string }>('warning', '`match` with a string that is not a valid regular expression; the call denies', (p) => `${p.pattern} is not a valid regular expression (${p.detail}); a check that calls this \`match\` denies with an error`, () => 'to match such a character itself, escape it: `\\\\[`'),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
   VLV0401: def<{ what: string; compareNull?: boolean }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`, (p) => (p.compareNull ? 'compare it: `… !== null`' : undefined)),
-  VLV0402: def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``),
+  VLV0402: withFix(def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``), (p) => ({ title: `change to \`${p.strict}\``, text: p.strict })),
 
   VLV0403: def<{ value: string }>('warning', 'a rule whose result never depends on the request', (p) => `this rule is always ${p.value}`, (p) => `write \`${p.value}\` if that is the intent`),
   VLV0404: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``),
@@ -157,13 +177,13 @@ export const MESSAGES = {
   VLV0410: def<{ part: string; what: string; fix: ResultFix }>('warning', 'a part of a rule that can yield a truthy value other than `true`, which denies where deepstream allows', (p) => `\`${p.part}\` can yield ${p.what} as the rule's result; only \`true\` allows, so there this rule denies where deepstream allows`, (p) => fixText(p.fix)),
 
   // ── 05xx: types (with or without a schema) ──────────────────────────────────────
-  VLV0501: def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
-  VLV0502: def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('warning', 'a property the schema does not list', (p) => `\`${p.prop}\` is not among the properties the schema lists for \`${p.what}\` (${list(p.known)})`, (p) => didYouMean(p.suggestion)),
+  VLV0501: withFix(def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
+  VLV0502: withFix(def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('warning', 'a property the schema does not list', (p) => `\`${p.prop}\` is not among the properties the schema lists for \`${p.what}\` (${list(p.known)})`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0503: def<{ method: string; on: string; what: string; type: string }>('error', 'a method called on a value of the wrong type', (p) => `\`${p.method}\` is ${p.on} method, but \`${p.what}\` is ${p.type}`),
   VLV0504: def<{ what: string; type: string; guard: 'null' | 'undefined' | 'both' }>('warning', 'a property read on a value that may be null, without a guard', (p) => `\`${p.what}\` may be ${p.type}; reading a property of it then denies with an error`, (p) => `guard it first: \`${p.guard === 'both' ? `${p.what} && …` : `${p.what} !== ${p.guard} && …`}\``),
   VLV0505: def<{ op: string; what: string; type: string }>('error', 'arithmetic on a value that is not a number', (p) => `\`${p.op}\` needs numbers, but \`${p.what}\` is ${p.type}`),
   VLV0506: def<{ left: string; right: string; op: string }>('error', 'a comparison between types that can never be equal', (p) => `this \`${p.op}\` compares ${p.left} with ${p.right}, which are never equal`),
-  VLV0507: def<{ value: string; allowed: string; suggestion?: string }>('error', 'a comparison with a value outside an enum', (p) => `${p.value} is not one of ${p.allowed}`, (p) => didYouMean(p.suggestion)),
+  VLV0507: withFix(def<{ value: string; allowed: string; suggestion?: string }>('error', 'a comparison with a value outside an enum', (p) => `${p.value} is not one of ${p.allowed}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0508: def<{ left: string; right: string; toNumber?: string }>('warning', 'an ordering comparison between a string and a number', (p) => `this compares ${p.left} with ${p.right}; JavaScript converts one of them first`, (p) => (p.toNumber === undefined ? undefined : `make both numbers, e.g. \`+${p.toNumber}\``)),
   VLV0509: def<{ prop: string; what: string; type: string }>('error', 'a property read on a value that has no properties', (p) => `\`${p.what}\` is ${p.type}, which has no property \`${p.prop}\``),
 
@@ -216,4 +236,9 @@ export const CODES = Object.keys(MESSAGES) as Code[];
 export function hintOf<C extends Code>(code: C, params: MessageParams<C>): string | undefined {
   // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
   return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).hint?.(params);
+}
+
+/** The catalogue's mechanical fix for `code` with these parameters, if its hint has one. */
+export function fixOf<C extends Code>(code: C, params: MessageParams<C>): Fix | undefined {
+  return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).fix?.(params);
 }
