@@ -17,21 +17,17 @@ const DETAIL_MAX = 60;
 
 const cover = (key: Span, value: Span): Span => ({ start: key.start, end: Math.max(key.end, value.end) });
 
+/** Key to the end of the value, or to the end of the last child (a mapping's node runs on to the next line). */
+const extent = (key: Span, value: Span, children: readonly OutlineNode[]): Span =>
+  children.length > 0 ? { start: key.start, end: children[children.length - 1].span.end } : cover(key, value);
+
 /** Empty when the file is not readable YAML (its diagnostics say why). */
 export function outline(text: string): OutlineNode[] {
   const { ast } = parseRuleFile(text, 'permissions.yml');
   if (!ast) return [];
-  return ast.sections.map((section) => ({
-    name: section.name,
-    kind: 'section',
-    span: cover(section.keySpan, section.valueSpan),
-    selection: section.keySpan,
-    children: section.patterns.map((p) => ({
-      name: p.text,
-      kind: 'pattern',
-      span: cover(p.keySpan, p.node.span),
-      selection: p.keySpan,
-      children: p.rules.map((r) => {
+  return ast.sections.map((section) => {
+    const patterns = section.patterns.map((p): OutlineNode => {
+      const actions = p.rules.map((r): OutlineNode => {
         const shown = r.text ?? (r.node.kind === 'scalar' ? String(r.node.value) : undefined);
         return {
           name: r.action,
@@ -41,7 +37,9 @@ export function outline(text: string): OutlineNode[] {
           selection: r.keySpan,
           children: [],
         };
-      }),
-    })),
-  }));
+      });
+      return { name: p.text, kind: 'pattern', span: extent(p.keySpan, p.node.span, actions), selection: p.keySpan, children: actions };
+    });
+    return { name: section.name, kind: 'section', span: extent(section.keySpan, section.valueSpan, patterns), selection: section.keySpan, children: patterns };
+  });
 }
