@@ -1,4 +1,4 @@
-import { type Code, type Entry, type Fix, fixOf, hintOf, MESSAGES, type MessageParams } from './messages.js';
+import { type Code, type Entry, type Fix, fixOf, hintOf, MESSAGES, type MessageParams, type RelatedPattern, relatedOf } from './messages.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -14,6 +14,8 @@ export interface Diagnostic {
   readonly hint?: string;
   /** The hint as an edit, when it is mechanical (the catalogue's `fix`): an editor's quick fix. */
   readonly fix?: Fix;
+  /** Other patterns of the same section the problem involves (an editor shows them as related locations). */
+  readonly related?: readonly RelatedPattern[];
 }
 
 /** How a stage reports a problem: a catalogue code, where, the message's parameters (DiagnosticSink.report's shape). */
@@ -40,6 +42,7 @@ export class DiagnosticSink {
     const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
     const hint = hintOf(code, params);
     const fix = fixOf(code, params);
+    const related = relatedOf(code, params);
     const d: Diagnostic = {
       code,
       severity: severity ?? entry.severity,
@@ -49,6 +52,7 @@ export class DiagnosticSink {
       end: this.lines.position(Math.max(where.start, where.end)),
       ...(hint !== undefined ? { hint } : {}),
       ...(fix !== undefined ? { fix } : {}),
+      ...(related.length > 0 ? { related } : {}),
     };
     this.items.push(d);
     return d;

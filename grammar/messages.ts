@@ -18,6 +18,14 @@ export interface Entry<P> {
   readonly hint?: (p: P) => string | undefined;
   /** The hint as an edit, when it is mechanical (an editor's quick fix); undefined when it is not. */
   readonly fix?: (p: P) => Fix | undefined;
+  /** Other places the problem involves, by name (an editor's related locations). */
+  readonly related?: (p: P) => readonly RelatedPattern[];
+}
+
+/** A path pattern of the same section that a diagnostic refers to, and what it is to the problem. */
+export interface RelatedPattern {
+  readonly pattern: string;
+  readonly message: string;
 }
 
 /**
@@ -41,6 +49,13 @@ const list = (names: readonly string[]): string => names.join(', ');
 
 /** An entry whose hint is also an edit. */
 const withFix = <P>(entry: Entry<P>, fix: (p: P) => Fix | undefined): Entry<P> => ({ ...entry, fix });
+
+/** An entry that refers to other patterns of its section. */
+const withRelated = <P>(entry: Entry<P>, related: (p: P) => readonly RelatedPattern[]): Entry<P> => ({ ...entry, related });
+
+/** The patterns that decide instead (`by` lists several as "a`, `b", as the message shows them). */
+const decidedBy = (p: { readonly action: string; readonly by: string }): RelatedPattern[] =>
+  p.by.split('`, `').map((pattern) => ({ pattern, message: `\`${pattern}\` decides this \`${p.action}\` instead` }));
 
 /** The did-you-mean hint as an edit: the suggestion replaces the misspelt name. */
 const replaceWith = (p: { readonly suggestion?: string }): Fix | undefined => (p.suggestion === undefined ? undefined : { title: `change to \`${p.suggestion}\``, text: p.suggestion });
@@ -116,7 +131,7 @@ export const MESSAGES = {
   VLV0116: def<{ whole?: boolean }>('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it', (p) => (p.whole ? 'the pattern `$` matches only the empty name, which no client sends: remove the entry, or write `*` for every name' : undefined)),
   VLV0117: def<{ name: string }>('error', 'a `${NAME}` in a path pattern names an unset environment variable (substituteEnv)', (p) => `environment variable \`${p.name}\` is not set, so the pattern can not be completed`, (p) => `set \`${p.name}\` in the server's environment, or write the pattern out`),
   VLV0118: def<{ text: string; meaning: string; forms?: readonly string[]; advice: string }>('error', 'a path pattern uses regular-expression syntax, which deepstream reads as a regular expression', (p) => `\`${p.text}\` in a path pattern is regular-expression syntax: deepstream reads it as ${p.meaning}; a Valve pattern has no such syntax`, regexHint),
-  VLV0119: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that never decides: deepstream orders integer-like keys such as "10" first, so an equally long pattern wins the tie', (p) => `this \`${p.action}\` rule never decides: deepstream orders the integer-like key \`${p.pattern}\` before all other keys, so \`${p.by}\`, as long and also matching \`${p.pattern}\`, wins the tie although it comes earlier in the file`, (p) => (p.by === '*' ? `decide \`${p.pattern}\` in the rule of "*" (e.g. \`name === '${p.pattern}' ? … : …\`)` : `give the rule to a pattern longer than \`${p.by}\`, or change \`${p.by}\` so that it does not match \`${p.pattern}\``)),
+  VLV0119: withRelated(def<{ action: string; pattern: string; by: string }>('warning', 'a rule that never decides: deepstream orders integer-like keys such as "10" first, so an equally long pattern wins the tie', (p) => `this \`${p.action}\` rule never decides: deepstream orders the integer-like key \`${p.pattern}\` before all other keys, so \`${p.by}\`, as long and also matching \`${p.pattern}\`, wins the tie although it comes earlier in the file`, (p) => (p.by === '*' ? `decide \`${p.pattern}\` in the rule of "*" (e.g. \`name === '${p.pattern}' ? … : …\`)` : `give the rule to a pattern longer than \`${p.by}\`, or change \`${p.by}\` so that it does not match \`${p.pattern}\``)), decidedBy),
   VLV0120: def<{ text: string; advice?: string }>('warning', 'a path pattern holds a bracket or brace that matches only itself, in deepstream too', (p) => `\`${p.text}\` in a path pattern matches only itself (deepstream's regular expression reads it as text too)`, (p) => p.advice ?? 'nothing to change if the name holds it; a Valve pattern has only `*` and `$name`'),
   VLV0160: def<{ method: string; what: string }>('error', 'a string or array method read without calling it', (p) => `\`${p.what}.${p.method}\` is a method, which a rule can only call: read as a value it is undefined here (deepstream reads the function)`, (p) => `call it: \`${p.what}.${p.method}(…)\``),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`, () => MAP_ACTIONS),
@@ -160,7 +175,7 @@ export const MESSAGES = {
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument', () => 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
   VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
-  VLV0313: withFix(def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)), replaceWith),
+  VLV0313: withRelated(withFix(def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)), replaceWith), (p) => [{ pattern: p.pattern, message: `the variables of \`${p.pattern}\`` }]),
   VLV0314: def<{ pattern: string; detail: string }>('warning', '`match` with a string that is not a valid regular expression; the call denies', (p) => `${p.pattern} is not a valid regular expression (${p.detail}); a check that calls this \`match\` denies with an error`, () => 'to match such a character itself, escape it: `\\\\[`'),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
@@ -168,7 +183,7 @@ export const MESSAGES = {
   VLV0402: withFix(def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``), (p) => ({ title: `change to \`${p.strict}\``, text: p.strict })),
 
   VLV0403: def<{ value: string }>('warning', 'a rule whose result never depends on the request', (p) => `this rule is always ${p.value}`, (p) => `write \`${p.value}\` if that is the intent`),
-  VLV0404: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``),
+  VLV0404: withRelated(def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``), decidedBy),
   VLV0405: def<{ pattern: string }>('warning', 'a pattern that never decides anything', (p) => `pattern \`${p.pattern}\` never decides anything: for each of its actions a more specific pattern always wins`, () => 'remove it, or make it more specific than the patterns that win'),
   VLV0406: def<{ name: string }>('info', 'a `$variable` no rule of its pattern uses', (p) => `\`${p.name}\` is not used by any rule of this pattern (it still matches exactly one segment)`, () => 'use `*` if any single segment will do'),
   VLV0407: def<{ name: string }>('info', '`_()` names a record that no record pattern describes', (p) => `no record pattern other than "*" matches \`${p.name}\`; is the name right?`),
@@ -236,6 +251,11 @@ export const CODES = Object.keys(MESSAGES) as Code[];
 export function hintOf<C extends Code>(code: C, params: MessageParams<C>): string | undefined {
   // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
   return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).hint?.(params);
+}
+
+/** The patterns the catalogue's entry for `code` refers to with these parameters (none for most codes). */
+export function relatedOf<C extends Code>(code: C, params: MessageParams<C>): readonly RelatedPattern[] {
+  return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).related?.(params) ?? [];
 }
 
 /** The catalogue's mechanical fix for `code` with these parameters, if its hint has one. */

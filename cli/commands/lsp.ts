@@ -28,7 +28,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compileProgram } from '../../compiler/index.js';
-import { complete, definition, fileMarks, hover, outline, prepareRename, quickFixes, rename, type AssistKind, type OutlineNode, type TokenClass } from '../../editor/index.js';
+import { complete, definition, fileMarks, hover, outline, prepareRename, quickFixes, relatedPlaces, rename, type AssistKind, type OutlineNode, type TokenClass } from '../../editor/index.js';
 import type { Diagnostic, Span } from '../../grammar/index.js';
 
 /** How long typing must pause before a document is compiled again. */
@@ -108,6 +108,7 @@ export function runLsp(): Promise<number> {
     code: d.code,
     source: 'valve',
     message: d.hint === undefined ? d.message : `${d.message}\nhint: ${d.hint}`,
+    ...(d.related ? { relatedInformation: relatedPlaces(doc.getText(), d).map((r) => ({ location: { uri: doc.uri, range: range(doc, r) }, message: r.message })) } : {}),
   });
   const schemaText = (doc: TextDocument): string => schemaBeside(pathOf(doc.uri))?.text ?? '';
 

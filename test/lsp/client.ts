@@ -24,6 +24,7 @@ export interface LspDiagnostic {
   readonly code?: string | number;
   readonly message: string;
   readonly source?: string;
+  readonly relatedInformation?: readonly { readonly location: { readonly uri: string; readonly range: LspRange }; readonly message: string }[];
 }
 export interface PublishDiagnostics {
   readonly uri: string;

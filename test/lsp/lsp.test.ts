@@ -103,6 +103,26 @@ describe('valve lsp', () => {
     expect(await change(uri, GOOD)).toEqual([]);
   });
 
+  it('gives related locations: the pattern that decides instead, the pattern whose variables a rule misspells', async () => {
+    // "users/$id" never decides `read`: every name it matches is matched by the longer "users/$userId" (its `delete` still decides).
+    const text = GOOD.replace('  "users/$userId":\n', '  "users/$id":\n    read: false\n    delete: $id === user.id\n  "users/$userId":\n').replace('read: user.id === $userId', 'read: user.id === $userid');
+    const { diagnostics } = await open('related.yml', text);
+    const uri = uriOf('related.yml');
+    const shown = diagnostics.map((d) => ({ code: d.code, range: d.range, related: d.relatedInformation }));
+    expect(shown).toEqual([
+      {
+        code: 'VLV0404',
+        range: rangeOf(text, 'read', 1),
+        related: [{ location: { uri, range: rangeOf(text, '"users/$userId"') }, message: '`users/$userId` decides this `read` instead' }],
+      },
+      {
+        code: 'VLV0313',
+        range: rangeOf(text, '$userid'),
+        related: [{ location: { uri, range: rangeOf(text, '"users/$userId"') }, message: 'the variables of `users/$userId`' }],
+      },
+    ]);
+  });
+
   it('counts characters in UTF-16 code units, as LSP does, on a line with a character outside the BMP', async () => {
     // 😀 is two UTF-16 units (one code point, four UTF-8 bytes): `usr` starts at character 30, code point 29.
     const text = GOOD.replace('read: user.id === $userId', "read: $userId === '😀' || usr.id === 'a'");
