@@ -246,6 +246,24 @@ Examples:
   });
 // ---- end of `valve playground` ----------------------------------------------------------------
 
+// ---- `valve lsp` (cli/commands/lsp.ts): the language server for editors -----------------------
+program
+  .command('lsp')
+  .description('run the language server on standard input and output (for editors: diagnostics, hover, completion, go to definition, rename, quick fixes, outline, highlighting)')
+  .option('--stdio', 'talk over standard input and output (the only transport; accepted because clients pass it)')
+  // Language clients add options of their own (e.g. --clientProcessId); the server needs none of them.
+  .allowUnknownOption()
+  .addHelpText('after', `
+Point the editor's language client at \`valve lsp\` (or \`npx valve lsp --stdio\`) for permissions*.yml files.
+
+Examples:
+  $ valve lsp --stdio`)
+  .action(async () => {
+    const { runLsp } = await import('./commands/lsp.js');
+    exitCode = await runLsp();
+  });
+// ---- end of `valve lsp` -----------------------------------------------------------------------
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

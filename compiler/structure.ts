@@ -61,7 +61,7 @@ export function checkStructure(ast: RuleFileAst, sink: DiagnosticSink): RuleSite
     });
   }
   for (const name of SECTIONS) {
-    if (!seen.has(name)) sink.report('VLV0101', { start: ast.span.start, end: ast.span.start }, { section: name });
+    if (!seen.has(name)) sink.report('VLV0101', { start: ast.span.start, end: ast.span.start }, { section: name, actions: actionsOf(name) });
   }
   return sites;
 }

@@ -1,4 +1,4 @@
-import { type Code, type Entry, hintOf, MESSAGES, type MessageParams } from './messages.js';
+import { type Code, type Entry, type Fix, fixOf, hintOf, MESSAGES, type MessageParams, type RelatedPattern, relatedOf } from './messages.js';
 import { LineIndex, type Position, type Span } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -14,6 +14,10 @@ export interface Diagnostic {
   readonly hint?: string;
   /** Other places in the same file that explain this one (the `(` an unclosed group opened). */
   readonly related?: readonly RelatedLocation[];
+  /** The hint as an edit, when it is mechanical (the catalogue's `fix`): an editor's quick fix. */
+  readonly fix?: Fix;
+  /** Other patterns of the same section the problem involves, by name (an editor finds and shows them). */
+  readonly relatedPatterns?: readonly RelatedPattern[];
 }
 
 /** A second place a diagnostic points at, in its own file, with what it is. */
@@ -52,6 +56,8 @@ export class DiagnosticSink {
     // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
     const entry = MESSAGES[code] as unknown as Entry<MessageParams<C>>;
     const hint = hintOf(code, params);
+    const fix = fixOf(code, params);
+    const patterns = relatedOf(code, params);
     const d: Diagnostic = {
       code,
       severity: severity ?? entry.severity,
@@ -61,6 +67,8 @@ export class DiagnosticSink {
       end: this.lines.position(Math.max(where.start, where.end)),
       ...(hint !== undefined ? { hint } : {}),
       ...(related?.length ? { related: related.map((r) => ({ message: r.message, start: this.lines!.position(r.span.start), end: this.lines!.position(Math.max(r.span.start, r.span.end)) })) } : {}),
+      ...(fix !== undefined ? { fix } : {}),
+      ...(patterns.length > 0 ? { relatedPatterns: patterns } : {}),
     };
     this.items.push(d);
     return d;

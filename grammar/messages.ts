@@ -16,6 +16,26 @@ export interface Entry<P> {
   readonly message: (p: P) => string;
   /** How to fix it, from the same parameters; undefined when these parameters suggest nothing. */
   readonly hint?: (p: P) => string | undefined;
+  /** The hint as an edit, when it is mechanical (an editor's quick fix); undefined when it is not. */
+  readonly fix?: (p: P) => Fix | undefined;
+  /** Other places the problem involves, by name (an editor's related locations). */
+  readonly related?: (p: P) => readonly RelatedPattern[];
+}
+
+/** A path pattern of the same section that a diagnostic refers to, and what it is to the problem. */
+export interface RelatedPattern {
+  readonly pattern: string;
+  readonly message: string;
+}
+
+/**
+ * A mechanical fix: `text` replaces the diagnostic's span, or with `at: 'end'` is added at the end
+ * of the file (on a line of its own). `title` is what an editor offers it as.
+ */
+export interface Fix {
+  readonly title: string;
+  readonly text: string;
+  readonly at?: 'end';
 }
 
 const def = <P = Record<string, never>>(severity: Severity, summary: string, message: (p: P) => string, hint?: (p: P) => string | undefined): Entry<P> => ({
@@ -26,6 +46,19 @@ const def = <P = Record<string, never>>(severity: Severity, summary: string, mes
 });
 
 const list = (names: readonly string[]): string => names.join(', ');
+
+/** An entry whose hint is also an edit. */
+const withFix = <P>(entry: Entry<P>, fix: (p: P) => Fix | undefined): Entry<P> => ({ ...entry, fix });
+
+/** An entry that refers to other patterns of its section. */
+const withRelated = <P>(entry: Entry<P>, related: (p: P) => readonly RelatedPattern[]): Entry<P> => ({ ...entry, related });
+
+/** The patterns that decide instead (`by` lists several as "a`, `b", as the message shows them). */
+const decidedBy = (p: { readonly action: string; readonly by: string }): RelatedPattern[] =>
+  p.by.split('`, `').map((pattern) => ({ pattern, message: `\`${pattern}\` decides this \`${p.action}\` instead` }));
+
+/** The did-you-mean hint as an edit: the suggestion replaces the misspelt name. */
+const replaceWith = (p: { readonly suggestion?: string }): Fix | undefined => (p.suggestion === undefined ? undefined : { title: `change to \`${p.suggestion}\``, text: p.suggestion });
 
 // ── Hint builders used by several entries, or too long for one line ─────────────────
 
@@ -81,11 +114,13 @@ export const MESSAGES = {
   VLV0006: def<{ what: string }>('error', 'the file holds more than one YAML document', (p) => `the permissions file must hold one YAML document, found ${p.what}`),
 
   // ── 01xx: file structure and path patterns ───────────────────────────────────────
-  VLV0101: def<{ section: string }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`, (p) => `add \`${p.section}:\` with at least \`"*":\``),
-  VLV0102: def<{ section: string; known: readonly string[]; suggestion?: string }>('error', 'a section name is not one of record, event, rpc, presence', (p) => `unknown section \`${p.section}\`; the sections are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
+  // `actions`: the section's actions, for a fix that adds it denying them all (no decision changes).
+  VLV0101: withFix(def<{ section: string; actions?: readonly string[] }>('error', 'a required section is missing', (p) => `section \`${p.section}\` is missing`, (p) => `add \`${p.section}:\` with at least \`"*":\``), (p) =>
+    p.actions === undefined ? undefined : { title: `add section \`${p.section}\` denying every action`, text: `${p.section}:\n  "*":\n${p.actions.map((a) => `    ${a}: false\n`).join('')}`, at: 'end' }),
+  VLV0102: withFix(def<{ section: string; known: readonly string[]; suggestion?: string }>('error', 'a section name is not one of record, event, rpc, presence', (p) => `unknown section \`${p.section}\`; the sections are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0103: def<{ section: string }>('error', 'a section has no patterns', (p) => `section \`${p.section}\` is empty; it needs at least the root pattern "*"`, () => 'add `"*":` with the default rules'),
   VLV0104: def<{ section: string }>('error', 'a section lacks the root pattern "*"', (p) => `section \`${p.section}\` has no root pattern "*"`, () => 'add `"*":` with the default rules for names no other pattern matches'),
-  VLV0105: def<{ action: string; section: string; known: readonly string[]; suggestion?: string }>('error', 'an action is not valid for its section', (p) => `\`${p.action}\` is not an action of section \`${p.section}\`; its actions are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
+  VLV0105: withFix(def<{ action: string; section: string; known: readonly string[]; suggestion?: string }>('error', 'an action is not valid for its section', (p) => `\`${p.action}\` is not an action of section \`${p.section}\`; its actions are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0106: def<{ found: string }>('error', 'a rule is neither a boolean nor a string', (p) => `a rule must be true, false or a string holding an expression, not ${p.found}`, () => 'write `true`, `false` or an expression in quotes'),
   VLV0107: def('error', 'a rule string is empty', () => 'a rule can not be empty', () => 'write `false` to deny, `true` to allow'),
   VLV0108: def<{ reason: string; rewrite?: string }>('error', 'a path pattern is malformed', (p) => `invalid path pattern: ${p.reason}`, (p) => (p.rewrite === undefined ? undefined : `write \`${p.rewrite}\``)),
@@ -98,7 +133,7 @@ export const MESSAGES = {
   VLV0116: def<{ whole?: boolean }>('warning', 'a `$` at the end of a path pattern', () => 'a `$` at the end of a pattern matches nothing (deepstream reads it as "end of the name"); remove it', (p) => (p.whole ? 'the pattern `$` matches only the empty name, which no client sends: remove the entry (the same decisions); `*` would apply its rules to every name, allowing what they allow' : undefined)),
   VLV0117: def<{ name: string }>('error', 'a `${NAME}` in a path pattern names an unset environment variable (substituteEnv)', (p) => `environment variable \`${p.name}\` is not set, so the pattern can not be completed`, (p) => `set \`${p.name}\` in the server's environment, or write the pattern out`),
   VLV0118: def<{ text: string; meaning: string; forms?: readonly string[]; advice: string }>('error', 'a path pattern uses regular-expression syntax, which deepstream reads as a regular expression', (p) => `\`${p.text}\` in a path pattern is regular-expression syntax: deepstream reads it as ${p.meaning}; a Valve pattern has no such syntax`, regexHint),
-  VLV0119: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that never decides: deepstream orders integer-like keys such as "10" first, so an equally long pattern wins the tie', (p) => `this \`${p.action}\` rule never decides: deepstream orders the integer-like key \`${p.pattern}\` before all other keys, so \`${p.by}\`, as long and also matching \`${p.pattern}\`, wins the tie although it comes earlier in the file`, (p) => (p.by === '*' ? `decide \`${p.pattern}\` in the rule of "*" (e.g. \`name === '${p.pattern}' ? … : …\`)` : `give the rule to a pattern longer than \`${p.by}\`, or change \`${p.by}\` so that it does not match \`${p.pattern}\``)),
+  VLV0119: withRelated(def<{ action: string; pattern: string; by: string }>('warning', 'a rule that never decides: deepstream orders integer-like keys such as "10" first, so an equally long pattern wins the tie', (p) => `this \`${p.action}\` rule never decides: deepstream orders the integer-like key \`${p.pattern}\` before all other keys, so \`${p.by}\`, as long and also matching \`${p.pattern}\`, wins the tie although it comes earlier in the file`, (p) => (p.by === '*' ? `decide \`${p.pattern}\` in the rule of "*" (e.g. \`name === '${p.pattern}' ? … : …\`)` : `give the rule to a pattern longer than \`${p.by}\`, or change \`${p.by}\` so that it does not match \`${p.pattern}\``)), decidedBy),
   VLV0120: def<{ text: string; advice?: string }>('warning', 'a path pattern holds a bracket or brace that matches only itself, in deepstream too', (p) => `\`${p.text}\` in a path pattern matches only itself (deepstream's regular expression reads it as text too)`, (p) => p.advice ?? 'nothing to change if the name holds it; a Valve pattern has only `*` and `$name`'),
   VLV0160: def<{ method: string; what: string }>('error', 'a string or array method read without calling it', (p) => `\`${p.what}.${p.method}\` is a method, which a rule can only call: read as a value it is undefined here (deepstream reads the function)`, (p) => `call it: \`${p.what}.${p.method}(…)\``),
   VLV0114: def<{ pattern: string; found: string }>('warning', 'the rules of a pattern are not a mapping, so it defines no actions', (p) => `the rules of pattern \`${p.pattern}\` must be a mapping of actions to rules, not ${p.found}; it never applies`, () => MAP_ACTIONS),
@@ -131,11 +166,11 @@ export const MESSAGES = {
   VLV0223: def<{ within: 'list' | 'object' }>('error', 'spread `...` is not supported', () => 'spread (`...`) is not supported in rules: it copies a whole value, with no bound the rule sets on time or memory', (p) => (p.within === 'list' ? 'test each part instead, e.g. `a.includes(x) || b.includes(x)`' : 'read the properties you need instead')),
 
   // ── 03xx: names, calls and scope ─────────────────────────────────────────────────
-  VLV0301: def<{ name: string; available: readonly string[]; nonAscii?: string; suggestion?: string }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`, (p) => (p.nonAscii ? `\`${p.nonAscii}\` (U+${p.nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII` : didYouMean(p.suggestion))),
+  VLV0301: withFix(def<{ name: string; available: readonly string[]; nonAscii?: string; suggestion?: string }>('error', 'a name that does not exist in rules', (p) => `\`${p.name}\` is not available in a rule; available here: ${list(p.available)}`, (p) => (p.nonAscii ? `\`${p.nonAscii}\` (U+${p.nonAscii.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not an ASCII letter; names in rules are ASCII` : didYouMean(p.suggestion))), (p) => (p.nonAscii ? undefined : replaceWith(p))),
   VLV0302: def<{ action: string; section: string; hasOldData?: boolean }>('error', '`data` is used where the action carries no data', (p) => `\`data\` is not available in \`${p.section}\` \`${p.action}\` rules: this action carries no incoming data`, (p) => (p.hasOldData ? 'the stored value is `oldData`' : p.section === 'record' && p.action === 'create' ? 'a create carries no value; a new record\'s first value is checked by `write`, where `oldData === null` while the record does not exist yet' : undefined)),
   VLV0303: def<{ action: string; section: string; hasData?: boolean }>('error', '`oldData` is used where there is no stored record', (p) => `\`oldData\` is not available in \`${p.section}\` \`${p.action}\` rules: only record read, write and delete have a stored value`, (p) => (p.hasData ? 'the incoming value is `data`' : undefined)),
   VLV0304: def<{ callee: string }>('error', 'a call to something other than `_()` or an allowed method', (p) => `${p.callee} can not be called in a rule; only \`_()\` and the string and array methods listed in the docs can`),
-  VLV0305: def<{ method: string; allowed: readonly string[]; suggestion?: string }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`, (p) => didYouMean(p.suggestion)),
+  VLV0305: withFix(def<{ method: string; allowed: readonly string[]; suggestion?: string }>('error', 'a method that is not allowed', (p) => `the method \`${p.method}\` is not allowed in rules; allowed methods: ${list(p.allowed)}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0306: def<{ name: string }>('error', 'a property name that reaches into JavaScript internals', (p) => `the property \`${p.name}\` can not be read in a rule`),
   // VLV0307 is retired: such a `$variable` is now warning VLV0313 (the file loads, and reading it denies, as upstream throws).
   VLV0308: def<{ count: number }>('warning', '`_()` takes exactly one argument', (p) => `\`_()\` takes exactly one argument (a record name), got ${p.count}`),
@@ -143,15 +178,15 @@ export const MESSAGES = {
   VLV0310: def('error', '`match` needs a literal regular expression', () => '`match` needs a regular expression literal (or a string literal) as its argument', () => 'write the pattern in the rule, e.g. `.match(/^[a-z]+$/)`'),
   VLV0311: def<{ feature: string }>('error', 'a regular expression feature that can not run in linear time', (p) => `${p.feature} is not supported in rule regular expressions (they run on a linear-time engine)`),
   VLV0312: def<{ method: string; min: number; max: number; count: number }>('warning', 'a method called with the wrong number of arguments', (p) => `\`${p.method}\` takes ${p.min === p.max ? p.min : `${p.min} to ${p.max}`} argument${p.max === 1 ? '' : 's'}, got ${p.count}`),
-  VLV0313: def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)),
+  VLV0313: withRelated(withFix(def<{ name: string; pattern: string; declared: readonly string[]; suggestion?: string }>('warning', 'a `$variable` that the pattern does not declare; reading it denies', (p) => `\`${p.name}\` is not a variable of pattern \`${p.pattern}\`${p.declared.length ? ` (its variables are ${list(p.declared)})` : ', which declares none'}; a check that reads it denies with an error`, (p) => didYouMean(p.suggestion)), replaceWith), (p) => [{ pattern: p.pattern, message: `the variables of \`${p.pattern}\`` }]),
   VLV0314: def<{ pattern: string; detail: string }>('warning', '`match` with a string that is not a valid regular expression; the call denies', (p) => `${p.pattern} is not a valid regular expression (${p.detail}); a check that calls this \`match\` denies with an error`, () => 'to match such a character itself, escape it: `\\\\[`'),
 
   // ── 04xx: lints ──────────────────────────────────────────────────────────────────
   VLV0401: def<{ what: string; compareNull?: boolean }>('warning', 'a rule that can never evaluate to `true` or `false`', (p) => `this rule yields ${p.what}, not a boolean; only \`true\` allows a request`, (p) => (p.compareNull ? 'compare it: `… !== null`' : undefined)),
-  VLV0402: def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``),
+  VLV0402: withFix(def<{ op: string; strict: string }>('warning', 'loose equality converts types before comparing', (p) => `\`${p.op}\` converts types before comparing; use \`${p.strict}\``), (p) => ({ title: `change to \`${p.strict}\``, text: p.strict })),
 
   VLV0403: def<{ value: string }>('warning', 'a rule whose result never depends on the request', (p) => `this rule is always ${p.value}`, (p) => `write \`${p.value}\` if that is the intent`),
-  VLV0404: def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``),
+  VLV0404: withRelated(def<{ action: string; pattern: string; by: string }>('warning', 'a rule that can never decide, because a more specific pattern always wins', (p) => `this \`${p.action}\` rule never decides: every name \`${p.pattern}\` matches is matched by \`${p.by}\`, which also defines \`${p.action}\``), decidedBy),
   VLV0405: def<{ pattern: string }>('warning', 'a pattern that never decides anything', (p) => `pattern \`${p.pattern}\` never decides anything: for each of its actions a more specific pattern always wins`, () => 'remove it, or make it more specific than the patterns that win'),
   VLV0406: def<{ name: string }>('info', 'a `$variable` no rule of its pattern uses', (p) => `\`${p.name}\` is not used by any rule of this pattern (it still matches exactly one segment)`, (p) => `to accept any one segment keep \`${p.name}\`: \`*\` is not the same, it matches \`/\` too and so covers longer names`),
   VLV0407: def<{ name: string }>('info', '`_()` names a record that no record pattern describes', (p) => `no record pattern other than "*" matches \`${p.name}\`; is the name right?`),
@@ -160,13 +195,13 @@ export const MESSAGES = {
   VLV0410: def<{ part: string; what: string; fix: ResultFix }>('warning', 'a part of a rule that can yield a truthy value other than `true`, which denies where deepstream allows', (p) => `\`${p.part}\` can yield ${p.what} as the rule's result; only \`true\` allows, so there this rule denies where deepstream allows`, (p) => fixText(p.fix)),
 
   // ── 05xx: types (with or without a schema) ──────────────────────────────────────
-  VLV0501: def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`, (p) => didYouMean(p.suggestion)),
-  VLV0502: def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('warning', 'a property the schema does not list', (p) => `\`${p.prop}\` is not among the properties the schema lists for \`${p.what}\` (${list(p.known)})`, (p) => didYouMean(p.suggestion)),
+  VLV0501: withFix(def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('error', 'a property that a closed object type does not have', (p) => `\`${p.what}\` has no property \`${p.prop}\`; its properties are ${list(p.known)}`, (p) => didYouMean(p.suggestion)), replaceWith),
+  VLV0502: withFix(def<{ prop: string; what: string; known: readonly string[]; suggestion?: string }>('warning', 'a property the schema does not list', (p) => `\`${p.prop}\` is not among the properties the schema lists for \`${p.what}\` (${list(p.known)})`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0503: def<{ method: string; on: string; what: string; type: string }>('error', 'a method called on a value of the wrong type', (p) => `\`${p.method}\` is ${p.on} method, but \`${p.what}\` is ${p.type}`),
   VLV0504: def<{ what: string; type: string; guard: 'null' | 'undefined' | 'both' }>('warning', 'a property read on a value that may be null, without a guard', (p) => `\`${p.what}\` may be ${p.type}; reading a property of it then denies with an error`, (p) => `guard it first: \`${p.guard === 'both' ? `${p.what} && …` : `${p.what} !== ${p.guard} && …`}\``),
   VLV0505: def<{ op: string; what: string; type: string }>('error', 'arithmetic on a value that is not a number', (p) => `\`${p.op}\` needs numbers, but \`${p.what}\` is ${p.type}`),
   VLV0506: def<{ left: string; right: string; op: string }>('error', 'a comparison between types that can never be equal', (p) => `this \`${p.op}\` compares ${p.left} with ${p.right}, which are never equal`),
-  VLV0507: def<{ value: string; allowed: string; suggestion?: string }>('error', 'a comparison with a value outside an enum', (p) => `${p.value} is not one of ${p.allowed}`, (p) => didYouMean(p.suggestion)),
+  VLV0507: withFix(def<{ value: string; allowed: string; suggestion?: string }>('error', 'a comparison with a value outside an enum', (p) => `${p.value} is not one of ${p.allowed}`, (p) => didYouMean(p.suggestion)), replaceWith),
   VLV0508: def<{ left: string; right: string; toNumber?: string }>('warning', 'an ordering comparison between a string and a number', (p) => `this compares ${p.left} with ${p.right}; JavaScript converts one of them first`, (p) => (p.toNumber === undefined ? undefined : `make both numbers, e.g. \`+${p.toNumber}\``)),
   VLV0509: def<{ prop: string; what: string; type: string }>('error', 'a property read on a value that has no properties', (p) => `\`${p.what}\` is ${p.type}, which has no property \`${p.prop}\``),
 
@@ -219,4 +254,14 @@ export const CODES = Object.keys(MESSAGES) as Code[];
 export function hintOf<C extends Code>(code: C, params: MessageParams<C>): string | undefined {
   // One entry of the union, read with its own parameters (TypeScript can not correlate `code` and `params`).
   return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).hint?.(params);
+}
+
+/** The patterns the catalogue's entry for `code` refers to with these parameters (none for most codes). */
+export function relatedOf<C extends Code>(code: C, params: MessageParams<C>): readonly RelatedPattern[] {
+  return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).related?.(params) ?? [];
+}
+
+/** The catalogue's mechanical fix for `code` with these parameters, if its hint has one. */
+export function fixOf<C extends Code>(code: C, params: MessageParams<C>): Fix | undefined {
+  return (MESSAGES[code] as unknown as Entry<MessageParams<C>>).fix?.(params);
 }

@@ -5,10 +5,9 @@
  * the rule lexer of grammar/ (built from grammar/tokens.ts), so the editor colours exactly the
  * tokens the compiler sees.
  */
-import { tokenMatcher, type IToken, type TokenType } from 'chevrotain';
 import { conf as yamlConf, language as yamlLanguage } from 'monaco-editor/languages/definitions/yaml/yaml.js';
-import { isBinaryOp, isUnaryOp, METHOD_NAMES, REFERENCE, ROOTS, ACTIONS, SECTIONS } from '../compiler/index.js';
-import { ruleLexer, tokens as T } from '../grammar/index.js';
+import { ACTIONS, SECTIONS } from '../compiler/index.js';
+import { ruleMarks } from '../editor/index.js';
 import * as monaco from './monaco.js';
 
 export const LANGUAGE_ID = 'valve-yaml';
@@ -16,56 +15,15 @@ const EXPRESSION_ID = 'valve';
 
 /** Every action name of every section, for recognising rule values in the YAML. */
 const ACTION_WORDS = [...new Set(SECTIONS.flatMap((s) => Object.keys(ACTIONS[s])))];
-const ROOT_NAMES: ReadonlySet<string> = new Set<string>([...ROOTS.map((r) => r.name), REFERENCE.name]);
-const METHODS: ReadonlySet<string> = new Set(METHOD_NAMES);
-
-const is = (tok: IToken, ...types: TokenType[]): boolean => types.some((t) => tokenMatcher(tok, t));
-
-/** Token class of one rule token; the suffix `.valve` lets the theme tell rule tokens from YAML. */
-function classify(tok: IToken, prev: IToken | undefined, next: IToken | undefined): string {
-  if (is(tok, T.Identifier)) {
-    const afterDot = prev !== undefined && is(prev, T.Dot, T.OptionalChain);
-    if (afterDot) return METHODS.has(tok.image) && next !== undefined && is(next, T.LParen) ? 'method' : 'property';
-    if (tok.image.startsWith('$')) return 'variable';
-    if (tok.image === 'NaN' || tok.image === 'Infinity') return 'number';
-    return ROOT_NAMES.has(tok.image) ? 'predefined' : 'identifier';
-  }
-  if (prev !== undefined && is(prev, T.Dot, T.OptionalChain) && is(tok, T.IdentifierName)) return 'property';
-  if (T.KEYWORDS.some((k) => tokenMatcher(tok, k))) {
-    // Literals and the operators the language table has (`typeof`, `void`, `in`); the other keywords are refused.
-    return is(tok, T.True, T.False, T.Null, T.Undefined) || isUnaryOp(tok.image) || isBinaryOp(tok.image) ? 'keyword' : 'invalid';
-  }
-  if (is(tok, T.NumberLiteral)) return 'number';
-  if (is(tok, T.BadNumber)) return 'invalid';
-  if (is(tok, T.StringLiteral, T.TemplateFull, T.TemplateHead, T.TemplateMiddle, T.TemplateTail)) return 'string';
-  if (is(tok, T.UnterminatedString, T.UnterminatedTemplate, T.UnterminatedTemplateTail)) return 'string.invalid';
-  if (is(tok, T.RegexLiteral)) return 'regexp';
-  if (is(tok, T.LParen, T.RParen, T.LBracket, T.RBracket, T.LCurly, T.RCurly)) return 'delimiter.bracket';
-  if (is(tok, T.Dot, T.OptionalChain, T.Comma)) return 'delimiter';
-  if (is(tok, T.AssignOp, T.UpdateOp, T.Arrow, T.Semicolon, T.Ellipsis)) return 'invalid';
-  return 'operator';
-}
-
 const STATE: monaco.languages.IState = { clone: () => STATE, equals: (o) => o === STATE };
 
 /** Tokens of one line of rule text (a rule rarely spans lines; each line is lexed on its own). */
 export function tokenizeRuleLine(line: string): monaco.languages.IToken[] {
-  const result = ruleLexer.tokenize(line);
-  const toks = result.tokens;
-  const marks: { start: number; end: number; scope: string }[] = toks.map((tok, i) => ({
-    start: tok.startOffset,
-    end: tok.startOffset + tok.image.length,
-    scope: classify(tok, toks[i - 1], toks[i + 1]),
-  }));
-  for (const c of (result.groups.comments as IToken[] | undefined) ?? []) marks.push({ start: c.startOffset, end: c.startOffset + c.image.length, scope: 'comment' });
-  for (const e of result.errors) marks.push({ start: e.offset, end: e.offset + e.length, scope: 'invalid' });
-  marks.sort((a, b) => a.start - b.start);
   const out: monaco.languages.IToken[] = [];
   let pos = 0;
-  for (const m of marks) {
-    if (m.start < pos) continue;
+  for (const m of ruleMarks(line)) {
     if (m.start > pos) out.push({ startIndex: pos, scopes: 'white.valve' });
-    out.push({ startIndex: m.start, scopes: `${m.scope}.valve` });
+    out.push({ startIndex: m.start, scopes: `${m.kind}.valve` });
     pos = m.end;
   }
   if (pos < line.length || out.length === 0) out.push({ startIndex: pos, scopes: 'white.valve' });

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../grammar/index.js';
 import type { CheckRequest, Decision } from '../engine/index.js';
 import type { ExplainStep } from '../tooling/index.js';
-import type { Completion, HoverInfo } from './assist.js';
+import type { Completion, HoverInfo } from '../editor/index.js';
 
 /** A rule's place in the file (1-based lines and columns). */
 export interface RuleRange {

@@ -1,5 +1,5 @@
 /** Completion and hover providers: Monaco asks, the worker answers from the compiler's tables. */
-import type { AssistKind } from './assist.js';
+import type { AssistKind } from '../editor/index.js';
 import * as monaco from './monaco.js';
 import { LANGUAGE_ID } from './language.js';
 import type { CompilerClient } from './worker-client.js';

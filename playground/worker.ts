@@ -6,7 +6,7 @@
 import { namedErrorText, noun, plural } from '../grammar/index.js';
 import { compile, type CompileResult } from '../engine/index.js';
 import { decidingRule, explain, describeRule, parseRecords, parseTestFile, recordLoader, runTests } from '../tooling/index.js';
-import { complete, hover } from './assist.js';
+import { complete, hover } from '../editor/index.js';
 import { recordsMessage, SCHEMA_FILE, type CompileReply, type RecordsProblem, type RequestKind, type Requests, type SimulateReply, type TestsReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 /** The last compilation, reused while the rules and the schema do not change. */

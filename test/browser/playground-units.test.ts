@@ -12,7 +12,7 @@ import { injectInitial, readInitial, serveStatic, staleReason } from '../../cli/
 import { packageRoot } from '../../cli/package.js';
 import { compile } from '../../engine/rules-module.js';
 import { parseTestFile, runTests } from '../../tooling/test-file.js';
-import { complete, hover } from '../../playground/assist.js';
+import { complete, hover } from '../../editor/index.js';
 import { decodeState, encodeState } from '../../playground/share.js';
 import { DEFAULT_REQUEST, formFromRequest, toCheckRequest, toState, type PlaygroundState } from '../../playground/state.js';
 import { segments, stepClass } from '../../playground/trace.js';

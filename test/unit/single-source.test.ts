@@ -11,7 +11,7 @@ describe('declared once', () => {
   it('the anonymous user id is ANONYMOUS_ID (compiler/scope.ts), not a literal', () => {
     // floor.ts transcribes the example rules by hand, which compare with 'open' themselves;
     // bench/lib/deepstream.ts mirrors deepstream's own socket wrapper; assist.ts's doc text shows it.
-    expect(written(/['"]open['"]/, ['compiler/scope.ts', 'bench/lib/floor.ts', 'bench/lib/deepstream.ts', 'playground/assist.ts'])).toEqual([]);
+    expect(written(/['"]open['"]/, ['compiler/scope.ts', 'bench/lib/floor.ts', 'bench/lib/deepstream.ts', 'editor/assist.ts'])).toEqual([]);
   });
 
   it('exit codes are EXIT (cli/exit.ts), each one in the README', () => {

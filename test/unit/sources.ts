@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const FOLDERS = ['grammar', 'compiler', 'engine', 'tooling', 'adapters', 'cli', 'playground', 'bench', 'index.ts'];
+const FOLDERS = ['grammar', 'compiler', 'engine', 'tooling', 'adapters', 'editor', 'cli', 'playground', 'bench', 'index.ts'];
 const SKIP = new Set(['node_modules', 'dist', '.build']);
 
 function sources(path: string): string[] {
