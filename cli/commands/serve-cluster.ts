@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { errorText } from '../../grammar/index.js';
 import { UsageError } from '../io.js';
 import { shownUrl } from '../../adapters/deepstream/index.js';
+import { prepareStorage } from './serve-storage.js';
 
 export interface ClusterOptions {
   readonly redis?: string;
@@ -106,7 +107,8 @@ function reach(what: string, flag: string, host: string, port: number): Promise<
 /**
  * Checks that Redis and Postgres accept connections before deepstream starts: otherwise the Redis
  * connectors retry until ioredis rejects a command nobody catches (a crash with a stack trace),
- * and storage-postgres retries until deepstream's start-up times out.
+ * and storage-postgres retries until deepstream's start-up times out. Then prepares the database,
+ * so that nodes started together do not collide in it (serve-storage.ts).
  */
 export async function reachable(o: ClusterOptions): Promise<void> {
   if (o.redis !== undefined) {
@@ -116,6 +118,7 @@ export async function reachable(o: ClusterOptions): Promise<void> {
   if (o.storage !== undefined) {
     const u = url(o.storage, '--storage', ['postgres:', 'postgresql:'], 'postgres://USER@HOST:PORT/DATABASE');
     await reach('Postgres', '--storage', u.hostname.replace(/^\[(.*)\]$/, '$1'), u.port === '' ? 5432 : Number(u.port));
+    await prepareStorage(connector('@deepstream/storage-postgres', '--storage'), o.storage, POSTGRES_SCHEMA);
   }
 }
 
