@@ -22,6 +22,11 @@
  * active nodes, deduplicated by a stamp: no Sets per character, issue #9), which costs the name's
  * length times the trie's size at worst.
  *
+ * There is no memo of looked-up names: on names never seen before (most real traffic, issue #14)
+ * hashing each one into a Map cost more than the DFA walk it would save on a repeat, and a
+ * remembered answer had to be frozen to be shared between decisions. Each lookup's values are
+ * its own.
+ *
  * Only the winner's `$variable` values are read, in one pass over the name when every variable
  * ends where a `/` follows (the usual `users/$id/…`), else by its PatternPlan (linear in the name
  * times the pattern: a backtracking RegExp took seconds on names a client chose, issue #13).
@@ -55,6 +60,8 @@ interface Best<T> {
    * before each variable (after the previous one). Undefined otherwise.
    */
   readonly segments?: readonly number[];
+  /** The answer for a pattern without variables, or for a name-less request (made once: no values to copy). */
+  readonly bare: Match<T>;
 }
 
 interface TrieNode<T> {
@@ -74,24 +81,16 @@ interface TrieNode<T> {
 // Stryker disable next-line EqualityOperator: orders are unique within a list, so `>` and `>=` agree
 const better = (a: Selectable, b: Selectable): boolean => a.pattern.length > b.pattern.length || (a.pattern.length === b.pattern.length && a.order > b.order);
 
-/** A lookup's answer: the rule and its `$variable` values in declaration order. Read-only (it is cached and shared). */
+/** A lookup's answer: the rule and its `$variable` values in declaration order. */
 export interface Match<T> {
   readonly item: T;
   readonly vars: readonly string[];
-  /** The same values by `$name` (frozen, made once per looked-up name). */
+  /** The same values by `$name`: made by this lookup (shared and frozen only when there are none). */
   readonly named: Readonly<Record<string, string>>;
 }
 
 const NO_VARS: readonly string[] = Object.freeze([]);
 const NO_NAMED: Readonly<Record<string, string>> = Object.freeze({});
-
-/**
- * Bounded memo of recent lookups (names repeat: a record is read by many clients): two
- * generations of at most CACHE_SIZE / 2 names; when the young one is full it becomes the old one
- * and the previous old one is dropped, and a name found in the old one moves back to the young
- * one. No per-lookup eviction work, at most CACHE_SIZE names kept.
- */
-const CACHE_SIZE = 1024;
 
 /** DFA bounds: transitions (4 bytes each) and trie nodes held by all states together. */
 const MAX_CELLS = 1 << 20;
@@ -131,8 +130,6 @@ export class PatternList<T extends Selectable> {
   /** Every code unit some pattern spells out (each gets its own character class). */
   private readonly spelled = new Set<number>();
   private readonly root: TrieNode<T> = this.node(NONE);
-  private young = new Map<string, Match<T> | null>();
-  private old = new Map<string, Match<T> | null>();
   /** Active nodes of the current and the next step of the NFA (reused; lookups are synchronous). */
   // Stryker disable next-line ArrayDeclaration: scratch; every slot is written before it is read
   private active: TrieNode<T>[] = [];
@@ -154,7 +151,7 @@ export class PatternList<T extends Selectable> {
     return { id: this.nodes++, literal: new Map(), loops, mark: 0 };
   }
 
-  /** One more pattern, before the first match (lookups are memoised); the order of adds does not matter (`better` decides). */
+  /** One more pattern; the order of adds does not matter (`better` decides). */
   add(item: T): void {
     let at = this.root;
     for (const part of item.parts) {
@@ -173,11 +170,6 @@ export class PatternList<T extends Selectable> {
     this.dfa = undefined;
   }
 
-  /** How many looked-up names the memo holds now (at most CACHE_SIZE). */
-  get remembered(): number {
-    return this.young.size + this.old.size;
-  }
-
   /** The DFA's size now: states, transitions and trie nodes its states hold (bounded by the options). */
   get automaton(): { readonly states: number; readonly cells: number; readonly entries: number } {
     const d = this.dfa;
@@ -190,34 +182,17 @@ export class PatternList<T extends Selectable> {
     // deepstream does; the rule itself still sees `name` and every `$variable` as undefined
     // (deepstream reads variables only from a name it was given).
     const name = given ?? 'undefined';
-    let found = this.young.get(name);
-    if (found === undefined) {
-      found = this.old.get(name);
-      if (found === undefined) found = this.lookup(name);
-      if (this.young.size >= CACHE_SIZE / 2) {
-        this.old = this.young;
-        this.young = new Map();
-      }
-      this.young.set(name, found);
-    }
-    if (found === null) return undefined;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: without variables the copy equals `found`
-    return given === undefined && found.vars.length > 0 ? { item: found.item, vars: NO_VARS, named: NO_NAMED } : found;
-  }
-
-  private lookup(name: string): Match<T> | null {
     const best = this.run(name);
-    if (!best) return null;
+    if (!best) return undefined;
     // Stryker disable next-line ConditionalExpression: a shortcut; without variables the segment pass below reads no value either
-    if (best.names.length === 0) return { item: best.item, vars: NO_VARS, named: NO_NAMED };
-    const values = best.segments ? segmentValues(best.segments, name) : best.plan.captures(name);
+    if (best.names.length === 0 || given === undefined) return best.bare;
+    const vars = best.segments ? segmentValues(best.segments, name) : best.plan.captures(name);
     // INVARIANT: the automaton and the plan accept the same names (test/grammar/pattern-plan.test.ts).
     // Stryker disable next-line ConditionalExpression: unreachable by that invariant
-    if (!values) return null;
-    const vars = Object.freeze(values);
+    if (!vars) return undefined;
     const named: Record<string, string> = {};
     for (let i = 0; i < vars.length; i++) named[best.names[i]] = vars[i];
-    return { item: best.item, vars, named: Object.freeze(named) };
+    return { item: best.item, vars, named };
   }
 
   /** The winner for the whole name: the DFA, and the NFA from where the DFA may grow no more. */
@@ -318,7 +293,8 @@ function bestOf<T extends Selectable>(item: T): Best<T> {
     }
   }
   const plan = new PatternPlan(item.parts);
-  return simple ? { item, plan, names, segments: skip } : { item, plan, names };
+  const bare: Match<T> = Object.freeze({ item, vars: NO_VARS, named: NO_NAMED });
+  return simple ? { item, plan, names, segments: skip, bare } : { item, plan, names, bare };
 }
 
 /** The `$variable` values of a name the pattern matches (checked by the automaton), each up to its next `/`. */
