@@ -1,4 +1,5 @@
 /** Text of one rule → expression AST, with every lexing and parsing problem reported. */
+import type { ILexingResult } from 'chevrotain';
 import type { Expr } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
 import type { Reporter } from './diagnostic.js';
@@ -6,8 +7,8 @@ import { ruleLexer } from './lexer.js';
 import { ruleParser } from './parser.js';
 import { fromChevrotain } from './span.js';
 
-export function parseExpression(text: string, report: Reporter): Expr {
-  const lexed = ruleLexer.tokenize(text);
+/** `lexed`: the text already tokenized by `ruleLexer` (grammar/rule-texts.ts shares one tokenization). */
+export function parseExpression(text: string, report: Reporter, lexed: ILexingResult = ruleLexer.tokenize(text)): Expr {
   for (const e of lexed.errors) {
     const char = text.slice(e.offset, e.offset + Math.max(1, e.length));
     report('VLV0203', { start: e.offset, end: e.offset + Math.max(1, e.length) }, { char: [...char][0] ?? char });

@@ -3,8 +3,10 @@
  * translated once per (pattern, flags, limit), a rule text is lexed and parsed once per file.
  * Counted, never timed; the diagnostics themselves are held byte-identical by test/diagnostics.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { compileProgram } from '../../compiler/index.js';
 import { translateRegex } from '../../compiler/regex.js';
+import { ruleLexer, ruleParser } from '../../grammar/index.js';
 
 describe('regex translation', () => {
   it('translates the same pattern, flags and limit once', () => {
@@ -22,5 +24,43 @@ describe('regex translation', () => {
     expect(wide).not.toBe(folded);
     expect(narrow.ok && narrow.programSize > 5).toBe(true);
     expect(translateRegex('^(ab|cd){3}x$', '', 5)).toBe(narrow);
+  });
+});
+
+describe('rule texts', () => {
+  const rest = 'event:\n  "*":\n    publish: false\n    subscribe: false\nrpc:\n  "*":\n    provide: false\n    request: false\npresence:\n  "*":\n    allow: false\n';
+  const rules = (n: number, rule: string): string => [
+    'record:', '  "*":', '    read: true', '    write: false', '    create: false', '    delete: false',
+    ...Array.from({ length: n }, (_, i) => `  p${i}/$a:\n    read: "${rule}"`),
+  ].join('\n') + `\n${rest}`;
+
+  it('lexes and parses each distinct rule text once per compile (the limit scan and the parser share it)', () => {
+    const lex = vi.spyOn(ruleLexer, 'tokenize');
+    const parse = vi.spyOn(ruleParser, 'sequence');
+    try {
+      const result = compileProgram(rules(5, 'user.id === $a'), { emit: false });
+      expect(result.diagnostics).toEqual([]);
+      expect(result.program?.rules.filter((r) => r.body.kind === 'expression')).toHaveLength(5);
+      expect(lex).toHaveBeenCalledTimes(1);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      lex.mockRestore();
+      parse.mockRestore();
+    }
+  });
+
+  it('gives every rule its own AST and reports a repeated mistake at each rule', () => {
+    const { program } = compileProgram(rules(2, 'user.id === $a'), { emit: false });
+    const [a, b] = (program?.rules ?? []).filter((r) => r.body.kind === 'expression').map((r) => (r.body.kind === 'expression' ? r.body.expr : undefined));
+    expect(a).toEqual(b);
+    expect(a).not.toBe(b);
+    const { diagnostics } = compileProgram(rules(3, 'user.id === ('), { emit: false });
+    const errors = diagnostics.filter((d) => d.code === 'VLV0201');
+    expect(errors.length).toBeGreaterThan(0);
+    const at = (line: number): string[] => errors.filter((d) => d.start.line === line).map((d) => `${d.start.column}-${d.end.column} ${d.message}`);
+    expect(at(8).length).toBeGreaterThan(0);
+    expect(at(10)).toEqual(at(8));
+    expect(at(12)).toEqual(at(8));
+    expect(errors).toHaveLength(3 * at(8).length);
   });
 });
