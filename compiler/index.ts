@@ -2,7 +2,7 @@
  * compileProgram(text) → diagnostics, the checked program (typed AST) and the generated module
  * source. Pure: no I/O and no Node-only APIs, so it runs in the browser too.
  */
-import { walk, type Expr, DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic, type Reporter, parseRuleFile, type Environment, LineIndex, type Span, loadYaml, type YamlCst } from '../grammar/index.js';
+import { walk, type Expr, DiagnosticSink, hasErrors, sortDiagnostics, type Diagnostic, type Reporter, parseRuleFile, type Environment, LineIndex, type Span, loadYaml, type YamlCst, RuleTexts } from '../grammar/index.js';
 import { checkRuleExpr, type RuleUsage } from './check-rule.js';
 import { emitFactory, emitModule } from './emit.js';
 import { TypeChecker } from './checker.js';
@@ -110,10 +110,12 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   const yaml = loadWithinLimits(text, file, limits);
   if ('tooBig' in yaml) return { diagnostics: [yaml.tooBig] };
   const { loaded } = yaml;
-  const scan = scanRules(text, file, limits, loaded);
+  // The limit scan's tokens serve the parser: each distinct rule text is lexed and parsed once.
+  const texts = new RuleTexts();
+  const scan = scanRules(text, file, limits, loaded, texts);
   if (scan.diagnostics.length > 0) return { diagnostics: sortDiagnostics(scan.diagnostics) };
   try {
-    return compileWithin(text, options, file, limits, loaded);
+    return compileWithin(text, options, file, limits, loaded, texts);
   } catch (e) {
     // INVARIANT: the limits keep every recursion shallow; this backstop keeps a miss a diagnostic.
     if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
@@ -121,8 +123,8 @@ export function compileProgram(text: string, options: CompileOptions = {}): Prog
   }
 }
 
-function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>): ProgramResult {
-  const parsed = parseRuleFile(text, file, loaded, options.env);
+function compileWithin(text: string, options: CompileOptions, file: string, limits: CompileLimits, loaded: ReturnType<typeof loadYaml>, texts: RuleTexts): ProgramResult {
+  const parsed = parseRuleFile(text, file, loaded, options.env, texts);
   const { schema, diagnostics: schemaDiagnostics } = readSchema(options.schema, limits);
   if (!parsed.ast) return { diagnostics: sortDiagnostics([...schemaDiagnostics, ...parsed.diagnostics]) };
   const sink = new DiagnosticSink(file, text);

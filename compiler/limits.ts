@@ -4,7 +4,7 @@
  * the rules file holds; each one exceeded is an error diagnostic, never an exception. Run-time
  * limits live in engine/limits.ts.
  */
-import { children, type Expr, DiagnosticSink, type Diagnostic, ruleLexer, type Span, loadYaml, type YNode, type YScalar } from '../grammar/index.js';
+import { children, type Expr, DiagnosticSink, type Diagnostic, RuleTexts, type Span, loadYaml, type YNode, type YScalar } from '../grammar/index.js';
 import { withOverrides } from './overrides.js';
 
 export interface CompileLimits {
@@ -52,9 +52,10 @@ export interface LimitScan {
  * Before the rules are parsed: every rule string (section → pattern → action → string, as
  * grammar/file.ts finds them) within maxRuleLength and maxNestingDepth. The parser recurses once
  * per bracket level, so a rule that nests too deeply is never handed to it. `loaded`: the text
- * already loaded by loadYaml, so the compiler loads it once.
+ * already loaded by loadYaml, so the compiler loads it once. `texts`: where the tokens are kept
+ * for the parser (each rule text is lexed once per compile).
  */
-export function scanRules(text: string, file: string, limits: CompileLimits, loaded: { readonly root?: YNode } = loadYaml(text, file)): LimitScan {
+export function scanRules(text: string, file: string, limits: CompileLimits, loaded: { readonly root?: YNode } = loadYaml(text, file), texts: RuleTexts = new RuleTexts()): LimitScan {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   let suspect: { span: Span; tokens: number } | undefined;
@@ -83,7 +84,7 @@ export function scanRules(text: string, file: string, limits: CompileLimits, loa
       sink.report('VLV0703', whole, { length: value.length, max: limits.maxRuleLength });
       continue;
     }
-    const { tokens } = ruleLexer.tokenize(value);
+    const { tokens } = texts.lex(value);
     if (!suspect || tokens.length > suspect.tokens) suspect = { span: whole, tokens: tokens.length };
     let depth = 0;
     for (const t of tokens) {

@@ -56,7 +56,26 @@ function invalidReason(pattern: string, flags: string): string | undefined {
   return js;
 }
 
+/**
+ * Translations by (flags, limit, pattern): a rules file repeats the same few regexes in many rules,
+ * and translating one (parse, alphabet, RE2 size count and compile) costs far more than parsing
+ * the rule around it. The result is immutable, so every use can share it. Bounded: the oldest
+ * entry goes first, so a long-running process (serve, the language server) holds at most this many.
+ */
+const CACHE_SIZE = 256;
+const cache = new Map<string, RegexTranslation>();
+
 export function translateRegex(pattern: string, flags: string, maxProgramSize = Infinity): RegexTranslation {
+  const key = `${flags}\0${maxProgramSize}\0${pattern}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const t = translate(pattern, flags, maxProgramSize);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, t);
+  return t;
+}
+
+function translate(pattern: string, flags: string, maxProgramSize: number): RegexTranslation {
   let global = false;
   let indices = false;
   const f = { ignoreCase: false, multiline: false, dotAll: false, unicode: false, unicodeSets: false };

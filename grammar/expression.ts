@@ -1,21 +1,36 @@
 /** Text of one rule → expression AST, with every lexing and parsing problem reported. */
 import type { Expr } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
-import type { IToken } from 'chevrotain';
+import type { ILexingResult, IToken } from 'chevrotain';
 import type { RelatedSpan, Reporter } from './diagnostic.js';
+import { fastParse } from './fast-parse.js';
 import { ruleLexer } from './lexer.js';
 import { ruleParser } from './parser.js';
 import { fromChevrotain } from './span.js';
 
-export function parseExpression(text: string, report: Reporter): Expr {
-  const lexed = ruleLexer.tokenize(text);
+/**
+ * `lexed`: the text already tokenized by `ruleLexer` (grammar/rule-texts.ts shares one tokenization).
+ * A rule of the everyday subset that lexes cleanly takes grammar/fast-parse.ts's path, with the
+ * same AST and (as it is free of problems) no reports; anything else goes to Chevrotain.
+ */
+export function parseExpression(text: string, report: Reporter, lexed: ILexingResult = ruleLexer.tokenize(text)): Expr {
+  if (lexed.errors.length === 0) {
+    const fast = fastParse(lexed.tokens);
+    if (fast) return fast;
+  }
+  return parseWithChevrotain(text, report, lexed);
+}
+
+/** The Chevrotain parser and cst-to-ast, which own every diagnostic (exported for the fast path's property test). */
+export function parseWithChevrotain(text: string, report: Reporter, lexed: ILexingResult = ruleLexer.tokenize(text)): Expr {
   for (const e of lexed.errors) {
     const char = text.slice(e.offset, e.offset + Math.max(1, e.length));
     report('VLV0203', { start: e.offset, end: e.offset + Math.max(1, e.length) }, { char: [...char][0] ?? char });
   }
-  ruleParser.input = lexed.tokens;
-  const cst = ruleParser.sequence();
-  const parseErrors = ruleParser.errors.map((e) => {
+  const parser = ruleParser();
+  parser.input = lexed.tokens;
+  const cst = parser.sequence();
+  const parseErrors = parser.errors.map((e) => {
     const t = e.token;
     const span = Number.isNaN(t.startOffset) ? { start: text.length, end: text.length } : fromChevrotain(t.startOffset, t.endOffset);
     const opener = unclosedOpener(lexed.tokens, e.message, span.start);

@@ -5,8 +5,8 @@
  */
 import type { Expr } from './ast.js';
 import { DiagnosticSink, type Diagnostic, type Reporter } from './diagnostic.js';
-import { parseExpression } from './expression.js';
 import { parsePattern, type PathPattern } from './pattern.js';
+import { RuleTexts } from './rule-texts.js';
 import type { Span } from './span.js';
 import { loadYaml, nodeKind, type YNode, type YScalar } from './yaml.js';
 
@@ -103,9 +103,10 @@ function substitutePattern(key: string, keySpan: Span, text: string, env: Enviro
 
 /**
  * `loaded`: loadYaml's result for this text and file, when the caller has it already. `env`:
- * substitute `${NAME}` in path patterns from it (absent: patterns are taken as written).
+ * substitute `${NAME}` in path patterns from it (absent: patterns are taken as written). `texts`:
+ * the rule texts already lexed for this file (the compiler's limit scan), each parsed once.
  */
-export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file), env?: Environment): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
+export function parseRuleFile(text: string, file: string, loaded: ReturnType<typeof loadYaml> = loadYaml(text, file), env?: Environment, texts: RuleTexts = new RuleTexts()): { ast?: RuleFileAst; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink(file, text);
   const root = loaded.root;
   // A tree the YAML parser had to repair would only produce echoes of the same mistake.
@@ -124,7 +125,7 @@ export function parseRuleFile(text: string, file: string, loaded: ReturnType<typ
       for (const p of entry.value.entries) {
         const sub = env ? substitutePattern(p.key, p.keySpan, text, env, sink) : { key: p.key };
         const key = sub?.key ?? p.key;
-        patterns.push(parsePatternEntry(key, p.keySpan, p.value, text, sink, sub !== undefined, key === p.key ? undefined : { text: p.key, toWritten: sub?.toWritten }));
+        patterns.push(parsePatternEntry(key, p.keySpan, p.value, text, sink, texts, sub !== undefined, key === p.key ? undefined : { text: p.key, toWritten: sub?.toWritten }));
       }
     }
     return { name: entry.key, keySpan: entry.keySpan, valueSpan: entry.value.span, patterns, isMap: entry.value.kind === 'map' || (entry.value.kind === 'scalar' && entry.value.value === null) };
@@ -140,7 +141,7 @@ function offsetReporter(sink: DiagnosticSink, toFileSpan: (s: Span) => Span): Re
  * `parse` false: the key is already known to be invalid (reported); only its rules are read.
  * `written`: the key before `${NAME}` substitution, and how a span of `key` maps onto it.
  */
-function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, parse = true, written?: { text: string; toWritten?: (s: Span) => Span }): PatternAst {
+function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: string, sink: DiagnosticSink, texts: RuleTexts, parse = true, written?: { text: string; toWritten?: (s: Span) => Span }): PatternAst {
   const base = keyContentStart(text, keySpan);
   // Plain and simply-quoted keys map one to one; anything else falls back to the key's span.
   const asWritten = written?.text ?? key;
@@ -162,17 +163,17 @@ function parsePatternEntry(key: string, keySpan: Span, value: YNode, text: strin
     else sink.report('VLV0114', at, { pattern: key, found: nodeKind(value) });
     return { text: key, keySpan, pattern, rules, isMap: false, node: value };
   }
-  for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink));
+  for (const r of value.entries) rules.push(parseRule(r.key, r.keySpan, r.value, sink, texts));
   return { text: key, keySpan, pattern, rules, isMap: true, node: value };
 }
 
-function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink): RuleAst {
+function parseRule(action: string, keySpan: Span, node: YNode, sink: DiagnosticSink, texts: RuleTexts): RuleAst {
   const whole = (): Span => node.span;
   if (node.kind !== 'scalar' || typeof node.value !== 'string') return { action, keySpan, node, toFileSpan: whole };
   const scalar: YScalar = node;
   const ruleText = node.value as string;
   const toFileSpan = scalar.toFileSpan ?? whole;
   if (ruleText.trim() === '') return { action, keySpan, node, text: ruleText, toFileSpan };
-  const expr = parseExpression(ruleText, offsetReporter(sink, toFileSpan));
+  const expr = texts.parse(ruleText, offsetReporter(sink, toFileSpan));
   return { action, keySpan, node, text: ruleText, expr, toFileSpan };
 }

@@ -13,6 +13,7 @@ export * from './pattern-regex.js';
 export * from './pattern.js';
 export * from './print.js';
 export * from './render.js';
+export * from './rule-texts.js';
 export * from './scalar-offsets.js';
 export * from './span.js';
 export * from './strings.js';

@@ -33,7 +33,7 @@ const messages: IParserErrorMessageProvider = {
   buildEarlyExitMessage: ({ actual, ruleName }) => `expected ${RULE_DESCRIPTIONS[ruleName] ?? 'an expression'} but found ${actual[0] ? show(actual[0]) : 'nothing'}`,
 };
 
-class RuleParser extends CstParser {
+export class RuleParser extends CstParser {
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'onlyOffset', errorMessageProvider: messages });
     this.performSelfAnalysis();
@@ -369,5 +369,14 @@ class RuleParser extends CstParser {
   });
 }
 
-/** One shared instance: Chevrotain parsers are reusable and costly to build. */
-export const ruleParser = new RuleParser();
+let shared: RuleParser | undefined;
+
+/**
+ * One shared instance, built on first use: Chevrotain parsers are reusable and costly to build
+ * (self-analysis of the grammar), and a file whose rules all take grammar/fast-parse.ts's path
+ * never needs it.
+ */
+export function ruleParser(): RuleParser {
+  shared ??= new RuleParser();
+  return shared;
+}
