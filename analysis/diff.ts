@@ -8,8 +8,9 @@
 import { type CheckedRule, actionsOf, SECTIONS, type Section } from '../compiler/index.js';
 import { compile, type RulesModule } from '../engine/index.js';
 import type { Diagnostic } from '../grammar/index.js';
-import { buildQuery, type Example } from './model/request.js';
-import { Theory, type B } from './model/theory.js';
+import { buildQuery, type Example, type Focus, type Query } from './model/request.js';
+import { Theory, type B, type Ctx } from './model/theory.js';
+import { byPrecedence } from './select.js';
 import { replay } from './replay.js';
 import { loadSolver } from './z3.js';
 
@@ -81,6 +82,22 @@ function sameRules(a: readonly CheckedRule[], b: readonly CheckedRule[]): boolea
 /** Set by tests: an example found without inexact sites that the engine did not reproduce (a bug in the model). */
 export const modelBugs: string[] = [];
 
+/**
+ * The pairs of deciding rules (OLD's, NEW's; null: none matches) that can disagree. When both
+ * files rank the same patterns alike, a name is decided by the rules of the same rank on both
+ * sides; otherwise every pair is asked (the solver says which can meet). A pair of the same
+ * pattern and the same rule text decides alike.
+ */
+function rulePairs(olds: readonly CheckedRule[], news: readonly CheckedRule[]): Focus[] {
+  const [a, b] = [byPrecedence(olds), byPrecedence(news)];
+  const sameText = (x: CheckedRule | null, y: CheckedRule | null): boolean => x !== null && y !== null && x.pattern === y.pattern && sameRules([x], [y]);
+  const aligned = a.length === b.length && a.every((r, i) => r.pattern === b[i].pattern);
+  const pairs: Focus[] = aligned ? a.map((r, i) => ({ old: r, new: b[i] })) : [null, ...a].flatMap((o) => [null, ...b].map((n) => ({ old: o, new: n })));
+  return pairs.filter((p) => (p.old !== null || p.new !== null) && !sameText(p.old, p.new));
+}
+
+const describePair = (p: Focus): string => `old ${p.old ? JSON.stringify(p.old.pattern) : 'no rule'}, new ${p.new ? JSON.stringify(p.new.pattern) : 'no rule'}`;
+
 async function compareAction(
   oldRules: RulesModule,
   newRules: RulesModule,
@@ -91,9 +108,28 @@ async function compareAction(
   timeoutMs: number,
 ): Promise<{ changes: Change[]; unknown: Unknown[] }> {
   const z3 = await loadSolver();
-  const ctx = z3.Context('main');
-  const th = new Theory(ctx);
-  const q = buildQuery(th, section, action, olds, news);
+  const changes: Change[] = [];
+  const unknown: Unknown[] = [];
+  const pairs = rulePairs(olds, news);
+  for (const pair of pairs) {
+    // A context per pair: each query holds only its two rules' terms.
+    const ctx = z3.Context('main');
+    const th = new Theory(ctx);
+    const q = buildQuery(th, section, action, olds, news, pair);
+    const meets = new ctx.Solver();
+    meets.set('timeout', timeoutMs);
+    meets.add(...q.selection);
+    const where = await meets.check();
+    if (where === 'unsat') continue;
+    const found = await comparePair(ctx, q, oldRules, newRules, section, action, timeoutMs);
+    changes.push(...found.changes);
+    const suffix = pairs.length > 1 ? ` (${describePair(pair)})` : '';
+    unknown.push(...found.unknown.map((u) => ({ ...u, reason: u.reason + suffix })));
+  }
+  return { changes, unknown };
+}
+
+async function comparePair(ctx: Ctx, q: Query, oldRules: RulesModule, newRules: RulesModule, section: Section, action: string, timeoutMs: number): Promise<{ changes: Change[]; unknown: Unknown[] }> {
   const changes: Change[] = [];
   const unknown: Unknown[] = [];
   const directions: [Direction, B][] = [

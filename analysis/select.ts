@@ -41,9 +41,9 @@ export interface Selection {
 /**
  * For each rule (better first), when it is selected and its variables. The captures are string
  * constants tied to the name by the pattern's parts (keyed by pattern text, so the same pattern
- * in OLD and NEW shares them); `facts` receives the ties.
+ * in OLD and NEW shares them); `facts` receives the ties. Rules not `wanted` get no captures.
  */
-export function selections(th: Theory, rules: readonly CheckedRule[], text: S, named: B, facts: B[], captures: Map<string, S[]>): Selection[] {
+export function selections(th: Theory, rules: readonly CheckedRule[], text: S, named: B, facts: B[], captures: Map<string, S[]>, wanted: (r: CheckedRule) => boolean = () => true): Selection[] {
   const { ctx } = th;
   let better: B = ctx.Bool.val(false);
   const out: Selection[] = [];
@@ -51,6 +51,11 @@ export function selections(th: Theory, rules: readonly CheckedRule[], text: S, n
     const matches = ctx.InRe(text, patternRe(ctx, th, rule.parts));
     const selected = ctx.And(matches, ctx.Not(better));
     better = ctx.Or(better, matches);
+    // A rule whose body is not encoded needs no captures: only whether it matches (it outranks others).
+    if (!wanted(rule)) {
+      out.push({ rule, selected, vars: new Map() });
+      continue;
+    }
     let parts = captures.get(rule.pattern);
     if (!parts) {
       parts = rule.parts.map((p, i) => (p.kind === 'literal' ? th.text(p.text) : ctx.String.const(`cap:${rule.pattern}:${i}`)));
