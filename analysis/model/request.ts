@@ -5,7 +5,7 @@
 import type { Model } from 'z3-solver';
 import { type CheckedRule, actionInfo, ANONYMOUS_ID, type Section } from '../../compiler/index.js';
 import { walk } from '../../grammar/index.js';
-import { selections } from '../select.js';
+import { type Overlaps, selections } from '../select.js';
 import { Encoder, type RuleScope, type Site, type Term } from './encode.js';
 import { jsText, type B, type Ctx, type S, type Theory, type V } from './theory.js';
 
@@ -37,7 +37,7 @@ export interface Focus {
   readonly new: CheckedRule | null;
 }
 
-export function buildQuery(th: Theory, section: Section, action: string, oldRules: readonly CheckedRule[], newRules: readonly CheckedRule[], focus?: Focus): Query {
+export function buildQuery(th: Theory, section: Section, action: string, oldRules: readonly CheckedRule[], newRules: readonly CheckedRule[], focus?: Focus, overlaps?: Overlaps): Query {
   const { ctx } = th;
   const info = actionInfo(section, action) ?? { data: false, oldData: false };
   const V_ = th.sort;
@@ -76,7 +76,7 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
   const base = { th, userId, userData, data, oldData, now, action: actionName, name, record, opaque, sites, facts };
   const allows = (rules: readonly CheckedRule[], only?: CheckedRule | null): B => {
     const cases: B[] = [];
-    const sels = selections(th, rules, matchText, named, selection, captures, only === undefined ? undefined : (r) => r === only);
+    const sels = selections(th, rules, matchText, named, selection, captures, only === undefined ? undefined : (r) => r === only, overlaps);
     if (only !== undefined) selection.push(only === null ? ctx.Not(ctx.Or(ctx.Bool.val(false), ...sels.map((x) => x.selected))) : sels.find((x) => x.rule === only)!.selected);
     for (const sel of sels) {
       if (only !== undefined && sel.rule !== only) continue;
