@@ -8,8 +8,10 @@
 import { type CheckedRule, actionsOf, SECTIONS, type Section } from '../compiler/index.js';
 import { compile, type RulesModule } from '../engine/index.js';
 import type { Diagnostic } from '../grammar/index.js';
-import { buildQuery, type Example } from './model/request.js';
-import { Theory, type B } from './model/theory.js';
+import { buildQuery, type Example, type Focus, type Query } from './model/request.js';
+import { Theory, type B, type Ctx } from './model/theory.js';
+import { byPrecedence, overlapTable } from './select.js';
+import type { Model } from 'z3-solver';
 import { replay } from './replay.js';
 import { loadSolver } from './z3.js';
 
@@ -81,6 +83,22 @@ function sameRules(a: readonly CheckedRule[], b: readonly CheckedRule[]): boolea
 /** Set by tests: an example found without inexact sites that the engine did not reproduce (a bug in the model). */
 export const modelBugs: string[] = [];
 
+/**
+ * The pairs of deciding rules (OLD's, NEW's; null: none matches) that can disagree. When both
+ * files rank the same patterns alike, a name is decided by the rules of the same rank on both
+ * sides; otherwise every pair is asked (the solver says which can meet). A pair of the same
+ * pattern and the same rule text decides alike.
+ */
+function rulePairs(olds: readonly CheckedRule[], news: readonly CheckedRule[]): { pairs: Focus[]; aligned: boolean } {
+  const [a, b] = [byPrecedence(olds), byPrecedence(news)];
+  const sameText = (x: CheckedRule | null, y: CheckedRule | null): boolean => x !== null && y !== null && x.pattern === y.pattern && sameRules([x], [y]);
+  const aligned = a.length === b.length && a.every((r, i) => r.pattern === b[i].pattern);
+  const pairs: Focus[] = aligned ? a.map((r, i) => ({ old: r, new: b[i] })) : [null, ...a].flatMap((o) => [null, ...b].map((n) => ({ old: o, new: n })));
+  return { pairs: pairs.filter((p) => (p.old !== null || p.new !== null) && !sameText(p.old, p.new)), aligned };
+}
+
+const describePair = (p: Focus): string => `old ${p.old ? JSON.stringify(p.old.pattern) : 'no rule'}, new ${p.new ? JSON.stringify(p.new.pattern) : 'no rule'}`;
+
 async function compareAction(
   oldRules: RulesModule,
   newRules: RulesModule,
@@ -91,9 +109,43 @@ async function compareAction(
   timeoutMs: number,
 ): Promise<{ changes: Change[]; unknown: Unknown[] }> {
   const z3 = await loadSolver();
-  const ctx = z3.Context('main');
-  const th = new Theory(ctx);
-  const q = buildQuery(th, section, action, olds, news);
+  const changes: Change[] = [];
+  const unknown: Unknown[] = [];
+  const { pairs, aligned } = rulePairs(olds, news);
+  if (pairs.length === 0) return { changes, unknown };
+  const first = z3.Context('main');
+  const overlaps = await overlapTable(first, new Theory(first), [...olds, ...news], timeoutMs);
+  for (const pair of pairs) {
+    // A context per pair: each query holds only its two rules' terms.
+    const ctx = z3.Context('main');
+    const th = new Theory(ctx);
+    const q = buildQuery(th, section, action, olds, news, pair, overlaps);
+    // Rules of the same rank on aligned sides meet wherever the rule decides: no query needed.
+    if (!aligned && (await solve(ctx, q.selection, timeoutMs)).result === 'unsat') continue;
+    const found = await comparePair(ctx, q, oldRules, newRules, section, action, timeoutMs);
+    changes.push(...found.changes);
+    const suffix = pairs.length > 1 ? ` (${describePair(pair)})` : '';
+    unknown.push(...found.unknown.map((u) => ({ ...u, reason: u.reason + suffix })));
+  }
+  return { changes, unknown };
+}
+
+/**
+ * A fresh solver per query, preprocessed by `simplify` and `solve-eqs` (which substitute the many
+ * equations the encoding makes, e.g. captures and operator results) before `smt`: on the record
+ * write rules of examples/permissions.yml this decides queries the default solver timed out on.
+ * A tactic's solver is not incremental (after a push Z3 falls back to its general solver), so
+ * each query starts afresh instead of push/pop.
+ */
+async function solve(ctx: Ctx, assertions: readonly B[], timeoutMs: number): Promise<{ result: 'sat' | 'unsat' | 'unknown'; model?: Model<'main'> }> {
+  const solver = ctx.AndThen('simplify', 'solve-eqs', 'smt').solver();
+  solver.set('timeout', timeoutMs);
+  solver.add(...assertions);
+  const result = await solver.check();
+  return result === 'sat' ? { result, model: solver.model() } : { result };
+}
+
+async function comparePair(ctx: Ctx, q: Query, oldRules: RulesModule, newRules: RulesModule, section: Section, action: string, timeoutMs: number): Promise<{ changes: Change[]; unknown: Unknown[] }> {
   const changes: Change[] = [];
   const unknown: Unknown[] = [];
   const directions: [Direction, B][] = [
@@ -101,33 +153,25 @@ async function compareAction(
     ['allows-less', ctx.And(q.allowsOld, ctx.Not(q.allowsNew))],
   ];
   for (const [direction, differs] of directions) {
-    const solver = new ctx.Solver();
-    solver.set('timeout', timeoutMs);
-    solver.add(...q.facts, differs);
-    const loose = await solver.check();
-    if (loose === 'unsat') continue;
-    if (loose === 'unknown') {
+    const loose = await solve(ctx, [...q.facts, differs], timeoutMs);
+    if (loose.result === 'unsat') continue;
+    if (!loose.model) {
       unknown.push({ section, action, reason: `the solver could not decide within ${timeoutMs} ms (${direction})` });
       continue;
     }
-    const looseModel = solver.model();
+    const looseModel = loose.model;
     const usedSites = q.sites.filter((s) => looseModel.eval(s.used, true).toString() === 'true');
-    // First an example that goes through exact encodings only: it must reproduce.
-    let confirmed: Change | undefined;
-    if (q.sites.length > 0) {
-      solver.push();
-      solver.add(ctx.Not(ctx.Or(...q.sites.map((s) => s.used))));
-      if ((await solver.check()) === 'sat') {
-        const ex = q.example(solver.model());
+    const looseExample = q.example(looseModel);
+    let confirmed = looseExample && (await confirm(oldRules, newRules, section, action, direction, looseExample));
+    if (!confirmed && usedSites.length === 0) modelBugs.push(`${section} ${action} ${direction}: ${JSON.stringify(looseExample)}`);
+    // Else an example that goes through exact encodings only: it must reproduce.
+    if (!confirmed && usedSites.length > 0) {
+      const strict = await solve(ctx, [...q.facts, differs, ctx.Not(ctx.Or(...q.sites.map((s) => s.used)))], timeoutMs);
+      if (strict.model) {
+        const ex = q.example(strict.model);
         confirmed = ex && (await confirm(oldRules, newRules, section, action, direction, ex));
         if (!confirmed) modelBugs.push(`${section} ${action} ${direction}: ${JSON.stringify(ex)}`);
       }
-      solver.pop();
-    }
-    if (!confirmed) {
-      const ex = q.example(looseModel);
-      confirmed = ex && (await confirm(oldRules, newRules, section, action, direction, ex));
-      if (!confirmed && usedSites.length === 0) modelBugs.push(`${section} ${action} ${direction}: ${JSON.stringify(ex)}`);
     }
     if (confirmed) changes.push(confirmed);
     else {

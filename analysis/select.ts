@@ -26,6 +26,42 @@ export function patternRe(ctx: Ctx, th: Theory, parts: readonly PatternPart[]): 
   return res.length === 0 ? ctx.Re.toRe(th.text('')) : res.length === 1 ? res[0] : ctx.ReConcat(...res);
 }
 
+/** Whether some name matches both patterns (by text); when unsure, true. */
+export type Overlaps = (a: string, b: string) => boolean;
+
+const literalEnds = (parts: readonly PatternPart[]): [string, string] => {
+  const first = parts[0];
+  const last = parts.at(-1);
+  return [first?.kind === 'literal' ? first.text : '', last?.kind === 'literal' ? last.text : ''];
+};
+
+/**
+ * Which pairs of the patterns can match one name: a quick look at their literal ends, then the
+ * solver on the intersection of the two regular languages (a small query of its own).
+ */
+export async function overlapTable(ctx: Ctx, th: Theory, rules: readonly CheckedRule[], timeoutMs: number): Promise<Overlaps> {
+  const byText = new Map(rules.map((r) => [r.pattern, r.parts] as const));
+  const known = new Map<string, boolean>();
+  const texts = [...byText.keys()];
+  for (let i = 0; i < texts.length; i++) {
+    for (let j = i + 1; j < texts.length; j++) {
+      const [a, b] = [byText.get(texts[i])!, byText.get(texts[j])!];
+      const [[pa, sa], [pb, sb]] = [literalEnds(a), literalEnds(b)];
+      let meet = (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
+      if (meet) {
+        const x = ctx.String.const('overlap');
+        const solver = new ctx.Solver();
+        solver.set('timeout', timeoutMs);
+        solver.add(ctx.InRe(x, patternRe(ctx, th, a)), ctx.InRe(x, patternRe(ctx, th, b)));
+        meet = (await solver.check()) !== 'unsat';
+      }
+      known.set(`${texts[i]}\0${texts[j]}`, meet);
+      known.set(`${texts[j]}\0${texts[i]}`, meet);
+    }
+  }
+  return (a, b) => known.get(`${a}\0${b}`) ?? true;
+}
+
 /** Better first, as the matcher ranks them. */
 export const byPrecedence = (rules: readonly CheckedRule[]): CheckedRule[] =>
   [...rules].sort((a, b) => b.pattern.length - a.pattern.length || b.order - a.order);
@@ -41,16 +77,33 @@ export interface Selection {
 /**
  * For each rule (better first), when it is selected and its variables. The captures are string
  * constants tied to the name by the pattern's parts (keyed by pattern text, so the same pattern
- * in OLD and NEW shares them); `facts` receives the ties.
+ * in OLD and NEW shares them); `facts` receives the ties. Rules not `wanted` get no captures.
  */
-export function selections(th: Theory, rules: readonly CheckedRule[], text: S, named: B, facts: B[], captures: Map<string, S[]>): Selection[] {
+export function selections(
+  th: Theory,
+  rules: readonly CheckedRule[],
+  text: S,
+  named: B,
+  facts: B[],
+  captures: Map<string, S[]>,
+  wanted: (r: CheckedRule) => boolean = () => true,
+  overlaps: Overlaps = () => true,
+): Selection[] {
   const { ctx } = th;
-  let better: B = ctx.Bool.val(false);
+  const better: { pattern: string; matches: B }[] = [];
   const out: Selection[] = [];
   for (const rule of byPrecedence(rules)) {
     const matches = ctx.InRe(text, patternRe(ctx, th, rule.parts));
-    const selected = ctx.And(matches, ctx.Not(better));
-    better = ctx.Or(better, matches);
+    // A better pattern that no name matches together with this one changes nothing here: leaving
+    // it out keeps the solver from refuting a regex membership per pattern of the section.
+    const outranked = better.filter((b) => overlaps(b.pattern, rule.pattern)).map((b) => b.matches);
+    const selected = ctx.And(matches, ctx.Not(ctx.Or(ctx.Bool.val(false), ...outranked)));
+    better.push({ pattern: rule.pattern, matches });
+    // A rule whose body is not encoded needs no captures: only whether it matches (it outranks others).
+    if (!wanted(rule)) {
+      out.push({ rule, selected, vars: new Map() });
+      continue;
+    }
     let parts = captures.get(rule.pattern);
     if (!parts) {
       parts = rule.parts.map((p, i) => (p.kind === 'literal' ? th.text(p.text) : ctx.String.const(`cap:${rule.pattern}:${i}`)));

@@ -7,9 +7,10 @@
  */
 import { walk as walkExpr, type Expr, print } from '../../grammar/index.js';
 import { LIMITS } from '../../engine/index.js';
-import { FORBIDDEN_PROPERTIES } from '../../compiler/index.js';
+import { FORBIDDEN_PROPERTIES, SPACE } from '../../compiler/index.js';
+import { encodeRegex } from './regex.js';
 import { BINARY_MODEL, LOGICAL_MODEL, textExact, toText, UNARY_MODEL, type Outcome } from './operators.js';
-import type { B, N, S, Theory, V } from './theory.js';
+import { type B, type N, type S, type Theory, type V, z3Text } from './theory.js';
 
 /** A value and whether computing it throws. */
 export interface Term {
@@ -106,8 +107,11 @@ export class Encoder {
         return { v: out.v, t: ctx.Or(a.t, out.t) };
       }
       case 'binary': {
-        const a = this.encode(e.left, reach);
-        const b = this.encode(e.right, ctx.And(reach, ctx.Not(a.t)));
+        // `s.match(re) !== null` uses only whether it matches: the groups do not matter there.
+        const nullTest = ['===', '!==', '==', '!='].includes(e.op);
+        const operand = (x: Expr, other: Expr, at: B): Term => (nullTest && isNullish(other) && isRegexMatch(x) ? this.regexMatch(x, at, true) : this.encode(x, at));
+        const a = operand(e.left, e.right, reach);
+        const b = operand(e.right, e.left, ctx.And(reach, ctx.Not(a.t)));
         const row = BINARY_MODEL[e.op];
         const live = ctx.And(reach, ctx.Not(a.t), ctx.Not(b.t));
         const out: Outcome = row === 'opaque' ? { v: th.undef, t: no, inexact: ctx.Bool.val(true) } : row(th, a.v, b.v);
@@ -250,8 +254,10 @@ export class Encoder {
         t: ctx.Or(a.t, ctx.And(ctx.Not(th.is('undef', a.v)), ctx.Not(th.is('str', a.v)))),
       };
     }
+    if (isRegexMatch(e)) return this.regexMatch(e, reach, false);
     if (callee.kind === 'member' && !callee.computed && callee.property.kind === 'literal') {
       const method = String(callee.property.value);
+      if (callee.object.kind === 'array' && (method === 'includes' || method === 'indexOf') && e.args.length === 1) return this.searchLiteral(callee.object.elements, e.args[0], method, reach);
       const recv = this.encode(callee.object, reach);
       const args: Term[] = [];
       let t: B = recv.t;
@@ -266,6 +272,52 @@ export class Encoder {
       return { v: r.v, t: ctx.Or(t, r.t) };
     }
     return this.opaqueExpr(e, reach, 'this call is not encoded yet');
+  }
+
+  /**
+   * `s.match(/re/)`: null exactly when no match exists (a Z3 regex, model/regex.ts); the array of
+   * a match is a function of the string whose groups are not encoded, so a use of it beyond
+   * "is it null" (`onlyNull`) is an inexact site. Throws as stdlib's does: a receiver that is not
+   * a string, or more work than maxRegexWork (input length × program size).
+   */
+  private regexMatch(e: Expr, reach: B, onlyNull: boolean): Term {
+    const { th } = this;
+    const { ctx } = th;
+    const call = e as Extract<Expr, { kind: 'call' }>;
+    const re = call.args[0] as Extract<Expr, { kind: 'regex' }>;
+    const recv = this.encode((call.callee as Extract<Expr, { kind: 'member' }>).object, reach);
+    const isStr = th.is('str', recv.v);
+    const live = ctx.And(reach, ctx.Not(recv.t), isStr);
+    const f = this.s.opaque(`match:/${re.pattern}/${re.flags}`, [recv.v]);
+    const enc = encodeRegex(ctx, re.pattern, re.flags);
+    if (!enc.ok) {
+      this.s.sites.push({ used: live, reason: `\`${print(call)}\`: ${enc.reason}` });
+      return { v: f.v, t: ctx.Or(recv.t, ctx.Not(isStr), f.t) };
+    }
+    const s = th.s(recv.v);
+    const matched = ctx.InRe(s, enc.search);
+    const tooMuch = s.length().mul(enc.programSize).gt(LIMITS.maxRegexWork);
+    this.s.facts.push(ctx.Implies(isStr, th.is('arr', f.v)));
+    if (!onlyNull) this.s.sites.push({ used: ctx.And(live, ctx.Not(tooMuch), matched), reason: `\`${print(call)}\`: the groups of a match are not encoded (only whether it matches)` });
+    return { v: ctx.If(matched, f.v, th.nul) as V, t: ctx.Or(recv.t, ctx.Not(isStr), ctx.And(isStr, tooMuch)) };
+  }
+
+  /** `[a, b].includes(x)` (SameValueZero: NaN finds NaN) and `[a, b].indexOf(x)` (===) on an array literal. */
+  private searchLiteral(elements: readonly Expr[], arg: Expr, method: 'includes' | 'indexOf', reach: B): Term {
+    const { th } = this;
+    const { ctx } = th;
+    let t: B = ctx.Bool.val(false);
+    const items: V[] = [];
+    for (const x of [...elements, arg]) {
+      const r = this.encode(x, ctx.And(reach, ctx.Not(t)));
+      items.push(r.v);
+      t = ctx.Or(t, r.t);
+    }
+    const wanted = items.pop()!;
+    if (method === 'includes') return { v: th.bool(ctx.Or(ctx.Bool.val(false), ...items.map((x) => x.eq(wanted)))), t };
+    let v: V = th.num(-1);
+    for (let i = items.length - 1; i >= 0; i--) v = ctx.If(th.strictEq(items[i], wanted), th.num(i), v) as V;
+    return { v, t };
   }
 
   /** The string methods on a string receiver and one string argument; the rest is inexact. */
@@ -287,13 +339,61 @@ export class Encoder {
         return { v: th.bool(s.contains(a)), t: ctx.And(notString, ctx.Not(th.is('arr', recv))), inexact: ctx.Or(th.is('arr', recv), ctx.And(th.is('str', recv), ctx.Not(oneText))) };
       case 'indexOf':
         return { v: th.num(ctx.ToReal(s.indexOf(a, 0))), t: ctx.And(notString, ctx.Not(th.is('arr', recv))), inexact: ctx.Or(th.is('arr', recv), ctx.And(th.is('str', recv), ctx.Not(oneText))) };
+      case 'trim': {
+        if (args.length !== 0) break;
+        // s = lead · core · trail, the ends white space (JavaScript's \s: trim strips exactly that set), the core
+        // empty or neither starting nor ending with it: a unique split, so `trim` is exact.
+        const [lead, core, trail] = ['lead', 'core', 'trail'].map((k) => this.s.opaque(`trim:${k}`, [recv]).v);
+        const ws = charSet(ctx, SPACE);
+        const other = charSet(ctx, complementBmp(SPACE));
+        const c = th.s(core);
+        // The core's ends as single characters, not a regex over all of it: the solver decides this far faster.
+        const shape = ctx.Or(c.length().eq(0), ctx.And(ctx.InRe(c.at(0), other), ctx.InRe(c.at(c.length().sub(1)), other)));
+        this.s.facts.push(
+          ctx.Implies(th.is('str', recv), ctx.And(th.is('str', lead), th.is('str', core), th.is('str', trail), s.eq(th.s(lead).concat(c).concat(th.s(trail))), ctx.InRe(th.s(lead), ctx.Star(ws)), ctx.InRe(th.s(trail), ctx.Star(ws)), shape)),
+        );
+        return { v: core, t: notString };
+      }
+      case 'toLowerCase':
+      case 'toUpperCase': {
+        if (args.length !== 0) break;
+        // Exact where the string is ASCII with no letter to change: there it is itself. Elsewhere
+        // (Unicode case mapping, which can change the length) it is not encoded.
+        const unchanged = name === 'toLowerCase' ? [0, 0x40, 0x5b, 0x7f] : [0, 0x60, 0x7b, 0x7f];
+        const same = ctx.InRe(s, ctx.Star(charSet(ctx, unchanged)));
+        return { v: recv, t: notString, inexact: ctx.And(th.is('str', recv), ctx.Not(same)) };
+      }
       default:
-        return { v: th.undef, t: ctx.Bool.val(false), inexact: yes };
+        break;
     }
+    return { v: th.undef, t: ctx.Bool.val(false), inexact: yes };
   }
 }
 
 const limitText = (): number => LIMITS.maxStringLength;
+
+const isNullish = (e: Expr): boolean => e.kind === 'literal' && (e.value === null || e.value === undefined);
+/** `x.match(/re/)`: a regex literal argument (a string argument is stdlib's refusal, VLV0314). */
+const isRegexMatch = (e: Expr): boolean =>
+  e.kind === 'call' && e.callee.kind === 'member' && !e.callee.computed && e.callee.property.kind === 'literal' && e.callee.property.value === 'match' && e.args.length === 1 && e.args[0].kind === 'regex';
+
+const z3Char = (c: number): string => z3Text(String.fromCharCode(c));
+/** A set of code units (flat [lo, hi, …] ranges) as a Z3 regex of one character. */
+function charSet(ctx: Theory['ctx'], ranges: readonly number[]) {
+  const parts = [];
+  for (let i = 0; i < ranges.length; i += 2) parts.push(ctx.Range(z3Char(ranges[i]), z3Char(Math.min(ranges[i + 1], 0xffff))));
+  return parts.length === 1 ? parts[0] : ctx.Union(...parts);
+}
+function complementBmp(ranges: readonly number[]): number[] {
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    if (ranges[i] > next) out.push(next, ranges[i] - 1);
+    next = ranges[i + 1] + 1;
+  }
+  if (next <= 0xffff) out.push(next, 0xffff);
+  return out;
+}
 
 /** A finite number as an exact decimal Z3 reads (no exponent). */
 function numberText(x: number): string {

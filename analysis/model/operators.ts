@@ -82,15 +82,38 @@ export function toText(th: Theory, v: V) {
 }
 export const textExact = (th: Theory, v: V): B => th.ctx.And(th.ctx.Not(th.is('num', v)), th.ctx.Not(th.is('arr', v)));
 
-/** `a + b` with a string on a side concatenates (exact unless a number or array must become text); numbers add with rounding (not encoded). */
+/** Integers of at most 2^53 in magnitude: double arithmetic on them is exact while the result stays there. */
+const SAFE = 2 ** 53;
+const safeInt = (th: Theory, x: ReturnType<Theory['n']>): B => th.ctx.And(th.ctx.IsInt(x), x.le(SAFE), x.ge(-SAFE));
+
+/**
+ * `a - b`, `a * b` (and `+` of two numbers): exact on safe integers (no rounding, no -0 that
+ * could show: `===` and every other operator read -0 as 0); other operands are not encoded.
+ */
+function arithmetic(op: '+' | '-' | '*'): (th: Theory, a: V, b: V) => { v: V; exact: B } {
+  return (th, a, b) => {
+    const { ctx } = th;
+    const [x, y] = [th.n(a), th.n(b)];
+    const r = op === '+' ? x.add(y) : op === '-' ? x.sub(y) : x.mul(y);
+    return { v: th.num(r), exact: ctx.And(th.is('num', a), th.is('num', b), safeInt(th, x), safeInt(th, y), safeInt(th, r)) };
+  };
+}
+
+const numeric = (op: '-' | '*'): BinaryEncoding => (th, a, b) => {
+  const { v, exact } = arithmetic(op)(th, a, b);
+  return { v, t: no(th), inexact: th.ctx.Not(exact) };
+};
+
+/** `a + b` with a string on a side concatenates (exact unless a number or array must become text); two safe integers add. */
 const add: BinaryEncoding = (th, a, b) => {
   const { ctx } = th;
   const concat = toText(th, a).concat(toText(th, b));
   const joins = ctx.Or(stringLike(th, a), stringLike(th, b));
+  const sum = arithmetic('+')(th, a, b);
   return {
-    v: th.str(concat),
-    t: concat.length().gt(LIMITS.maxStringLength),
-    inexact: ctx.Or(ctx.Not(joins), ctx.Not(textExact(th, a)), ctx.Not(textExact(th, b))),
+    v: ctx.If(sum.exact, sum.v, th.str(concat)) as V,
+    t: ctx.And(ctx.Not(sum.exact), concat.length().gt(LIMITS.maxStringLength)),
+    inexact: ctx.And(ctx.Not(sum.exact), ctx.Or(ctx.Not(joins), ctx.Not(textExact(th, a)), ctx.Not(textExact(th, b)))),
   };
 };
 
@@ -117,8 +140,8 @@ export const BINARY_MODEL: { readonly [K in BinaryOp]: BinaryEncoding } = {
     return { v: th.bool(present), t: ctx.Not(th.isRef(o)), inexact: ctx.And(th.isRef(o), ctx.Or(th.is('arr', o), ctx.Not(th.is('str', k)))) };
   },
   '+': add,
-  '-': 'opaque',
-  '*': 'opaque',
+  '-': numeric('-'),
+  '*': numeric('*'),
   '/': 'opaque',
   '%': 'opaque',
   '**': 'opaque',

@@ -5,7 +5,7 @@
 import type { Model } from 'z3-solver';
 import { type CheckedRule, actionInfo, ANONYMOUS_ID, type Section } from '../../compiler/index.js';
 import { walk } from '../../grammar/index.js';
-import { selections } from '../select.js';
+import { type Overlaps, selections } from '../select.js';
 import { Encoder, type RuleScope, type Site, type Term } from './encode.js';
 import { jsText, type B, type Ctx, type S, type Theory, type V } from './theory.js';
 
@@ -16,6 +16,8 @@ export interface Example {
 }
 
 export interface Query {
+  /** What choosing the focused pair of rules requires of the name (captures included): a cheap query of its own. */
+  readonly selection: readonly B[];
   readonly allowsOld: B;
   readonly allowsNew: B;
   readonly facts: readonly B[];
@@ -24,7 +26,18 @@ export interface Query {
   example(m: Model<'main'>): Example | undefined;
 }
 
-export function buildQuery(th: Theory, section: Section, action: string, oldRules: readonly CheckedRule[], newRules: readonly CheckedRule[]): Query {
+/**
+ * One pair of deciding rules (null: no rule matches, a deny): the query is then restricted to the
+ * names that OLD decides by `old` and NEW by `new`, and only those two bodies are encoded. A
+ * query over every rule of an action at once is far larger (each rule's reads join the heap's
+ * distinctness constraints) and the solver timed out on examples/permissions.yml.
+ */
+export interface Focus {
+  readonly old: CheckedRule | null;
+  readonly new: CheckedRule | null;
+}
+
+export function buildQuery(th: Theory, section: Section, action: string, oldRules: readonly CheckedRule[], newRules: readonly CheckedRule[], focus?: Focus, overlaps?: Overlaps): Query {
   const { ctx } = th;
   const info = actionInfo(section, action) ?? { data: false, oldData: false };
   const V_ = th.sort;
@@ -59,10 +72,14 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
     return value;
   };
   const captures = new Map<string, S[]>();
+  const selection: B[] = [];
   const base = { th, userId, userData, data, oldData, now, action: actionName, name, record, opaque, sites, facts };
-  const allows = (rules: readonly CheckedRule[]): B => {
+  const allows = (rules: readonly CheckedRule[], only?: CheckedRule | null): B => {
     const cases: B[] = [];
-    for (const sel of selections(th, rules, matchText, named, facts, captures)) {
+    const sels = selections(th, rules, matchText, named, selection, captures, only === undefined ? undefined : (r) => r === only, overlaps);
+    if (only !== undefined) selection.push(only === null ? ctx.Not(ctx.Or(ctx.Bool.val(false), ...sels.map((x) => x.selected))) : sels.find((x) => x.rule === only)!.selected);
+    for (const sel of sels) {
+      if (only !== undefined && sel.rule !== only) continue;
       const body = sel.rule.body;
       if (body.kind === 'constant') {
         if (body.value) cases.push(sel.selected);
@@ -74,12 +91,13 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
     }
     return cases.length ? ctx.Or(...cases) : ctx.Bool.val(false);
   };
-  const allowsOld = allows(oldRules);
-  const allowsNew = allows(newRules);
-  facts.push(...heapDistinct(th, [data, oldData, userData], records));
+  const allowsOld = allows(oldRules, focus?.old);
+  const allowsNew = allows(newRules, focus?.new);
+  facts.push(...selection, ...heapDistinct(th, [data, oldData, userData], records));
   // An example gives only what some rule reads (a value no rule reads can not matter).
   const reads = (n: string): boolean => [...oldRules, ...newRules].some((r) => r.body.kind === 'expression' && mentions(r.body.expr, n));
   return {
+    selection,
     allowsOld,
     allowsNew,
     facts,

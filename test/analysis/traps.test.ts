@@ -122,15 +122,71 @@ describe('valve diff: the classic traps', { timeout: 120_000 }, () => {
     expect(r).toEqual({ equivalent: true, changes: [], unknown: [] });
   });
 
-  it('a regular expression change is unknown in this slice, with the reason', async () => {
+  it('a regular expression change: a Z3 regex where it translates exactly, with the name it differs on', async () => {
     const r = await diff(write('data.s.match(/^a+$/) !== null'), write('data.s.match(/^a*$/) !== null'));
-    expect(r.changes).toEqual([]);
-    expect(r.unknown.length).toBeGreaterThan(0);
-    for (const u of r.unknown) expect(u.reason).toMatch(/regular expressions are not encoded yet/);
+    expect(verdict(r)).toEqual(['record write allows-more']);
+    expect(r.changes[0].example.request.data).toEqual({ s: '' });
   });
 
   it('identical files are equivalent without asking the solver', async () => {
     const text = write('data.x === 1');
     expect(await diff(text, text)).toEqual({ equivalent: true, changes: [], unknown: [] });
+  });
+});
+
+describe('valve diff: what the encoding makes exact', { timeout: 120_000 }, () => {
+  it('a regex that does not translate exactly is unknown with the reason', async () => {
+    const r = await diff(write('data.s.match(/\\bab/) !== null'), write('data.s.match(/\\b(?:ab)/) !== null'));
+    expect(r.changes).toEqual([]);
+    expect(r.unknown.length).toBeGreaterThan(0);
+    for (const u of r.unknown) expect(u.reason).toMatch(/`\\b` inside a pattern is not encoded/);
+  });
+
+  it('trim is exact: `s.trim() === "a"` lets white space around the `a` through', async () => {
+    const r = await diff(write("data.s === 'a'"), write("data.s.trim() === 'a'"));
+    expect(verdict(r)).toEqual(['record write allows-more']);
+    const s = (r.changes[0].example.request.data as { s: string }).s;
+    expect(s !== 'a' && s.trim() === 'a').toBe(true);
+  });
+
+  it('toLowerCase of a string with no upper-case letter is itself', async () => {
+    const r = await diff(write("data.s === 'abc'"), write("data.s.toLowerCase() === data.s && data.s === 'abc'"));
+    expect(r).toEqual({ equivalent: true, changes: [], unknown: [] });
+  });
+
+  it('includes and indexOf on an array literal are === / SameValueZero searches', async () => {
+    const r = await diff(write("['a', 'b'].includes(data.k)"), write("data.k === 'a' || data.k === 'b'"));
+    expect(r).toEqual({ equivalent: true, changes: [], unknown: [] });
+    const i = await diff(write("['LOW', 'NORMAL', 'HIGH'].indexOf(data.p) >= 1"), write("data.p === 'NORMAL' || data.p === 'HIGH'"));
+    expect(i).toEqual({ equivalent: true, changes: [], unknown: [] });
+    const c = await diff(write("['LOW', 'HIGH'].includes(data.p)"), write("['LOW', 'NORMAL', 'HIGH'].includes(data.p)"));
+    expect(verdict(c)).toEqual(['record write allows-more']);
+    expect(c.changes[0].example.request.data).toEqual({ p: 'NORMAL' });
+  });
+
+  it('arithmetic on numbers: `n - 1 < 10` lets 10 through, `n * 2 >= 10` lets 5 through', async () => {
+    // The other direction has no example, but numbers outside the safe integers are not encoded: unknown.
+    const r = await diff(write('data.n < 10'), write('data.n - 1 < 10'));
+    expect(verdict(r)).toEqual(['record write allows-more', 'record write unknown']);
+    expect(r.unknown[0].reason).toMatch(/`data\.n - 1`: `-` on these kinds of value is not encoded yet/);
+    const n = (r.changes[0].example.request.data as { n: number }).n;
+    expect(n >= 10 && n < 11).toBe(true);
+    const m = await diff(write('data.n * 2 > 10'), write('data.n * 2 >= 10'));
+    expect(verdict(m)).toEqual(['record write allows-more']);
+    expect(m.changes[0].example.request.data).toEqual({ n: 5 });
+  });
+
+  it('`+` adds safe integers', async () => {
+    const r = await diff(write('data.n + 1 > 10'), write('data.n + 1 >= 10'));
+    expect(verdict(r)).toEqual(['record write allows-more']);
+    expect(r.changes[0].example.request.data).toEqual({ n: 9 });
+  });
+
+  it('length, startsWith, endsWith and includes of strings', async () => {
+    const r = await diff(write("data.s.startsWith('ab')"), write("data.s.startsWith('a') && data.s.length >= 2 && !data.s.endsWith('x')"));
+    expect(verdict(r)).toEqual(['record write allows-less', 'record write allows-more']);
+    const [more, less] = ['allows-more', 'allows-less'].map((d) => (r.changes.find((c) => c.direction === d)!.example.request.data as { s: string }).s);
+    expect(more.startsWith('a') && !more.startsWith('ab') && more.length >= 2).toBe(true);
+    expect(less.startsWith('ab') && less.endsWith('x')).toBe(true);
   });
 });
