@@ -5,7 +5,7 @@
  *
  * Ranges: 00xx file and YAML · 01xx file structure and path patterns · 02xx rule syntax ·
  * 03xx names, calls and scope · 04xx lints · 05xx types · 06xx the schema file · 07xx limits ·
- * 09xx evaluation (reasons a request was denied).
+ * 09xx evaluation (reasons a request was denied) · 10xx analysis (the solver's findings).
  */
 import type { Severity } from './diagnostic.js';
 
@@ -243,6 +243,13 @@ export const MESSAGES = {
   VLV0918: def<{ detail: string }>('error', 'the patch can not be applied to the stored record (e.g. an invalid array length)', (p) => `the patch can not be applied: ${p.detail}`),
   VLV0919: def<{ name: string; stored?: string }>('error', 'a patch of a record that is missing or not an object, for a rule that reads `data`', (p) =>
     `the record \`${p.name}\` ${p.stored === undefined ? 'does not exist' : `is stored as a ${p.stored}, not an object`}, so the patch has nothing to apply to (the rule reads \`data\`)`),
+
+  // ── 100x: analysis (`valve analyze`, `valve check --analyze`): proved by the solver, examples replayed on the engine ──
+  VLV1000: def<{ action: string; pattern: string }>('warning', 'a rule that allows every request it decides, but is not the literal `true`', (p) => `this \`${p.action}\` rule of \`${p.pattern}\` allows every request it decides`, () => 'write `true` if that is the intent; otherwise a condition is weaker than it looks'),
+  VLV1001: def<{ action: string; pattern: string }>('warning', 'a rule that never allows a request it decides, but is not the literal `false`', (p) => `this \`${p.action}\` rule of \`${p.pattern}\` never allows a request it decides`, () => 'write `false` if that is the intent; otherwise no request can satisfy it'),
+  VLV1002: def<{ action: string; section: string; pattern: string; example: string }>('warning', 'an unauthenticated connection may write, delete, publish or request', (p) => `an unauthenticated connection may \`${p.action}\` ${p.section === 'record' ? 'records' : p.section === 'event' ? 'events' : p.section === 'rpc' ? 'RPCs' : 'names'} matching \`${p.pattern}\``, (p) => `require \`user.isAuthenticated\` if that is not the intent; e.g. valve eval ${p.example}`),
+  VLV1003: def<{ action: string; pattern: string }>('warning', 'a rule that never decides: a more specific pattern decides every name it matches', (p) => `this \`${p.action}\` rule of \`${p.pattern}\` never decides: every name it matches is decided by a more specific pattern that defines \`${p.action}\``, () => 'remove it, or make its pattern more specific than the ones that win'),
+  VLV1004: def<{ action: string; pattern: string; error: string; example: string }>('info', 'a rule that fails for some request, and so denies it', (p) => `this \`${p.action}\` rule of \`${p.pattern}\` can fail while evaluating, and then denies: ${p.error}`, (p) => `guard the value first if such a request should be decided by the condition; e.g. valve eval ${p.example}`),
 } as const;
 
 export type Code = keyof typeof MESSAGES;

@@ -22,6 +22,10 @@ export interface Query {
   readonly allowsNew: B;
   readonly facts: readonly B[];
   readonly sites: readonly Site[];
+  /** `user.id` is the anonymous id (`valve analyze`). */
+  readonly anonymous: B;
+  /** When an encoded rule is selected and its body throws (and so denies); false for a constant. */
+  throws(rule: CheckedRule): B;
   /** The example a model of the query describes; undefined when it can not be written as JSON. */
   example(m: Model<'main'>): Example | undefined;
 }
@@ -55,6 +59,7 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
   const records: { name: S; value: V }[] = [];
   const facts: B[] = [th.json(userData), ctx.Not(th.is('nan', data)), th.json(oldData)];
   const sites: Site[] = [];
+  const throwing = new Map<CheckedRule, B>();
   const fns = new Map<string, { v: ReturnType<typeof ctx.Function.declare>; t: ReturnType<typeof ctx.Function.declare> }>();
   const opaque = (key: string, args: readonly V[]): Term => {
     let f = fns.get(key);
@@ -88,6 +93,7 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
       const scope: RuleScope = { ...base, vars: sel.vars };
       const r = new Encoder(scope).encode(body.expr, sel.selected);
       cases.push(ctx.And(sel.selected, ctx.Not(r.t), r.v.eq(th.bool(true))));
+      throwing.set(sel.rule, ctx.And(sel.selected, r.t));
     }
     return cases.length ? ctx.Or(...cases) : ctx.Bool.val(false);
   };
@@ -102,6 +108,8 @@ export function buildQuery(th: Theory, section: Section, action: string, oldRule
     allowsNew,
     facts,
     sites,
+    anonymous: userId.eq(th.text(ANONYMOUS_ID)),
+    throws: (rule) => throwing.get(rule) ?? ctx.Bool.val(false),
     example: (m) => {
       const json = new JsonReader(th, m);
       const id = textIn(m, userId);
