@@ -114,7 +114,7 @@ describe('valve fmt on generated rule files', { timeout: 600_000 }, () => {
           if (typeof rule === 'boolean' || r.body.kind !== 'expression') return;
           expect(stripSpans(r.body.expr), formatted.text).toStrictEqual(stripSpans(rule));
           // Canonical: the printed text, or (in a block scalar) the printed chain one operand a line.
-          const body = r.body.text.replace(/\n$/, '').replace(/\n(?=(&&|\|\|) )/g, ' ');
+          const body = r.body.text.replace(/\n$/, '').replace(/\n(?=(&&|\|\||\?\?) )/g, ' ');
           expect(body, formatted.text).toBe(print(rule));
         });
 
