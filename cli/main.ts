@@ -163,6 +163,28 @@ Examples:
   });
 // ---- end of `valve diff` ----------------------------------------------------------------------
 
+// ---- `valve fmt` (cli/commands/fmt.ts): every rule in its canonical text -----------------------
+program
+  .command('fmt')
+  .description('rewrite every rule in its canonical text (spacing, parentheses); YAML layout, key order and comments are kept')
+  .argument('<files...>', 'permissions.yml / .json files')
+  .option('--check', 'change nothing; list the files that would change and exit 1 if any would')
+  .option('--write', 'rewrite the files in place')
+  .addHelpText('after', `
+Without --check or --write the formatted text is printed to standard output.
+Exit codes: 0 done (or, with --check, nothing would change), 1 --check found files to format,
+2 usage problems or a file with errors (not formatted; its diagnostics are printed).
+
+Examples:
+  $ valve fmt permissions.yml                 # the formatted file on standard output
+  $ valve fmt --check rules/*.yml             # in CI
+  $ valve fmt --write permissions.yml`)
+  .action(async (files: string[], o: { check?: boolean; write?: boolean }) => {
+    const { runFmt } = await import('./commands/fmt.js');
+    exitCode = runFmt(files, o);
+  });
+// ---- end of `valve fmt` -----------------------------------------------------------------------
+
 // ---- `valve serve` (cli/commands/serve.ts): a deepstream server with the Valve plugin ----------
 program
   .command('serve')

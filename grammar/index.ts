@@ -4,6 +4,7 @@ export * from './cst-to-ast.js';
 export * from './diagnostic.js';
 export * from './expression.js';
 export * from './file.js';
+export * from './format.js';
 export * from './key-order.js';
 export * from './lexer.js';
 export * from './messages.js';
