@@ -8,6 +8,7 @@ import type { Expr, Property } from './ast.js';
 import type { Reporter } from './diagnostic.js';
 import type { MessageParams } from './messages.js';
 import { fromChevrotain, type Span } from './span.js';
+import { globalValue, hasLeadingZero, keywordValue, numberValue, regexParts } from './literals.js';
 import { print } from './print.js';
 import { decodeEscapes, escapeProblems } from './strings.js';
 
@@ -41,7 +42,6 @@ function nodeSpan(node: CstNode): Span {
 }
 
 /** What JavaScript reads where a name is expected: the global values a rule may name. */
-const GLOBAL_VALUES: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY };
 /** `1n`, `0x1fn`, `1_000n`: BigInt literals as JavaScript lexes them. */
 const BIGINT = /^(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|0|[1-9](?:_?\d)*)n$/;
 
@@ -275,8 +275,8 @@ export class CstToAst {
     const s = tokenSpan(tok);
     switch (tok.tokenType.name) {
       case 'NumberLiteral':
-        if (/^0[0-9_]/.test(tok.image)) return this.leadingZero(tok.image, s);
-        return { kind: 'literal', value: parseNumber(tok.image), span: s };
+        if (hasLeadingZero(tok.image)) return this.leadingZero(tok.image, s);
+        return { kind: 'literal', value: numberValue(tok.image), span: s };
       case 'BadNumber':
         if (BIGINT.test(tok.image)) this.report('VLV0222', s, { text: tok.image });
         else this.report('VLV0215', s, { text: tok.image });
@@ -288,26 +288,21 @@ export class CstToAst {
         this.report('VLV0202', s, { quote: tok.image[0] });
         return this.error(s);
       case 'Kw_true':
-        return { kind: 'literal', value: true, span: s };
       case 'Kw_false':
-        return { kind: 'literal', value: false, span: s };
       case 'Kw_null':
-        return { kind: 'literal', value: null, span: s };
       case 'Kw_undefined':
-        return { kind: 'literal', value: undefined, span: s };
+        return { kind: 'literal', value: keywordValue(tok.tokenType.name)?.value, span: s };
       case 'Kw_this':
         this.report('VLV0208', s, {});
         return this.error(s);
       case 'UnterminatedRegex':
         this.report('VLV0214', s, { open: 'regex' });
         return this.error(s);
-      case 'RegexLiteral': {
-        const close = tok.image.lastIndexOf('/');
-        return { kind: 'regex', pattern: tok.image.slice(1, close), flags: tok.image.slice(close + 1), span: s };
-      }
+      case 'RegexLiteral':
+        return { kind: 'regex', ...regexParts(tok.image), span: s };
       case 'Identifier':
         // `NaN` and `Infinity` are read-only globals upstream's rules see: their values, here.
-        if (Object.prototype.hasOwnProperty.call(GLOBAL_VALUES, tok.image)) return { kind: 'literal', value: GLOBAL_VALUES[tok.image], span: s };
+        if (globalValue(tok.image)) return { kind: 'literal', value: globalValue(tok.image)!.value, span: s };
         return { kind: 'identifier', name: tok.image, span: s };
       default:
         this.report('VLV0216', s, { word: tok.image });
@@ -389,7 +384,7 @@ export class CstToAst {
       const name = String(text);
       const value: Expr =
         name === 'undefined' ? { kind: 'literal', value: undefined, span: at }
-        : Object.prototype.hasOwnProperty.call(GLOBAL_VALUES, name) ? { kind: 'literal', value: GLOBAL_VALUES[name], span: at }
+        : globalValue(name) ? { kind: 'literal', value: globalValue(name)!.value, span: at }
         : { kind: 'identifier', name, span: at };
       return { kind: 'property', property: { key: key.key, computed: false, value }, parts: [value] };
     }
@@ -409,12 +404,12 @@ export class CstToAst {
         if (this.badEscapes(tok.image.slice(1, -1), tok.startOffset + 1)) return undefined;
         return { key: { kind: 'literal', value: decodeEscapes(tok.image.slice(1, -1)), span: s }, computed: false, shorthand: false };
       case 'NumberLiteral':
-        if (/^0[0-9_]/.test(tok.image)) {
+        if (hasLeadingZero(tok.image)) {
           this.leadingZero(tok.image, s);
           return undefined;
         }
         // A number key is its canonical string: `{1e3: x}` is the key `1000`.
-        return { key: { kind: 'literal', value: String(parseNumber(tok.image)), span: s }, computed: false, shorthand: false };
+        return { key: { kind: 'literal', value: String(numberValue(tok.image)), span: s }, computed: false, shorthand: false };
       default:
         // Any name, keywords included (`{new: 1}`); only an identifier (`undefined` is one) can be shorthand.
         return { key: { kind: 'literal', value: tok.image, span: s }, computed: false, shorthand: tok.tokenType.name === 'Identifier' || tok.tokenType.name === 'Kw_undefined' };
@@ -490,6 +485,3 @@ function optionalCallee(callee: Expr): MessageParams<'VLV0221'> {
   return { callee: { receiver: print(callee.object), method: String(callee.property.value) } };
 }
 
-function parseNumber(image: string): number {
-  return Number(image.replace(/_/g, ''));
-}

@@ -9,25 +9,20 @@
  */
 import type { IToken } from 'chevrotain';
 import type { Expr } from './ast.js';
-import { isBinaryOp, isLogicalOp, isUnaryOp } from './operators.js';
+import { globalValue, hasLeadingZero, keywordValue, numberValue, regexParts } from './literals.js';
+import { BINARY_SYNTAX, type BinarySyntax, isBinaryOp, isLogicalOp, isUnaryOp, LOGICAL_SYNTAX } from './operators.js';
 import type { Span } from './span.js';
 import { decodeEscapes, escapeProblems } from './strings.js';
 
-/** Binary levels from loosest to tightest, by token type; `**` (right-associative, with its unary-base check) is left to Chevrotain. */
-const LEVELS: readonly ReadonlySet<string>[] = [
-  new Set(['Or', 'Nullish']),
-  new Set(['And']),
-  new Set(['BitOr']),
-  new Set(['BitXor']),
-  new Set(['BitAnd']),
-  new Set(['StrictEq', 'StrictNotEq', 'LooseEq', 'LooseNotEq']),
-  new Set(['LessEq', 'GreaterEq', 'Less', 'Greater', 'Kw_in']),
-  new Set(['Shift']),
-  new Set(['Plus', 'Minus']),
-  new Set(['Star', 'Slash', 'Percent']),
-];
-const UNARY = new Set(['Bang', 'Minus', 'Plus', 'Kw_typeof', 'BitNot', 'Kw_void']);
-const GLOBAL_VALUES: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY };
+/**
+ * Each binary and logical operator's level, 0 the loosest, from the operator table (grammar/operators.ts);
+ * `**` (right-associative, with its unary-base check) is left to Chevrotain.
+ */
+const SYNTAX = Object.entries({ ...BINARY_SYNTAX, ...LOGICAL_SYNTAX } as Record<string, BinarySyntax>).filter(([, r]) => r.level !== 'power');
+const LEVEL_ORDER = [...new Set(SYNTAX.sort(([, a], [, b]) => a.precedence - b.precedence).map(([, r]) => r.level))];
+const LEVEL_OF: ReadonlyMap<string, number> = new Map(SYNTAX.map(([op, r]) => [op, LEVEL_ORDER.indexOf(r.level)]));
+/** Token types whose image can be an operator (a string literal's image is never one: it keeps its quotes). */
+const LITERAL_TOKENS = new Set(['StringLiteral', 'RegexLiteral', 'NumberLiteral', 'Identifier']);
 
 /** Thrown to give up; caught once, at the top. */
 const GIVE_UP = Symbol('give up');
@@ -47,6 +42,26 @@ class FastParser {
 
   private peek(): string | undefined {
     return this.tokens[this.at]?.tokenType.name;
+  }
+
+  /** The next token's text when it is an operator's (not a literal's or a name's). */
+  private peekOperator(): string | undefined {
+    const t = this.tokens[this.at];
+    return t && !LITERAL_TOKENS.has(t.tokenType.name) ? t.image : undefined;
+  }
+
+  /** `a, b, c` up to the closing token (which it consumes); empty when it comes first. */
+  private list(close: string): Expr[] {
+    const items: Expr[] = [];
+    if (this.peek() !== close) {
+      items.push(this.conditional());
+      while (this.peek() === 'Comma') {
+        this.next();
+        items.push(this.conditional());
+      }
+    }
+    this.expect(close);
+    return items;
   }
 
   private next(): IToken {
@@ -79,14 +94,13 @@ class FastParser {
 
   /** One level's chain, left-associative; `combined`: it had an operator of its own (not in parentheses). */
   private binary(level: number): { expr: Expr; combined: boolean } {
-    if (level === LEVELS.length) return { expr: this.unary(), combined: false };
-    const ops = LEVELS[level];
+    if (level === LEVEL_ORDER.length) return { expr: this.unary(), combined: false };
     const first = this.binary(level + 1);
     let left = first.expr;
     let combined = false;
     let nullish = false;
     let mixed = first.combined && level === 0;
-    while (ops.has(this.peek() ?? '')) {
+    while (LEVEL_OF.get(this.peekOperator() ?? '') === level) {
       const op = this.next().image;
       const right = this.binary(level + 1);
       if (level === 0) {
@@ -106,13 +120,12 @@ class FastParser {
   }
 
   private unary(): Expr {
-    const name = this.peek();
-    if (name === 'Power') throw GIVE_UP;
-    if (name !== undefined && UNARY.has(name)) {
+    if (this.peek() === 'Power') throw GIVE_UP;
+    const text = this.peekOperator();
+    if (text !== undefined && isUnaryOp(text)) {
       const op = this.next();
       const operand = this.unary();
-      if (!isUnaryOp(op.image)) throw GIVE_UP;
-      return { kind: 'unary', op: op.image, operand, span: { start: op.startOffset, end: this.lastEnd } };
+      return { kind: 'unary', op: text, operand, span: { start: op.startOffset, end: this.lastEnd } };
     }
     const e = this.postfix();
     if (this.peek() === 'Power') throw GIVE_UP;
@@ -135,15 +148,7 @@ class FastParser {
         object = { kind: 'member', object, property, computed: true, span: { start: object.span.start, end: Math.max(this.lastEnd, object.span.end) } };
       } else if (name === 'LParen') {
         this.next();
-        const args: Expr[] = [];
-        if (this.peek() !== 'RParen') {
-          args.push(this.conditional());
-          while (this.peek() === 'Comma') {
-            this.next();
-            args.push(this.conditional());
-          }
-        }
-        this.expect('RParen');
+        const args = this.list('RParen');
         object = { kind: 'call', callee: object, args, span: { start: object.span.start, end: Math.max(this.lastEnd, object.span.end) } };
       } else break;
     }
@@ -155,28 +160,17 @@ class FastParser {
     const s = this.span(t);
     switch (t.tokenType.name) {
       case 'Identifier':
-        if (Object.prototype.hasOwnProperty.call(GLOBAL_VALUES, t.image)) return { kind: 'literal', value: GLOBAL_VALUES[t.image], span: s };
-        return { kind: 'identifier', name: t.image, span: s };
+        return globalValue(t.image) ? { kind: 'literal', value: globalValue(t.image)!.value, span: s } : { kind: 'identifier', name: t.image, span: s };
       case 'StringLiteral': {
         const body = t.image.slice(1, -1);
         if (escapeProblems(body).length > 0) throw GIVE_UP;
         return { kind: 'literal', value: decodeEscapes(body), span: s };
       }
       case 'NumberLiteral':
-        if (/^0[0-9_]/.test(t.image)) throw GIVE_UP;
-        return { kind: 'literal', value: Number(t.image.replace(/_/g, '')), span: s };
-      case 'Kw_true':
-        return { kind: 'literal', value: true, span: s };
-      case 'Kw_false':
-        return { kind: 'literal', value: false, span: s };
-      case 'Kw_null':
-        return { kind: 'literal', value: null, span: s };
-      case 'Kw_undefined':
-        return { kind: 'literal', value: undefined, span: s };
-      case 'RegexLiteral': {
-        const close = t.image.lastIndexOf('/');
-        return { kind: 'regex', pattern: t.image.slice(1, close), flags: t.image.slice(close + 1), span: s };
-      }
+        if (hasLeadingZero(t.image)) throw GIVE_UP;
+        return { kind: 'literal', value: numberValue(t.image), span: s };
+      case 'RegexLiteral':
+        return { kind: 'regex', ...regexParts(t.image), span: s };
       case 'LParen': {
         const inner = this.conditional();
         this.expect('RParen');
@@ -184,19 +178,14 @@ class FastParser {
         return { ...inner, span: { start: t.startOffset, end: this.lastEnd } };
       }
       case 'LBracket': {
-        const elements: Expr[] = [];
-        if (this.peek() !== 'RBracket') {
-          elements.push(this.conditional());
-          while (this.peek() === 'Comma') {
-            this.next();
-            elements.push(this.conditional());
-          }
-        }
-        this.expect('RBracket');
+        const elements = this.list('RBracket');
         return { kind: 'array', elements, span: { start: t.startOffset, end: this.lastEnd } };
       }
-      default:
+      default: {
+        const keyword = keywordValue(t.tokenType.name);
+        if (keyword) return { kind: 'literal', value: keyword.value, span: s };
         throw GIVE_UP;
+      }
     }
   }
 }

@@ -70,7 +70,6 @@ export function usePlayground() {
   let server: StaticServer;
   let context: BrowserContext;
   let profile: string;
-  const pages: { page: Page; problems: string[] }[] = [];
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -102,9 +101,7 @@ export function usePlayground() {
     });
     await page.goto(server.url + hash);
     await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
-    const entry = { page, problems };
-    pages.push(entry);
-    return entry;
+    return { page, problems };
   }
 
   const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
